@@ -1,0 +1,610 @@
+package io.github.multiprocessing4j;
+
+import io.github.multiprocessing4j.internal.ChildRegistry;
+import io.github.multiprocessing4j.internal.CurrentProcess;
+import io.github.multiprocessing4j.internal.ExitCodes;
+import io.github.multiprocessing4j.internal.LaunchSettings;
+import io.github.multiprocessing4j.internal.MainClassTarget;
+import io.github.multiprocessing4j.internal.ProcessStarter;
+import io.github.multiprocessing4j.internal.StartedProcess;
+import java.io.Serial;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+
+/**
+ * A piece of Java code run in a separate OS process: Python's {@code multiprocessing.Process}.
+ *
+ * <p>Build one from a target ({@code new ChildProcess(() -> work())}), from a main class
+ * ({@link #ofMain(Class, String...)}), or subclass it and override {@link #run()}; the whole
+ * object (target, or subclass with its fields) is serialized to the child at {@link #start()}.
+ * Which launcher starts the child (a JVM on this host, a container, ...) is chosen by
+ * {@link Multiprocessing#context(String)}, {@link Multiprocessing#setStartMethod(String)}, the
+ * system property {@code multiprocessing4j.launcher} or the environment variable
+ * {@code MULTIPROCESSING4J_LAUNCHER}; the semantics are the same for all.
+ *
+ * <p>Guards throw {@link IllegalStateException} with Python's messages. Instances are safe for
+ * use by several threads of the JVM that created them.
+ *
+ * @see <a href="https://docs.python.org/3/library/multiprocessing.html#multiprocessing.Process">Python's Process</a>
+ */
+public class ChildProcess implements Serializable {
+
+    @Serial
+    private static final long serialVersionUID = 1L;
+
+    /** The target; null when a subclass overrides {@link #run()}. */
+    private final SerializableRunnable target;
+    /** Python: {@code _identity}. */
+    private final int[] identity;
+    /** Which JVM created this object: only that one may start, join or test it. */
+    private final String creatorToken;
+    private volatile String name;
+    private volatile boolean daemon;
+    private final boolean dieWithParent;
+
+    private transient LaunchSettings settings;
+    private transient volatile Phase phase;
+    private transient StartedProcess started;
+    private transient volatile Integer exitCode;
+    private transient CompletableFuture<ChildProcess> exit;
+
+    private enum Phase { INITIAL, STARTED, CLOSED }
+
+    /**
+     * For subclasses that override {@link #run()}: a process with the default name and an
+     * inherited daemon flag (SPEC L1, L2, L4).
+     */
+    protected ChildProcess() {
+        this(null, null, null, false, LaunchSettings.defaults());
+    }
+
+    /**
+     * A process that runs {@code target} in the child (SPEC L1).
+     *
+     * @param target what to run; never null
+     */
+    public ChildProcess(SerializableRunnable target) {
+        this(Objects.requireNonNull(target, "target"), null, null, false, LaunchSettings.defaults());
+    }
+
+    private ChildProcess(SerializableRunnable target, String name, Boolean daemon, boolean dieWithParent,
+                         LaunchSettings settings) {
+        CurrentProcess current = CurrentProcess.get();
+        this.target = target;
+        this.identity = current.nextChildIdentity(); // SPEC L2: counted even if never started
+        this.creatorToken = current.token();
+        this.name = defaultNameIfEmpty(name);
+        this.daemon = daemon != null ? daemon : current.info().isDaemon(); // SPEC L4
+        this.dieWithParent = dieWithParent;
+        this.settings = settings;
+    }
+
+    /**
+     * A process that runs {@code mainClass.main(args)} in the child (SPEC L1).
+     *
+     * @param mainClass a class with a {@code public static void main(String[])}, present on the
+     *     child's class path
+     * @param args the arguments
+     * @return a new, unstarted process
+     */
+    public static ChildProcess ofMain(Class<?> mainClass, String... args) {
+        return new ChildProcess(new MainClassTarget(mainClass.getName(), args));
+    }
+
+    /**
+     * A builder for a process that runs {@code target}.
+     *
+     * @param target what to run; never null
+     * @return a builder
+     */
+    public static Builder builder(SerializableRunnable target) {
+        return new Builder(Objects.requireNonNull(target, "target"));
+    }
+
+    /**
+     * A builder for a process that runs {@code mainClass.main(args)}.
+     *
+     * @param mainClass a class with a {@code public static void main(String[])}
+     * @param args the arguments
+     * @return a builder
+     */
+    public static Builder builderOfMain(Class<?> mainClass, String... args) {
+        return new Builder(new MainClassTarget(mainClass.getName(), args));
+    }
+
+    /**
+     * What the child does: runs the target. Subclasses override it. Called in the child by the
+     * runtime; calling it directly runs the target in the calling JVM (SPEC L5).
+     */
+    public void run() {
+        if (target != null) {
+            target.run();
+        }
+    }
+
+    // ---------------------------------------------------------------- name and daemon
+
+    /**
+     * The name; the child sees the name it had at {@link #start()} (SPEC L3).
+     *
+     * @return the name, never null
+     */
+    public final String getName() {
+        return name;
+    }
+
+    /**
+     * Renames the process. Allowed at any time, also after the process was closed.
+     *
+     * @param name the new name; null or empty restores the default {@code <Class>-<identity>}
+     */
+    public final void setName(String name) {
+        this.name = defaultNameIfEmpty(name);
+    }
+
+    /**
+     * Whether the process is a daemon: a daemon child is terminated when its parent ends (SPEC
+     * L23, L24) and may not have children of its own (L9).
+     *
+     * @return the daemon flag
+     */
+    public final boolean isDaemon() {
+        return daemon;
+    }
+
+    /**
+     * Sets the daemon flag; only before {@link #start()}.
+     *
+     * @param daemon the new flag
+     * @throws IllegalStateException "process has already started" after start (SPEC L8)
+     */
+    public final synchronized void setDaemon(boolean daemon) {
+        if (phase() != Phase.INITIAL) {
+            throw new IllegalStateException("process has already started");
+        }
+        this.daemon = daemon;
+    }
+
+    /**
+     * The identity numbers: {@code [1]} for the first process created in the main JVM.
+     *
+     * @return the identity, never null
+     */
+    public final List<Integer> identity() {
+        return Arrays.stream(identity).boxed().collect(Collectors.toUnmodifiableList());
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    /**
+     * Starts the process. When this returns, {@link #pid()} is set and {@link #isAlive()} is
+     * true (SPEC L11).
+     *
+     * @throws IllegalStateException "cannot start a process twice" (L8), "daemonic processes
+     *     are not allowed to have children" (L9), "process object is closed", or "can only
+     *     start a process object created by current process"
+     * @throws TargetNotSerializableException if the target cannot be serialized (L10); no
+     *     child is started
+     * @throws LauncherNotFoundException if the selected launcher does not exist (S1)
+     * @throws ProcessStartException if the launcher is unavailable or fails (S2)
+     */
+    public final void start() {
+        synchronized (this) {
+            checkNotClosed();
+            if (phase() != Phase.INITIAL) {
+                throw new IllegalStateException("cannot start a process twice");
+            }
+            checkCreatedHere("can only start a process object created by current process");
+            if (CurrentProcess.get().info().isDaemon()) {
+                throw new IllegalStateException("daemonic processes are not allowed to have children");
+            }
+            CompletableFuture<ChildProcess> onExit = new CompletableFuture<>();
+            StartedProcess process = ProcessStarter.start(this, name, daemon, dieWithParent, settings());
+            this.started = process;
+            this.exit = onExit;
+            this.phase = Phase.STARTED;
+            ChildRegistry.add(this);
+            process.exitCode().whenComplete((code, failure) -> {
+                exitCode = code != null ? code : ExitCodes.LOST;
+                ChildRegistry.remove(this);
+                onExit.complete(this);
+            });
+        }
+    }
+
+    /**
+     * Waits until the process has ended. Returns at once if it has; may be called many times
+     * (SPEC L17).
+     *
+     * @throws InterruptedException if the calling thread is interrupted while waiting
+     * @throws IllegalStateException "can only join a started process", "can only join a child
+     *     process", or "process object is closed"
+     */
+    public final void join() throws InterruptedException {
+        CompletableFuture<ChildProcess> future = joinable();
+        try {
+            future.get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("unreachable: the exit future never fails", e);
+        }
+    }
+
+    /**
+     * Waits at most {@code timeout} for the process to end (SPEC L17).
+     *
+     * @param timeout how long to wait at most; zero checks without waiting
+     * @return whether the process has ended
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     * @throws InterruptedException if the calling thread is interrupted while waiting
+     * @throws IllegalStateException as for {@link #join()}
+     */
+    public final boolean join(Duration timeout) throws InterruptedException {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout must not be negative, was " + timeout);
+        }
+        CompletableFuture<ChildProcess> future = joinable();
+        try {
+            future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("unreachable: the exit future never fails", e);
+        }
+    }
+
+    private synchronized CompletableFuture<ChildProcess> joinable() {
+        checkNotClosed();
+        checkCreatedHere("can only join a child process");
+        if (phase() == Phase.INITIAL) {
+            throw new IllegalStateException("can only join a started process");
+        }
+        return exit;
+    }
+
+    /**
+     * Whether the process has started and not yet ended. In the child, the process object that
+     * is running reports true.
+     *
+     * @return the liveness
+     * @throws IllegalStateException "process object is closed", "can only test a child process"
+     */
+    public final synchronized boolean isAlive() {
+        if (CurrentProcess.get().isRunning(this)) {
+            return true;
+        }
+        checkNotClosed();
+        checkCreatedHere("can only test a child process");
+        return phase() == Phase.STARTED && !exit.isDone();
+    }
+
+    /**
+     * Sends SIGTERM: the child's JVM runs its shutdown hooks and ends with exit code -15 (SPEC
+     * L16, L18). Returns at once; does nothing once the process has ended. The child's own
+     * children are not signalled (Python parity): see {@link #terminateTree()}.
+     *
+     * @throws IllegalStateException "can only terminate a started process", "process object
+     *     is closed"
+     */
+    public final void terminate() {
+        StartedProcess process = signallable("can only terminate a started process");
+        if (!exit.isDone()) {
+            process.handle().terminate();
+        }
+    }
+
+    /**
+     * Sends SIGKILL: the child ends at once with exit code -9 (SPEC L16, L18). Returns at once;
+     * does nothing once the process has ended.
+     *
+     * @throws IllegalStateException "can only kill a started process", "process object is closed"
+     */
+    public final void kill() {
+        StartedProcess process = signallable("can only kill a started process");
+        if (!exit.isDone()) {
+            process.handle().kill();
+        }
+    }
+
+    /**
+     * Beyond Python: sends SIGTERM to the child's own live descendants (as far as this host's
+     * process table shows them), then to the child. Returns at once.
+     *
+     * @throws IllegalStateException as for {@link #terminate()}
+     */
+    public final void terminateTree() {
+        StartedProcess process = signallable("can only terminate a started process");
+        if (!exit.isDone()) {
+            ProcessHandle.of(process.handle().pid()).ifPresent(
+                    root -> root.descendants().forEach(ProcessHandle::destroy));
+            process.handle().terminate();
+        }
+    }
+
+    private synchronized StartedProcess signallable(String notStartedMessage) {
+        checkNotClosed();
+        if (phase() == Phase.INITIAL) {
+            throw new IllegalStateException(notStartedMessage);
+        }
+        return started;
+    }
+
+    /**
+     * The pid as reported by the launcher (the host pid for containers); empty before start
+     * (SPEC L6, L11).
+     *
+     * @return the pid, never null
+     * @throws IllegalStateException "process object is closed"
+     */
+    public final synchronized OptionalLong pid() {
+        checkNotClosed();
+        return started == null ? OptionalLong.empty() : OptionalLong.of(started.handle().pid());
+    }
+
+    /**
+     * The exit code, empty while the process has not ended (SPEC L16): 0 when the target
+     * returned, 1 after an uncaught exception, n after {@code System.exit(n)} (taken modulo
+     * 256), {@code -N} when the process was ended by signal N ({@code -15} after
+     * {@link #terminate()}, {@code -9} after {@link #kill()}).
+     *
+     * @return the exit code, never null
+     * @throws IllegalStateException "process object is closed"
+     */
+    public final synchronized OptionalInt exitCode() {
+        checkNotClosed();
+        Integer code = exitCode;
+        return code == null ? OptionalInt.empty() : OptionalInt.of(code);
+    }
+
+    /**
+     * A future that completes, with this process, when the process has ended and its exit code
+     * is known (SPEC L21). Python: {@code sentinel}. Use with
+     * {@link CompletableFuture#anyOf(CompletableFuture[])} to wait for the first of many.
+     * Completing the returned future has no effect on the process.
+     *
+     * @return the exit future, never null
+     * @throws IllegalStateException "can only wait for a started process", "process object is
+     *     closed"
+     */
+    public final synchronized CompletableFuture<ChildProcess> onExit() {
+        checkNotClosed();
+        if (phase() == Phase.INITIAL) {
+            throw new IllegalStateException("can only wait for a started process");
+        }
+        return exit.copy();
+    }
+
+    /**
+     * Releases the process object. Afterwards every method except {@link #getName()},
+     * {@link #setName(String)}, {@link #isDaemon()} and {@link #toString()} throws "process
+     * object is closed"; closing twice is fine (SPEC L19).
+     *
+     * @throws IllegalStateException "Cannot close a process while it is still running. You
+     *     should first call join() or terminate()."
+     */
+    public final synchronized void close() {
+        if (phase() == Phase.STARTED && !exit.isDone()) {
+            throw new IllegalStateException(
+                    "Cannot close a process while it is still running. You should first call join() or terminate().");
+        }
+        if (phase() != Phase.CLOSED) {
+            ChildRegistry.remove(this);
+            started = null;
+            phase = Phase.CLOSED;
+        }
+    }
+
+    /**
+     * Python's repr, with the same words (SPEC L6, L20):
+     * {@code <ChildProcess name='ChildProcess-1' pid=4242 parent=4200 stopped exitcode=-SIGTERM daemon>}.
+     */
+    @Override
+    public synchronized String toString() {
+        StringBuilder text = new StringBuilder("<").append(getClass().getSimpleName())
+                .append(" name='").append(name).append('\'');
+        CurrentProcess current = CurrentProcess.get();
+        String status;
+        Integer code = null;
+        if (current.isRunning(this)) {
+            status = "started";
+        } else if (phase() == Phase.CLOSED) {
+            status = "closed";
+        } else if (!creatorToken.equals(current.token())) {
+            status = "unknown";
+        } else if (phase() == Phase.INITIAL) {
+            status = "initial";
+        } else {
+            code = exitCode;
+            status = code == null ? "started" : "stopped";
+        }
+        if (started != null) {
+            text.append(" pid=").append(started.handle().pid());
+        }
+        text.append(" parent=").append(creatorPid()).append(' ').append(status);
+        if (code != null) {
+            text.append(" exitcode=").append(ExitCodes.toName(code));
+        }
+        if (daemon) {
+            text.append(" daemon");
+        }
+        return text.append('>').toString();
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    private long creatorPid() {
+        CurrentProcess current = CurrentProcess.get();
+        if (current.isRunning(this)) {
+            return current.parent().map(ProcessInfo::pid).orElse(-1L);
+        }
+        return current.info().pid();
+    }
+
+    private Phase phase() {
+        Phase p = phase;
+        return p == null ? Phase.INITIAL : p;
+    }
+
+    private LaunchSettings settings() {
+        LaunchSettings s = settings;
+        return s == null ? LaunchSettings.defaults() : s;
+    }
+
+    private void checkNotClosed() {
+        if (phase() == Phase.CLOSED) {
+            throw new IllegalStateException("process object is closed");
+        }
+    }
+
+    private void checkCreatedHere(String message) {
+        if (!creatorToken.equals(CurrentProcess.get().token())) {
+            throw new IllegalStateException(message);
+        }
+    }
+
+    private String defaultNameIfEmpty(String requested) {
+        if (requested != null && !requested.isEmpty()) {
+            return requested;
+        }
+        String id = Arrays.stream(identity).mapToObj(String::valueOf).collect(Collectors.joining(":"));
+        return getClass().getSimpleName() + "-" + id;
+    }
+
+    /**
+     * Builds a {@link ChildProcess} with options beyond Python's: launcher, JVM options, class
+     * path, environment, launcher-specific settings.
+     */
+    public static final class Builder {
+
+        private final SerializableRunnable target;
+        private String name;
+        private Boolean daemon;
+        private boolean dieWithParent;
+        private String launcher;
+        private final List<String> jvmOptions = new ArrayList<>();
+        private List<java.nio.file.Path> classPath;
+        private final Map<String, String> environment = new LinkedHashMap<>();
+        private final Map<String, String> launcherOptions = new LinkedHashMap<>();
+
+        Builder(SerializableRunnable target) {
+            this.target = target;
+        }
+
+        /**
+         * The name; null or empty means the default {@code ChildProcess-<identity>}.
+         *
+         * @param name the name
+         * @return this builder
+         */
+        public Builder name(String name) {
+            this.name = name;
+            return this;
+        }
+
+        /**
+         * The daemon flag; unset means inherited from the creating process (SPEC L4).
+         *
+         * @param daemon the flag
+         * @return this builder
+         */
+        public Builder daemon(boolean daemon) {
+            this.daemon = daemon;
+            return this;
+        }
+
+        /**
+         * Beyond Python: a non-daemon process that also ends, within about 2 seconds, when its
+         * parent dies without running its shutdown code (SPEC L24). Daemons always do.
+         *
+         * @param dieWithParent whether to end with the parent
+         * @return this builder
+         */
+        public Builder dieWithParent(boolean dieWithParent) {
+            this.dieWithParent = dieWithParent;
+            return this;
+        }
+
+        /**
+         * The launcher by name ({@code local}, {@code docker}, ...), overriding
+         * {@link Multiprocessing#setStartMethod(String)} and the system property.
+         *
+         * @param launcherName the launcher's name
+         * @return this builder
+         */
+        public Builder launcher(String launcherName) {
+            this.launcher = Objects.requireNonNull(launcherName, "launcherName");
+            return this;
+        }
+
+        /**
+         * Adds options for the child JVM ({@code -Xmx64m}, {@code -Dkey=value}, ...).
+         *
+         * @param options the options
+         * @return this builder
+         */
+        public Builder jvmOptions(String... options) {
+            jvmOptions.addAll(List.of(options));
+            return this;
+        }
+
+        /**
+         * Replaces the child's class path (by default the parent's).
+         *
+         * @param entries the class path entries
+         * @return this builder
+         */
+        public Builder classPath(List<java.nio.file.Path> entries) {
+            this.classPath = List.copyOf(entries);
+            return this;
+        }
+
+        /**
+         * Adds an environment variable for the child.
+         *
+         * @param key the name
+         * @param value the value
+         * @return this builder
+         */
+        public Builder environment(String key, String value) {
+            environment.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /**
+         * A launcher-specific setting, e.g. {@code docker.image}; launchers ignore keys that are
+         * not theirs.
+         *
+         * @param key the setting's name
+         * @param value its value
+         * @return this builder
+         */
+        public Builder launcherOption(String key, String value) {
+            launcherOptions.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /**
+         * Builds the process; each call creates a new process with the next identity.
+         *
+         * @return a new, unstarted process
+         */
+        public ChildProcess build() {
+            return new ChildProcess(target, name, daemon, dieWithParent,
+                    new LaunchSettings(launcher, jvmOptions, classPath, environment, launcherOptions));
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package io.github.multiprocessing4j.internal;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How to launch one process, beyond Python's arguments: the launcher's name (null: the default
+ * of SPEC S1), JVM options, class path (null: the parent's), environment and launcher options.
+ *
+ * @param launcherName the launcher chosen through the API, or null
+ * @param jvmOptions extra options for the child JVM
+ * @param classPath the child's class path, or null for the parent's
+ * @param environment extra environment variables
+ * @param launcherOptions launcher-specific settings
+ */
+public record LaunchSettings(String launcherName, List<String> jvmOptions, List<Path> classPath,
+                             Map<String, String> environment, Map<String, String> launcherOptions) {
+
+    private static final LaunchSettings DEFAULTS = new LaunchSettings(null, List.of(), null, Map.of(), Map.of());
+
+    /**
+     * Copies the collections.
+     */
+    public LaunchSettings {
+        jvmOptions = List.copyOf(jvmOptions);
+        classPath = classPath == null ? null : List.copyOf(classPath);
+        environment = Map.copyOf(environment);
+        launcherOptions = Map.copyOf(launcherOptions);
+    }
+
+    /**
+     * The settings of a process built without a builder.
+     *
+     * @return the defaults, never null
+     */
+    public static LaunchSettings defaults() {
+        return DEFAULTS;
+    }
+}

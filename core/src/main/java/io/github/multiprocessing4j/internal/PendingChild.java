@@ -1,0 +1,123 @@
+package io.github.multiprocessing4j.internal;
+
+import java.io.IOException;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The parent's side of one child's control channel: its id and secret, the task to hand over
+ * once the child has authenticated and its pid is known, and the end report it sends back.
+ */
+final class PendingChild {
+
+    /** How long to wait, after the process ended, for its channel to deliver what it sent. */
+    private static final long END_REPORT_GRACE_MILLIS = 2000;
+
+    private final ControlServer server;
+    private final String id;
+    private final String processName;
+    private final byte[] secret;
+    private final Path keyFile;
+    private final CompletableFuture<byte[]> task = new CompletableFuture<>();
+    private final CompletableFuture<EndReport> ended = new CompletableFuture<>();
+    private volatile SocketChannel channel;
+    private volatile EndReport report;
+
+    PendingChild(ControlServer server, String id, String processName, byte[] secret, Path keyFile) {
+        this.server = server;
+        this.id = id;
+        this.processName = processName;
+        this.secret = secret;
+        this.keyFile = keyFile;
+    }
+
+    String id() {
+        return id;
+    }
+
+    String processName() {
+        return processName;
+    }
+
+    byte[] secret() {
+        return secret;
+    }
+
+    /** Hands the encoded task over; it is sent as soon as the child has authenticated. */
+    void deliver(byte[] encodedTask) {
+        task.complete(encodedTask);
+    }
+
+    synchronized boolean attach(SocketChannel authenticated) {
+        if (channel != null || ended.isDone()) {
+            return false;
+        }
+        channel = authenticated;
+        deleteKeyFile();
+        return true;
+    }
+
+    /** Sends the task, then reads what the child reports until its channel closes. */
+    void serve(SocketChannel authenticated) throws IOException {
+        byte[] encoded;
+        try {
+            encoded = task.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the task", e);
+        } catch (ExecutionException e) {
+            throw new IOException("the process ended before its task was sent", e.getCause());
+        }
+        Frames.write(authenticated, Frames.TASK, encoded);
+        Frames.Frame frame;
+        while ((frame = Frames.read(authenticated, Frames.MAX_FROM_CHILD)) != null) {
+            if (frame.type() != Frames.END) {
+                throw new ProtocolException("unexpected frame type " + frame.type() + " from a child");
+            }
+            report = EndReport.decode(frame.payload());
+        }
+    }
+
+    void channelClosed() {
+        ended.complete(report);
+    }
+
+    /**
+     * What the child reported, once its process has ended: null if it never authenticated (it
+     * cannot have reported anything), else what arrived before its channel closed.
+     */
+    CompletableFuture<EndReport> reportAfterExit() {
+        synchronized (this) {
+            if (channel == null) {
+                ended.complete(null);
+            }
+        }
+        task.completeExceptionally(new IllegalStateException("process ended"));
+        server.timer().schedule(() -> ended.complete(report), END_REPORT_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        return ended;
+    }
+
+    /** Forgets this child: removes its key file and closes its channel. */
+    void close() {
+        server.forget(this);
+        deleteKeyFile();
+        task.completeExceptionally(new IllegalStateException("closed"));
+        SocketChannel open = channel;
+        if (open != null) {
+            ControlServer.closeQuietly(open);
+        }
+        ended.complete(report);
+    }
+
+    private void deleteKeyFile() {
+        try {
+            Files.deleteIfExists(keyFile);
+        } catch (IOException e) {
+            // the directory is removed with the server at exit
+        }
+    }
+}

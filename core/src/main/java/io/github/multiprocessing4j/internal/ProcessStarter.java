@@ -1,0 +1,85 @@
+package io.github.multiprocessing4j.internal;
+
+import io.github.multiprocessing4j.ChildProcess;
+import io.github.multiprocessing4j.ProcessStartException;
+import io.github.multiprocessing4j.spi.LaunchException;
+import io.github.multiprocessing4j.spi.LaunchRequest;
+import io.github.multiprocessing4j.spi.LaunchedProcess;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts a {@link ChildProcess} (SPEC L10, L11, S1, S2, C1, C2): serializes it (failing in the
+ * parent), selects the launcher, prepares the child's channel, launches the child runtime, and
+ * derives the user-visible exit code from the raw status and the child's end report.
+ */
+public final class ProcessStarter {
+
+    private ProcessStarter() {
+    }
+
+    /**
+     * Starts a process.
+     *
+     * @param process the process object, serialized as it is now
+     * @param name its name at start
+     * @param daemon its daemon flag
+     * @param dieWithParent whether it ends when its parent dies
+     * @param settings how to launch it
+     * @return the started process, never null
+     */
+    public static StartedProcess start(ChildProcess process, String name, boolean daemon, boolean dieWithParent,
+                                       LaunchSettings settings) {
+        byte[] serialized = TaskCodec.serializeProcess(process);
+        Launchers.Selected selected = Launchers.forStart(settings.launcherName());
+        PendingChild pending;
+        ControlServer server;
+        try {
+            server = ControlServer.get();
+            pending = server.expect(name);
+        } catch (IOException e) {
+            throw new ProcessStartException("Could not open the control channel in " + System.getProperty("java.io.tmpdir")
+                    + ": " + e.getMessage() + ". Check that java.io.tmpdir is a writable local directory.", e);
+        }
+        LaunchRequest request = new LaunchRequest(name, daemon, ChildRuntime.class.getName(),
+                List.of(server.socket().toString(), pending.id()),
+                settings.classPath() != null ? settings.classPath() : ParentClassPath.ENTRIES,
+                settings.jvmOptions(), settings.environment(), List.of(server.directory()), settings.launcherOptions());
+        LaunchedProcess handle;
+        try {
+            handle = selected.launcher().launch(request);
+        } catch (LaunchException e) {
+            pending.close();
+            throw new ProcessStartException("The '" + selected.name() + "' launcher could not start process '" + name
+                    + "': " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            pending.close();
+            throw new ProcessStartException("The '" + selected.name() + "' launcher failed to start process '" + name
+                    + "': " + e, e);
+        }
+        pending.deliver(TaskCodec.encode(serialized, handle.pid(), CurrentProcess.get().info(), dieWithParent));
+        CompletableFuture<Integer> exitCode = handle.onExit()
+                .thenCompose(raw -> pending.reportAfterExit().thenApply(report -> ExitCodes.resolve(raw, report)));
+        exitCode.whenComplete((code, failure) -> {
+            pending.close();
+            if (failure != null) {
+                Log.LOGGER.error("lost track of process '{}' (pid {}): {}; reporting exit code {}", name, handle.pid(),
+                        failure.toString(), ExitCodes.LOST);
+            }
+        });
+        return new StartedProcess(handle, exitCode);
+    }
+
+    /** The parent's class path, computed once. */
+    private static final class ParentClassPath {
+        static final List<Path> ENTRIES = ClassPath.ofThisJvm();
+    }
+
+    private static final class Log {
+        static final Logger LOGGER = LoggerFactory.getLogger(ProcessStarter.class);
+    }
+}

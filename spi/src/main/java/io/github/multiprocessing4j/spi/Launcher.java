@@ -1,0 +1,30 @@
+package io.github.multiprocessing4j.spi;
+
+/**
+ * Starts prepared JVM commands, each as one new OS process (or container, or remote process).
+ *
+ * <p>Implementations must be safe for concurrent use by several threads.
+ */
+public interface Launcher extends AutoCloseable {
+
+    /**
+     * Starts the JVM described by the request and returns once the process exists and its pid
+     * is known. The child's standard input must be empty (end of stream at once); its standard
+     * output and error must reach the parent's {@code System.out} and {@code System.err} (or
+     * the parent's file descriptors 1 and 2) line by line, with nothing lost at exit.
+     *
+     * @param request what to start; never null
+     * @return a handle on the started process, never null
+     * @throws LaunchException if the process could not be started; the message says in one
+     *     sentence what happened and what to do. Nothing may be left running in that case.
+     */
+    LaunchedProcess launch(LaunchRequest request) throws LaunchException;
+
+    /**
+     * Releases the launcher's resources (connections, threads). Processes still running are
+     * left to the caller, which ends them before closing. The default does nothing.
+     */
+    @Override
+    default void close() {
+    }
+}
