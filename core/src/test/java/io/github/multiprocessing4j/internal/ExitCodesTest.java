@@ -1,0 +1,52 @@
+package io.github.multiprocessing4j.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+/** SPEC L16: how the raw status and the child's own report combine. */
+class ExitCodesTest {
+
+    @Test
+    void withoutAReportHighCodesAreSignals() {
+        assertEquals(0, ExitCodes.resolve(0, null));
+        assertEquals(1, ExitCodes.resolve(1, null));
+        assertEquals(-15, ExitCodes.resolve(143, null));
+        assertEquals(-9, ExitCodes.resolve(137, null));
+        assertEquals(128, ExitCodes.resolve(128, null));
+        assertEquals(255, ExitCodes.resolve(255, null));
+    }
+
+    @Test
+    void aChildThatCalledExitItselfKeepsItsCode() {
+        assertEquals(143, ExitCodes.resolve(143, new EndReport(EndReport.Kind.EXIT_CALLED, -1, 0)));
+        assertEquals(137, ExitCodes.resolve(137, new EndReport(EndReport.Kind.EXIT_CALLED, -1, 0)));
+    }
+
+    @Test
+    void aSignalTheChildReportedIsMinusN() {
+        assertEquals(-15, ExitCodes.resolve(143, new EndReport(EndReport.Kind.SIGNALLED, 143, 15)));
+        assertEquals(-2, ExitCodes.resolve(130, new EndReport(EndReport.Kind.SIGNALLED, 130, 2)));
+    }
+
+    @Test
+    void aKillAfterTheReportStillCountsAsTheSignal() {
+        assertEquals(0, ExitCodes.resolve(0, new EndReport(EndReport.Kind.RETURNED, 0, 0)));
+        assertEquals(1, ExitCodes.resolve(1, new EndReport(EndReport.Kind.FAILED, 1, 0)));
+        assertEquals(-9, ExitCodes.resolve(137, new EndReport(EndReport.Kind.RETURNED, 0, 0)));
+    }
+
+    @Test
+    void namesAreThoseOfPython() {
+        assertEquals("-SIGTERM", ExitCodes.toName(-15));
+        assertEquals("-SIGKILL", ExitCodes.toName(-9));
+        assertEquals("0", ExitCodes.toName(0));
+        assertEquals("143", ExitCodes.toName(143));
+    }
+
+    @Test
+    void endReportsSurviveTheWire() throws Exception {
+        EndReport report = new EndReport(EndReport.Kind.SIGNALLED, 143, 15);
+        assertEquals(report, EndReport.decode(report.encode()));
+    }
+}
