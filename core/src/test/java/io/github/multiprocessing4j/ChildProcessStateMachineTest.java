@@ -82,7 +82,9 @@ class ChildProcessStateMachineTest {
                 Files.getPosixFilePermissions(socket.getParent())));
         Path keyFile = socket.resolveSibling(sent.arguments().get(1) + ".key");
         assertEquals(32, Files.size(keyFile), "the secret waits in a private file, not on the command line");
-        assertEquals("-Xmx32m", sent.jvmOptions().get(0));
+        assertTrue(sent.jvmOptions().contains("-Dfile.encoding=" + System.getProperty("file.encoding")),
+                "the child writes in the parent's encoding: " + sent.jvmOptions());
+        assertEquals("-Xmx32m", sent.jvmOptions().get(sent.jvmOptions().size() - 1));
         assertEquals("v", sent.options().get("mock.key"));
         rawExit.complete(0);
         p.join();

@@ -7,6 +7,7 @@ import io.github.multiprocessing4j.spi.LaunchRequest;
 import io.github.multiprocessing4j.spi.LaunchedProcess;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -48,7 +49,8 @@ public final class ProcessStarter {
         LaunchRequest request = new LaunchRequest(name, daemon, ChildRuntime.class.getName(),
                 List.of(server.socket().toString(), pending.id()),
                 settings.classPath() != null ? settings.classPath() : ParentClassPath.ENTRIES,
-                settings.jvmOptions(), settings.environment(), List.of(server.directory()), settings.launcherOptions());
+                jvmOptions(settings.jvmOptions()), settings.environment(), List.of(server.directory()),
+                settings.launcherOptions());
         LaunchedProcess handle;
         try {
             handle = selected.launcher().launch(request);
@@ -72,6 +74,27 @@ public final class ProcessStarter {
             }
         });
         return new StartedProcess(handle, exitCode);
+    }
+
+    /**
+     * The user's options, after the parent's text encodings: a child writes its lines in the
+     * encoding the parent's standard streams use (SPEC L13), whatever the locale where it runs
+     * (containers usually run with the POSIX locale). An option the user gives wins.
+     */
+    static List<String> jvmOptions(List<String> userOptions) {
+        List<String> options = new ArrayList<>();
+        String fileEncoding = System.getProperty("file.encoding");
+        for (String[] property : new String[][] {
+            {"file.encoding", fileEncoding},
+            {"sun.stdout.encoding", System.getProperty("sun.stdout.encoding", fileEncoding)},
+            {"sun.stderr.encoding", System.getProperty("sun.stderr.encoding", fileEncoding)}}) {
+            String prefix = "-D" + property[0] + "=";
+            if (property[1] != null && userOptions.stream().noneMatch(option -> option.startsWith(prefix))) {
+                options.add(prefix + property[1]);
+            }
+        }
+        options.addAll(userOptions);
+        return options;
     }
 
     /** The parent's class path, computed once. */
