@@ -1,0 +1,11 @@
+/**
+ * The seed tutorial's programs, in Java: each class is one program with a {@code main}, run
+ * together by {@link io.github.multiprocessing4j.examples.Examples}.
+ *
+ * <p>Sources of the seed: {@code create} and {@code subclass} follow the Chinese tutorial
+ * "一篇文章搞定Python多进程(全)"; {@code name}, {@code daemon} and {@code terminate} follow chapter 3
+ * of "Python并行编程 中文版" (the Chinese translation of Giancarlo Zaccone's <i>Python Parallel
+ * Programming Cookbook</i>); {@code pid} is the naming program again, printing pids the way
+ * PyMOTW's {@code multiprocessing} examples do. The printed strings are the seed's.
+ */
+package io.github.multiprocessing4j.examples;
