@@ -30,7 +30,10 @@ public final class ChildRuntime {
     /** How long a daemon's shutdown may take after its parent died before the JVM is halted. */
     private static final long ORPHAN_EXIT_GRACE_MILLIS = 1000;
 
+    private static volatile ChildRuntime running;
+
     private final SocketChannel channel;
+    private final ParentLink link;
     private final Object endLock = new Object();
     private boolean endSent;
     private volatile int signal;
@@ -38,6 +41,22 @@ public final class ChildRuntime {
 
     private ChildRuntime(SocketChannel channel) {
         this.channel = channel;
+        this.link = new ParentLink(channel);
+    }
+
+    /**
+     * Sends what the child's callable produced to the parent, before the child ends.
+     *
+     * @param encoded the encoded result
+     * @throws IllegalStateException if this JVM is not a child
+     * @throws IOException if the parent is gone
+     */
+    public static void sendResult(byte[] encoded) throws IOException {
+        ChildRuntime runtime = running;
+        if (runtime == null) {
+            throw new IllegalStateException("only a child process can send a result to its parent");
+        }
+        Frames.write(runtime.channel, Frames.RESULT, encoded);
     }
 
     /**
@@ -81,6 +100,8 @@ public final class ChildRuntime {
     private void run(TaskCodec.Task task) {
         ChildProcess process = task.process();
         CurrentProcess.becomeChild(process, task.pid(), task.parent());
+        running = this;
+        SharedObjects.setUpstream(link);
         Signals.recordExitSignals(n -> signal = n);
         ShutdownSequence.setFinalStep(this::reportExitAtShutdown);
         watchParent(process.isDaemon() || task.dieWithParent());
@@ -136,15 +157,21 @@ public final class ChildRuntime {
     private void watchParent(boolean exitWithParent) {
         Thread watcher = new Thread(() -> {
             try {
-                while (Frames.read(channel, Frames.MAX_FROM_PARENT) != null) {
-                    // nothing else is sent to a child yet
+                Frames.Frame frame;
+                while ((frame = Frames.read(channel, Frames.MAX_FROM_PARENT)) != null) {
+                    if (frame.type() != Frames.REPLY) {
+                        throw new ProtocolException("unexpected frame type " + frame.type() + " from the parent");
+                    }
+                    link.replied(frame.payload());
                 }
             } catch (ClosedChannelException e) {
                 // this side closed it: the child is exiting
+                link.closed();
                 return;
             } catch (IOException e) {
                 // a broken channel is a dead parent, too
             }
+            link.closed();
             if (exitWithParent && !exiting) {
                 exitBecauseParentDied();
             }

@@ -53,6 +53,7 @@ final class ControlServer {
     private final ServerSocketChannel server;
     private final Map<String, PendingChild> pending = new ConcurrentHashMap<>();
     private final ExecutorService connections = Executors.newCachedThreadPool(daemonThreads("multiprocessing4j-channel"));
+    private final ExecutorService calls = Executors.newCachedThreadPool(daemonThreads("multiprocessing4j-calls"));
     private final ScheduledExecutorService timer =
             Executors.newSingleThreadScheduledExecutor(daemonThreads("multiprocessing4j-channel-timer"));
 
@@ -114,6 +115,11 @@ final class ControlServer {
 
     void forget(PendingChild child) {
         pending.remove(child.id(), child);
+    }
+
+    /** Runs calls from children on shared objects: a blocking call holds one thread. */
+    ExecutorService calls() {
+        return calls;
     }
 
     ScheduledExecutorService timer() {
@@ -178,6 +184,7 @@ final class ControlServer {
     private void close() {
         closeQuietly(server);
         connections.shutdownNow();
+        calls.shutdownNow();
         timer.shutdownNow();
         pending.values().forEach(PendingChild::close);
         deleteRecursively(directory);

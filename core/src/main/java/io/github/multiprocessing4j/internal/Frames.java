@@ -18,9 +18,18 @@ final class Frames {
     static final byte RESPONSE = 3;
     static final byte TASK = 4;
     static final byte END = 5;
+    /** A call on a shared object (queue, pipe, lock, ...), answered by a {@link #REPLY}. */
+    static final byte CALL = 6;
+    static final byte REPLY = 7;
+    /** The value a child's callable returned, or the exception it threw. */
+    static final byte RESULT = 8;
+    /** The caller was interrupted: abort the call if it still waits. */
+    static final byte CANCEL = 9;
 
-    /** Largest frame a parent accepts from a child: hellos, responses and end reports are tiny. */
-    static final int MAX_FROM_CHILD = 64 * 1024;
+    /** Largest frame either side accepts before the handshake has succeeded. */
+    static final int MAX_HANDSHAKE = 256;
+    /** Largest frame a parent accepts from an authenticated child: a message plus its envelope. */
+    static final int MAX_FROM_CHILD = Payloads.MAX_BYTES + 64 * 1024;
     /** Largest frame a child accepts from its parent: the serialized task. */
     static final int MAX_FROM_PARENT = 256 * 1024 * 1024;
 

@@ -36,11 +36,11 @@ final class Handshake {
         byte[] nonce = new byte[NONCE_BYTES];
         RANDOM.nextBytes(nonce);
         Frames.write(channel, Frames.CHALLENGE, nonce);
-        byte[] response = Frames.expect(channel, Frames.RESPONSE, Frames.MAX_FROM_CHILD);
+        byte[] response = Frames.expect(channel, Frames.RESPONSE, Frames.MAX_HANDSHAKE);
         if (!MessageDigest.isEqual(response, hmac(secret, CHILD_ROLE, nonce))) {
             throw new ProtocolException("wrong key: the peer's response to the challenge does not match");
         }
-        byte[] theirs = Frames.expect(channel, Frames.CHALLENGE, Frames.MAX_FROM_CHILD);
+        byte[] theirs = Frames.expect(channel, Frames.CHALLENGE, Frames.MAX_HANDSHAKE);
         if (theirs.length != NONCE_BYTES) {
             throw new ProtocolException("challenge of " + theirs.length + " bytes");
         }
@@ -49,7 +49,7 @@ final class Handshake {
 
     /** Child side, after sending hello: answer the parent's challenge, then challenge it. */
     static void authenticateParent(SocketChannel channel, byte[] secret) throws IOException {
-        byte[] challenge = Frames.expect(channel, Frames.CHALLENGE, Frames.MAX_FROM_PARENT);
+        byte[] challenge = Frames.expect(channel, Frames.CHALLENGE, Frames.MAX_HANDSHAKE);
         if (challenge.length != NONCE_BYTES) {
             throw new ProtocolException("challenge of " + challenge.length + " bytes");
         }
@@ -57,7 +57,7 @@ final class Handshake {
         byte[] nonce = new byte[NONCE_BYTES];
         RANDOM.nextBytes(nonce);
         Frames.write(channel, Frames.CHALLENGE, nonce);
-        byte[] response = Frames.expect(channel, Frames.RESPONSE, Frames.MAX_FROM_PARENT);
+        byte[] response = Frames.expect(channel, Frames.RESPONSE, Frames.MAX_HANDSHAKE);
         if (!MessageDigest.isEqual(response, hmac(secret, PARENT_ROLE, nonce))) {
             throw new ProtocolException("the parent's response to the challenge does not match: wrong key");
         }

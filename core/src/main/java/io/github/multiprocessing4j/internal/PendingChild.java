@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -26,6 +29,7 @@ final class PendingChild {
     private final CompletableFuture<EndReport> ended = new CompletableFuture<>();
     private volatile SocketChannel channel;
     private volatile EndReport report;
+    private volatile byte[] result;
 
     PendingChild(ControlServer server, String id, String processName, byte[] secret, Path keyFile) {
         this.server = server;
@@ -73,13 +77,63 @@ final class PendingChild {
             throw new IOException("the process ended before its task was sent", e.getCause());
         }
         Frames.write(authenticated, Frames.TASK, encoded);
-        Frames.Frame frame;
-        while ((frame = Frames.read(authenticated, Frames.MAX_FROM_CHILD)) != null) {
-            if (frame.type() != Frames.END) {
-                throw new ProtocolException("unexpected frame type " + frame.type() + " from a child");
+        Map<Long, Future<?>> inFlight = new ConcurrentHashMap<>();
+        try {
+            Frames.Frame frame;
+            while ((frame = Frames.read(authenticated, Frames.MAX_FROM_CHILD)) != null) {
+                switch (frame.type()) {
+                    case Frames.END -> report = EndReport.decode(frame.payload());
+                    case Frames.RESULT -> result = frame.payload();
+                    case Frames.CALL -> {
+                        Calls.Call call = Calls.decodeCall(frame.payload());
+                        Future<?> running = server.calls().submit(() -> answer(authenticated, call, inFlight));
+                        inFlight.put(call.id(), running);
+                        if (running.isDone()) {
+                            inFlight.remove(call.id(), running);
+                        }
+                    }
+                    case Frames.CANCEL -> {
+                        Future<?> running = inFlight.remove(Calls.decodeCancel(frame.payload()));
+                        if (running != null) {
+                            running.cancel(true);
+                        }
+                    }
+                    default -> throw new ProtocolException("unexpected frame type " + frame.type() + " from a child");
+                }
             }
-            report = EndReport.decode(frame.payload());
+        } finally {
+            inFlight.values().forEach(running -> running.cancel(true));
+            SharedObjects.callerGone(id);
         }
+    }
+
+    private void answer(SocketChannel authenticated, Calls.Call call, Map<Long, Future<?>> inFlight) {
+        byte[] reply;
+        try {
+            Object value = SharedObjects.dispatch(call.objectId(), call.op(), call.args(), id);
+            reply = Calls.encodeReply(call.id(), value, null);
+        } catch (InterruptedException e) {
+            // cancelled: the caller stopped waiting, or its channel ended
+            return;
+        } catch (Exception e) {
+            reply = Calls.encodeReply(call.id(), null, e);
+        } finally {
+            inFlight.remove(call.id());
+        }
+        try {
+            Frames.write(authenticated, Frames.REPLY, reply);
+        } catch (IOException e) {
+            // the child is gone; its reader saw the end too
+        }
+    }
+
+    /**
+     * What the child's callable produced, if it sent anything before its channel ended.
+     *
+     * @return the encoded result, or null
+     */
+    byte[] result() {
+        return result;
     }
 
     void channelClosed() {

@@ -13,7 +13,6 @@ import java.io.NotSerializableException;
 import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
-import java.io.ObjectStreamClass;
 import java.util.List;
 
 /**
@@ -93,7 +92,7 @@ final class TaskCodec {
         }
         byte[] process = new byte[in.readInt()];
         in.readFully(process);
-        try (ObjectInputStream objects = new ContextObjectInputStream(new ByteArrayInputStream(process))) {
+        try (ObjectInputStream objects = new Payloads.ContextObjectInputStream(process)) {
             objects.setObjectInputFilter(TASK_FILTER);
             Object object = objects.readObject();
             if (!(object instanceof ChildProcess child)) {
@@ -101,26 +100,6 @@ final class TaskCodec {
             }
             return new Task(child, pid, new ProcessInfo(parentName, parentPid, parentDaemon, List.of(identity)),
                     dieWithParent);
-        }
-    }
-
-    /** Resolves classes with the context class loader, where an application's classes are. */
-    private static final class ContextObjectInputStream extends ObjectInputStream {
-        ContextObjectInputStream(ByteArrayInputStream in) throws IOException {
-            super(in);
-        }
-
-        @Override
-        protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
-            ClassLoader loader = Thread.currentThread().getContextClassLoader();
-            if (loader != null) {
-                try {
-                    return Class.forName(desc.getName(), false, loader);
-                } catch (ClassNotFoundException e) {
-                    // fall back to the default resolution, which also knows primitives
-                }
-            }
-            return super.resolveClass(desc);
         }
     }
 }

@@ -1,0 +1,116 @@
+package io.github.multiprocessing4j.internal;
+
+import io.github.multiprocessing4j.QueueEmptyException;
+import io.github.multiprocessing4j.QueueFullException;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+
+/**
+ * The envelopes of calls on shared objects: {@code CALL} (id, object, operation, arguments),
+ * {@code REPLY} (id, value or exception) and {@code CANCEL} (id). Exceptions cross as class
+ * name and message; only the exceptions a shared object's contract names are recreated as
+ * such, anything else arrives as an {@link IllegalStateException} naming the original class.
+ */
+final class Calls {
+
+    private static final Map<String, Function<String, Exception>> KNOWN_EXCEPTIONS = Map.of(
+            QueueEmptyException.class.getName(), QueueEmptyException::new,
+            QueueFullException.class.getName(), QueueFullException::new,
+            IllegalStateException.class.getName(), IllegalStateException::new,
+            IllegalArgumentException.class.getName(), IllegalArgumentException::new,
+            BrokenBarrierException.class.getName(), BrokenBarrierException::new,
+            TimeoutException.class.getName(), TimeoutException::new,
+            EOFException.class.getName(), EOFException::new);
+
+    private Calls() {
+    }
+
+    /** A decoded call. */
+    record Call(long id, String objectId, int op, Object[] args) {
+    }
+
+    /** A decoded reply: a value, or an exception to throw in the caller. */
+    record Reply(long id, Object value, Exception failure) {
+    }
+
+    static byte[] encodeCall(long id, String objectId, int op, Object[] args) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeLong(id);
+            out.writeUTF(objectId);
+            out.writeInt(op);
+            out.writeInt(args.length);
+            for (Object arg : args) {
+                Values.write(out, arg);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("writing to memory cannot fail", e);
+        }
+        return bytes.toByteArray();
+    }
+
+    static Call decodeCall(byte[] payload) throws IOException {
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload));
+        long id = in.readLong();
+        String objectId = in.readUTF();
+        int op = in.readInt();
+        int count = in.readInt();
+        if (count < 0 || count > 16) {
+            throw new ProtocolException("a call with " + count + " arguments");
+        }
+        Object[] args = new Object[count];
+        for (int i = 0; i < count; i++) {
+            args[i] = Values.read(in, Payloads.MAX_BYTES);
+        }
+        return new Call(id, objectId, op, args);
+    }
+
+    static byte[] encodeReply(long id, Object value, Throwable failure) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeLong(id);
+            out.writeBoolean(failure == null);
+            if (failure == null) {
+                Values.write(out, value);
+            } else {
+                out.writeUTF(failure.getClass().getName());
+                out.writeUTF(String.valueOf(failure.getMessage()));
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("writing to memory cannot fail", e);
+        }
+        return bytes.toByteArray();
+    }
+
+    static Reply decodeReply(byte[] payload) throws IOException {
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload));
+        long id = in.readLong();
+        if (in.readBoolean()) {
+            return new Reply(id, Values.read(in, Frames.MAX_FROM_PARENT), null);
+        }
+        String type = in.readUTF();
+        String message = in.readUTF();
+        Function<String, Exception> known = KNOWN_EXCEPTIONS.get(type);
+        Exception failure = known != null ? known.apply(message) : new IllegalStateException(type + ": " + message);
+        return new Reply(id, null, failure);
+    }
+
+    static byte[] encodeCancel(long id) {
+        return java.nio.ByteBuffer.allocate(8).putLong(id).array();
+    }
+
+    static long decodeCancel(byte[] payload) throws ProtocolException {
+        if (payload.length != 8) {
+            throw new ProtocolException("a cancel of " + payload.length + " bytes");
+        }
+        return java.nio.ByteBuffer.wrap(payload).getLong();
+    }
+}

@@ -1,0 +1,75 @@
+package io.github.multiprocessing4j.internal;
+
+import java.io.IOException;
+import java.nio.channels.SocketChannel;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A child's end of the calls it makes on its parent's shared objects: many threads may call at
+ * once; replies are matched by id. When the channel ends, every waiting call fails.
+ */
+final class ParentLink {
+
+    private final SocketChannel channel;
+    private final AtomicLong ids = new AtomicLong();
+    private final Map<Long, CompletableFuture<Calls.Reply>> waiting = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    ParentLink(SocketChannel channel) {
+        this.channel = channel;
+    }
+
+    Object call(String objectId, int op, Object[] args) throws Exception {
+        long id = ids.incrementAndGet();
+        CompletableFuture<Calls.Reply> reply = new CompletableFuture<>();
+        waiting.put(id, reply);
+        try {
+            if (closed) {
+                throw parentGone();
+            }
+            Frames.write(channel, Frames.CALL, Calls.encodeCall(id, objectId, op, args));
+            Calls.Reply answer = reply.get();
+            if (answer.failure() != null) {
+                throw answer.failure();
+            }
+            return answer.value();
+        } catch (InterruptedException e) {
+            try {
+                Frames.write(channel, Frames.CANCEL, Calls.encodeCancel(id));
+            } catch (IOException ignored) {
+                // the parent is gone: nothing to cancel
+            }
+            throw e;
+        } catch (ExecutionException e) {
+            throw parentGone();
+        } catch (IOException e) {
+            throw parentGone();
+        } finally {
+            waiting.remove(id);
+        }
+    }
+
+    /** Handles a reply frame read by the channel's reader. */
+    void replied(byte[] payload) throws IOException {
+        Calls.Reply reply = Calls.decodeReply(payload);
+        CompletableFuture<Calls.Reply> future = waiting.get(reply.id());
+        if (future != null) {
+            future.complete(reply);
+        }
+    }
+
+    /** The channel has ended: fail every waiting call. */
+    void closed() {
+        closed = true;
+        IllegalStateException gone = parentGone();
+        waiting.values().forEach(future -> future.completeExceptionally(gone));
+    }
+
+    private static IllegalStateException parentGone() {
+        return new IllegalStateException("the parent process has ended: shared objects it hosted are gone");
+    }
+}

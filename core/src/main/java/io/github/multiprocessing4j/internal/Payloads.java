@@ -1,0 +1,104 @@
+package io.github.multiprocessing4j.internal;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InvalidClassException;
+import java.io.NotSerializableException;
+import java.io.ObjectInputFilter;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.ObjectStreamClass;
+
+/**
+ * User objects sent through queues, pipes and results: serialized by the sender (so a bad
+ * object fails there, with a clear message, and the queue keeps working), copied as bytes,
+ * and deserialized by the receiver through an {@link ObjectInputFilter} (SPEC C3).
+ */
+public final class Payloads {
+
+    /** The largest message, serialized: 64 MiB. Larger ones are refused by the sender. */
+    public static final int MAX_BYTES = 64 * 1024 * 1024;
+
+    private static final ObjectInputFilter FILTER =
+            ObjectInputFilter.Config.createFilter("maxdepth=200;maxrefs=10000000;maxbytes=" + MAX_BYTES);
+
+    private Payloads() {
+    }
+
+    /**
+     * Serializes a message.
+     *
+     * @param message the object to send; may be null
+     * @return its bytes
+     * @throws IllegalArgumentException if it is not serializable (naming the class) or larger
+     *     than {@link #MAX_BYTES}
+     */
+    public static byte[] serialize(Object message) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(message);
+        } catch (NotSerializableException e) {
+            throw new IllegalArgumentException("cannot send a " + message.getClass().getName() + ": "
+                    + e.getMessage() + " is not serializable", e);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot send a " + message.getClass().getName() + ": " + e, e);
+        }
+        checkSize(bytes.size());
+        return bytes.toByteArray();
+    }
+
+    /**
+     * Fails if a message is larger than the limit.
+     *
+     * @param size the message's size in bytes
+     * @throws IllegalArgumentException if it is larger than {@link #MAX_BYTES}
+     */
+    public static void checkSize(long size) {
+        if (size > MAX_BYTES) {
+            throw new IllegalArgumentException("a message of " + size + " bytes is larger than the limit of "
+                    + MAX_BYTES + " bytes (64 MiB); send it in parts");
+        }
+    }
+
+    /**
+     * Deserializes a message received from another process.
+     *
+     * @param bytes the message
+     * @return the object
+     * @throws IllegalStateException if a class is missing here or the filter rejects it
+     */
+    public static Object deserialize(byte[] bytes) {
+        try (ObjectInputStream in = new ContextObjectInputStream(bytes)) {
+            in.setObjectInputFilter(FILTER);
+            return in.readObject();
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("received an object of class " + e.getMessage()
+                    + ", which is not on this process's class path", e);
+        } catch (InvalidClassException e) {
+            throw new IllegalStateException("received an object that was refused: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new IllegalStateException("received a message that cannot be read: " + e, e);
+        }
+    }
+
+    /** Resolves classes with the context class loader, where an application's classes are. */
+    static final class ContextObjectInputStream extends ObjectInputStream {
+        ContextObjectInputStream(byte[] bytes) throws IOException {
+            super(new ByteArrayInputStream(bytes));
+        }
+
+        @Override
+        protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
+            ClassLoader loader = Thread.currentThread().getContextClassLoader();
+            if (loader != null) {
+                try {
+                    return Class.forName(desc.getName(), false, loader);
+                } catch (ClassNotFoundException e) {
+                    // fall back to the default resolution, which also knows primitives
+                }
+            }
+            return super.resolveClass(desc);
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package io.github.multiprocessing4j.internal;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Where shared objects (queues, pipes, locks, ...) live: in the JVM that created them. Their
+ * copies in children call them over the control channel; a call for an object this JVM does
+ * not host goes on to its own parent, so a grandchild reaches an object of the main JVM.
+ */
+public final class SharedObjects {
+
+    /** The caller key of calls made in the hosting JVM itself. */
+    public static final String LOCAL_CALLER = "local";
+
+    private static final Map<String, Hosted> HOSTED = new ConcurrentHashMap<>();
+    private static final AtomicLong COUNTER = new AtomicLong();
+    private static volatile ParentLink upstream;
+
+    private SharedObjects() {
+    }
+
+    /** The state of a shared object, in the JVM that hosts it. Implementations are thread safe. */
+    public interface Hosted {
+
+        /**
+         * Performs one operation.
+         *
+         * @param op the operation's number, defined by the object's type
+         * @param args the arguments: null, Boolean, Integer, Long, String or byte[]
+         * @param caller who calls: {@link #LOCAL_CALLER} or a child's key
+         * @return the result: null, Boolean, Integer, Long, String or byte[]
+         * @throws Exception what the operation's contract says; interruption aborts blocking ones
+         */
+        Object invoke(int op, Object[] args, String caller) throws Exception;
+
+        /**
+         * A child's channel has ended: the child is gone. Release what it held, if anything.
+         *
+         * @param caller the child's key
+         */
+        default void callerGone(String caller) {
+        }
+    }
+
+    /**
+     * Hosts an object here.
+     *
+     * @param object the object's state
+     * @return its id, unique across the process tree
+     */
+    public static String host(Hosted object) {
+        String id = CurrentProcess.get().token() + "#" + COUNTER.incrementAndGet();
+        HOSTED.put(id, object);
+        return id;
+    }
+
+    /**
+     * Whether the object lives in this JVM.
+     *
+     * @param id the object's id
+     * @return true if hosted here
+     */
+    public static boolean isHostedHere(String id) {
+        return HOSTED.containsKey(id);
+    }
+
+    /**
+     * Calls an operation from this JVM: directly if the object lives here, else through the
+     * parent.
+     *
+     * @param id the object's id
+     * @param op the operation
+     * @param args the arguments
+     * @return the result
+     * @throws Exception as the operation's contract says
+     */
+    public static Object call(String id, int op, Object... args) throws Exception {
+        return dispatch(id, op, args, LOCAL_CALLER);
+    }
+
+    static Object dispatch(String id, int op, Object[] args, String caller) throws Exception {
+        Hosted object = HOSTED.get(id);
+        if (object != null) {
+            return object.invoke(op, args, caller);
+        }
+        ParentLink link = upstream;
+        if (link == null) {
+            throw new IllegalStateException("this shared object is not reachable from process '"
+                    + CurrentProcess.get().info().name() + "': pass queues, pipes and locks from a process"
+                    + " to its children (by capturing them in the target), not the other way");
+        }
+        return link.call(id, op, args);
+    }
+
+    static void callerGone(String caller) {
+        for (Hosted object : HOSTED.values()) {
+            object.callerGone(caller);
+        }
+    }
+
+    static void setUpstream(ParentLink link) {
+        upstream = link;
+    }
+}
