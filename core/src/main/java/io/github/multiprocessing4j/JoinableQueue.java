@@ -1,0 +1,64 @@
+package io.github.multiprocessing4j;
+
+import io.github.multiprocessing4j.internal.HostedQueue;
+import io.github.multiprocessing4j.internal.Shared;
+import io.github.multiprocessing4j.internal.Timeouts;
+import java.io.Serial;
+import java.time.Duration;
+
+/**
+ * A {@link Queue} that counts unfinished tasks: Python's {@code multiprocessing.JoinableQueue}.
+ * Every {@code put} adds a task; a consumer calls {@link #taskDone()} once per message it has
+ * processed; {@link #join()} waits until every task is done.
+ *
+ * @param <T> the type of the messages
+ */
+public class JoinableQueue<T> extends Queue<T> {
+
+    @Serial
+    private static final long serialVersionUID = 1L;
+
+    /** An unbounded joinable queue. */
+    public JoinableQueue() {
+        super();
+    }
+
+    /**
+     * A bounded joinable queue.
+     *
+     * @param maxSize the bound; 0 or less means unbounded
+     */
+    public JoinableQueue(int maxSize) {
+        super(maxSize);
+    }
+
+    /**
+     * Marks one task done.
+     *
+     * @throws IllegalStateException "taskDone() called too many times" if more tasks are done
+     *     than were put
+     */
+    public final void taskDone() {
+        Shared.quickCall(id(), HostedQueue.TASK_DONE);
+    }
+
+    /**
+     * Waits until every message put so far has been marked done.
+     *
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public final void join() throws InterruptedException {
+        Shared.call(id(), HostedQueue.JOIN, Timeouts.FOREVER);
+    }
+
+    /**
+     * Waits at most {@code timeout} until every message put so far has been marked done.
+     *
+     * @param timeout how long to wait
+     * @return whether every task was done in time
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public final boolean join(Duration timeout) throws InterruptedException {
+        return (Boolean) Shared.call(id(), HostedQueue.JOIN, Timeouts.nanos(timeout));
+    }
+}

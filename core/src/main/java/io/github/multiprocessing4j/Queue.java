@@ -1,0 +1,213 @@
+package io.github.multiprocessing4j;
+
+import io.github.multiprocessing4j.internal.HostedQueue;
+import io.github.multiprocessing4j.internal.Payloads;
+import io.github.multiprocessing4j.internal.Shared;
+import io.github.multiprocessing4j.internal.SharedObjects;
+import io.github.multiprocessing4j.internal.Timeouts;
+import java.io.Serial;
+import java.io.Serializable;
+import java.time.Duration;
+
+/**
+ * A FIFO queue shared by processes: Python's {@code multiprocessing.Queue}. Create it in a
+ * parent and hand it to children by capturing it in their targets (or as a field of a
+ * {@link ChildProcess} subclass); any number of producers and consumers, in any of those
+ * processes, may use it at once.
+ *
+ * <p>Messages are copied: {@link #put(Object)} serializes in the sender (a message that cannot
+ * be serialized, or is larger than 64 MiB, fails there with {@link IllegalArgumentException}
+ * and the queue keeps working) and {@link #get()} deserializes in the receiver. The queue
+ * lives in the JVM that created it; the others reach it over their authenticated control
+ * channel (SPEC C1–C3). A consumer killed while it waits in {@code get} may lose the one
+ * message it was being handed, as in Python.
+ *
+ * <p>With {@code import java.util.*} in the same file, import this class by its name
+ * ({@code import io.github.multiprocessing4j.Queue;}) so it wins over {@code java.util.Queue}.
+ *
+ * <p>Difference from Python: {@link #close()} closes the queue for every process. Puts then
+ * fail, and gets take what is left and then fail instead of waiting for ever.
+ *
+ * @param <T> the type of the messages
+ */
+public class Queue<T> implements Serializable {
+
+    @Serial
+    private static final long serialVersionUID = 1L;
+
+    private final String id;
+    private final int maxSize;
+
+    /** An unbounded queue. */
+    public Queue() {
+        this(0);
+    }
+
+    /**
+     * A queue that holds at most {@code maxSize} messages; puts wait while it is full.
+     *
+     * @param maxSize the bound; 0 or less means unbounded
+     */
+    public Queue(int maxSize) {
+        this.maxSize = Math.max(0, maxSize);
+        this.id = SharedObjects.host(new HostedQueue(this.maxSize));
+    }
+
+    /**
+     * The bound given at creation; 0 for an unbounded queue.
+     *
+     * @return the bound
+     */
+    public final int maxSize() {
+        return maxSize;
+    }
+
+    /**
+     * Adds a message, waiting while the queue is full.
+     *
+     * @param message a serializable object, or null
+     * @throws InterruptedException if interrupted while waiting
+     * @throws IllegalArgumentException if the message cannot be serialized or is too large
+     * @throws IllegalStateException if the queue is closed
+     */
+    public final void put(T message) throws InterruptedException {
+        try {
+            Shared.queueCall(id, HostedQueue.PUT, Payloads.serialize(message), Timeouts.FOREVER);
+        } catch (QueueEmptyException | QueueFullException e) {
+            throw new IllegalStateException("unreachable: an unbounded wait cannot time out", e);
+        }
+    }
+
+    /**
+     * Adds a message, waiting at most {@code timeout} for room.
+     *
+     * @param message a serializable object, or null
+     * @param timeout how long to wait for room; zero does not wait
+     * @throws QueueFullException if there was no room in time
+     * @throws InterruptedException if interrupted while waiting
+     * @throws IllegalArgumentException if the message cannot be serialized, is too large, or
+     *     the timeout is negative
+     * @throws IllegalStateException if the queue is closed
+     */
+    public final void put(T message, Duration timeout) throws QueueFullException, InterruptedException {
+        long nanos = Timeouts.nanos(timeout);
+        try {
+            Shared.queueCall(id, HostedQueue.PUT, Payloads.serialize(message), nanos);
+        } catch (QueueEmptyException e) {
+            throw new IllegalStateException("unreachable: a put does not report an empty queue", e);
+        }
+    }
+
+    /**
+     * Adds a message if there is room now: Python's {@code put_nowait}.
+     *
+     * @param message a serializable object, or null
+     * @throws QueueFullException if the queue is full
+     */
+    public final void putNowait(T message) throws QueueFullException {
+        try {
+            put(message, Duration.ZERO);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /**
+     * Takes the oldest message, waiting for one.
+     *
+     * @return the message (a copy), possibly null if null was put
+     * @throws InterruptedException if interrupted while waiting
+     * @throws IllegalStateException if the queue is closed and empty, or the message's class is
+     *     missing here
+     */
+    public final T get() throws InterruptedException {
+        try {
+            return receive(Shared.queueCall(id, HostedQueue.GET, Timeouts.FOREVER));
+        } catch (QueueEmptyException | QueueFullException e) {
+            throw new IllegalStateException("unreachable: an unbounded wait cannot time out", e);
+        }
+    }
+
+    /**
+     * Takes the oldest message, waiting at most {@code timeout}.
+     *
+     * @param timeout how long to wait; zero does not wait
+     * @return the message (a copy)
+     * @throws QueueEmptyException if none came in time
+     * @throws InterruptedException if interrupted while waiting
+     * @throws IllegalStateException if the queue is closed and empty
+     */
+    public final T get(Duration timeout) throws QueueEmptyException, InterruptedException {
+        long nanos = Timeouts.nanos(timeout);
+        try {
+            return receive(Shared.queueCall(id, HostedQueue.GET, nanos));
+        } catch (QueueFullException e) {
+            throw new IllegalStateException("unreachable: a get does not report a full queue", e);
+        }
+    }
+
+    /**
+     * Takes the oldest message if there is one now: Python's {@code get_nowait}.
+     *
+     * @return the message
+     * @throws QueueEmptyException if the queue is empty
+     */
+    public final T getNowait() throws QueueEmptyException {
+        try {
+            return get(Duration.ZERO);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /**
+     * The number of messages now; stale as soon as it returns when others use the queue.
+     *
+     * @return the approximate size
+     */
+    public final int qsize() {
+        return (Integer) Shared.quickCall(id, HostedQueue.SIZE);
+    }
+
+    /**
+     * Whether the queue is empty now.
+     *
+     * @return the approximate emptiness
+     */
+    public final boolean isEmpty() {
+        return qsize() == 0;
+    }
+
+    /**
+     * Whether a bounded queue is full now.
+     *
+     * @return the approximate fullness
+     */
+    public final boolean isFull() {
+        return maxSize > 0 && qsize() >= maxSize;
+    }
+
+    /**
+     * Closes the queue for every process: puts fail from now on, gets take what is left, then
+     * fail instead of waiting. Closing twice is fine.
+     */
+    public final void close() {
+        Shared.quickCall(id, HostedQueue.CLOSE);
+    }
+
+    final String id() {
+        return id;
+    }
+
+    @SuppressWarnings("unchecked")
+    static <M> M receive(Object bytes) {
+        return (M) Payloads.deserialize((byte[]) bytes);
+    }
+
+    @Override
+    public String toString() {
+        return "<" + getClass().getSimpleName() + " maxsize=" + maxSize + ">";
+    }
+}
