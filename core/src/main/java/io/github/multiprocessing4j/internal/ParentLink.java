@@ -27,16 +27,17 @@ final class ParentLink {
         long id = ids.incrementAndGet();
         CompletableFuture<Calls.Reply> reply = new CompletableFuture<>();
         waiting.put(id, reply);
+        Calls.Reply answer;
         try {
             if (closed) {
                 throw parentGone();
             }
-            Frames.write(channel, Frames.CALL, Calls.encodeCall(id, objectId, op, args));
-            Calls.Reply answer = reply.get();
-            if (answer.failure() != null) {
-                throw answer.failure();
+            try {
+                Frames.write(channel, Frames.CALL, Calls.encodeCall(id, objectId, op, args));
+            } catch (IOException e) {
+                throw parentGone();
             }
-            return answer.value();
+            answer = reply.get();
         } catch (InterruptedException e) {
             try {
                 Frames.write(channel, Frames.CANCEL, Calls.encodeCancel(id));
@@ -46,11 +47,13 @@ final class ParentLink {
             throw e;
         } catch (ExecutionException e) {
             throw parentGone();
-        } catch (IOException e) {
-            throw parentGone();
         } finally {
             waiting.remove(id);
         }
+        if (answer.failure() != null) {
+            throw answer.failure();
+        }
+        return answer.value();
     }
 
     /** Handles a reply frame read by the channel's reader. */
