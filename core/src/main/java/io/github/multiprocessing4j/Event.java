@@ -1,0 +1,67 @@
+package io.github.multiprocessing4j;
+
+import io.github.multiprocessing4j.internal.HostedEvent;
+import io.github.multiprocessing4j.internal.Shared;
+import io.github.multiprocessing4j.internal.SharedObjects;
+import io.github.multiprocessing4j.internal.Timeouts;
+import java.io.Serial;
+import java.io.Serializable;
+import java.time.Duration;
+
+/** A flag shared by processes, which waiters wait for: Python's {@code multiprocessing.Event}. */
+public final class Event implements Serializable {
+
+    @Serial
+    private static final long serialVersionUID = 1L;
+
+    private final String id;
+
+    /** A cleared event, hosted in this process. */
+    public Event() {
+        this.id = SharedObjects.host(new HostedEvent());
+    }
+
+    /** Sets the flag and wakes every waiter. */
+    public void set() {
+        Shared.quickCall(id, HostedEvent.SET);
+    }
+
+    /** Clears the flag. */
+    public void clear() {
+        Shared.quickCall(id, HostedEvent.CLEAR);
+    }
+
+    /**
+     * The flag: Python's {@code is_set()}.
+     *
+     * @return whether it is set
+     */
+    public boolean isSet() {
+        return (Boolean) Shared.quickCall(id, HostedEvent.IS_SET);
+    }
+
+    /**
+     * Waits until the flag is set.
+     *
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public void await() throws InterruptedException {
+        Shared.call(id, HostedEvent.AWAIT, Timeouts.FOREVER);
+    }
+
+    /**
+     * Waits at most {@code timeout} for the flag: Python's {@code wait(timeout)}.
+     *
+     * @param timeout how long to wait
+     * @return the flag on return
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public boolean await(Duration timeout) throws InterruptedException {
+        return (Boolean) Shared.call(id, HostedEvent.AWAIT, Timeouts.nanos(timeout));
+    }
+
+    @Override
+    public String toString() {
+        return "<Event(" + (isSet() ? "set" : "unset") + ")>";
+    }
+}

@@ -1,0 +1,76 @@
+package io.github.multiprocessing4j;
+
+import io.github.multiprocessing4j.internal.HostedCondition;
+import io.github.multiprocessing4j.internal.Owners;
+import io.github.multiprocessing4j.internal.Shared;
+import io.github.multiprocessing4j.internal.SharedObjects;
+import io.github.multiprocessing4j.internal.Timeouts;
+import java.io.Serial;
+import java.io.Serializable;
+import java.time.Duration;
+
+/**
+ * A reentrant lock shared by processes: Python's {@code multiprocessing.RLock}. The thread
+ * (of whichever process) that acquired it may acquire it again, and must release it as often;
+ * only that thread may release it. Beyond Python: released if its owner's process dies.
+ */
+public class RLock implements Serializable {
+
+    @Serial
+    private static final long serialVersionUID = 1L;
+
+    private final String id;
+
+    /** An unlocked reentrant lock, hosted in this process. */
+    public RLock() {
+        this.id = SharedObjects.host(new HostedCondition());
+    }
+
+    final String id() {
+        return id;
+    }
+
+    /**
+     * Acquires the lock, waiting for it.
+     *
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public final void acquire() throws InterruptedException {
+        Shared.call(id, HostedCondition.ACQUIRE, Owners.current(), Timeouts.FOREVER);
+    }
+
+    /**
+     * Acquires the lock, waiting at most {@code timeout}.
+     *
+     * @param timeout how long to wait; zero does not wait
+     * @return whether the lock was acquired
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public final boolean acquire(Duration timeout) throws InterruptedException {
+        return (Boolean) Shared.call(id, HostedCondition.ACQUIRE, Owners.current(), Timeouts.nanos(timeout));
+    }
+
+    /**
+     * Releases one level of the lock.
+     *
+     * @throws IllegalStateException "cannot release un-acquired lock" if the calling thread
+     *     does not hold it
+     */
+    public final void release() {
+        Shared.quickCall(id, HostedCondition.RELEASE, Owners.current());
+    }
+
+    /**
+     * Whether the calling thread holds the lock.
+     *
+     * @return true if held by this thread of this process
+     */
+    public final boolean isHeldByCurrentThread() {
+        return (Boolean) Shared.quickCall(id, HostedCondition.HELD_BY, Owners.current());
+    }
+
+    @Override
+    public String toString() {
+        return "<" + getClass().getSimpleName() + ">";
+    }
+}

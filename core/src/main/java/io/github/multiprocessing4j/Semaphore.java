@@ -1,0 +1,88 @@
+package io.github.multiprocessing4j;
+
+import io.github.multiprocessing4j.internal.HostedSemaphore;
+import io.github.multiprocessing4j.internal.Shared;
+import io.github.multiprocessing4j.internal.SharedObjects;
+import io.github.multiprocessing4j.internal.Timeouts;
+import java.io.Serial;
+import java.io.Serializable;
+import java.time.Duration;
+
+/**
+ * A counting semaphore shared by processes: Python's {@code multiprocessing.Semaphore}. Hand it
+ * to children by capturing it. Beyond Python: the units a child held when it died are given
+ * back.
+ */
+public class Semaphore implements Serializable {
+
+    @Serial
+    private static final long serialVersionUID = 1L;
+
+    private final String id;
+
+    /**
+     * A semaphore with {@code value} units, hosted in this process.
+     *
+     * @param value the initial units, at least 0
+     */
+    public Semaphore(int value) {
+        this(SharedObjects.host(new HostedSemaphore(value, -1)));
+    }
+
+    Semaphore(String id) {
+        this.id = id;
+    }
+
+    /**
+     * Takes a unit, waiting for one.
+     *
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public final void acquire() throws InterruptedException {
+        Shared.call(id, HostedSemaphore.ACQUIRE, Timeouts.FOREVER);
+    }
+
+    /**
+     * Takes a unit, waiting at most {@code timeout}: Python's {@code acquire(timeout=...)}.
+     *
+     * @param timeout how long to wait; zero does not wait
+     * @return whether a unit was taken
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public final boolean acquire(Duration timeout) throws InterruptedException {
+        return (Boolean) Shared.call(id, HostedSemaphore.ACQUIRE, Timeouts.nanos(timeout));
+    }
+
+    /**
+     * Takes a unit if one is free now: Python's {@code acquire(False)}.
+     *
+     * @return whether a unit was taken
+     */
+    public final boolean tryAcquire() {
+        return (Boolean) Shared.quickCall(id, HostedSemaphore.ACQUIRE, 0L);
+    }
+
+    /**
+     * Gives a unit back.
+     *
+     * @throws IllegalStateException "semaphore or lock released too many times" for a lock or
+     *     bounded semaphore already at its bound
+     */
+    public final void release() {
+        Shared.quickCall(id, HostedSemaphore.RELEASE);
+    }
+
+    /**
+     * The free units now: Python's {@code get_value()}.
+     *
+     * @return the counter
+     */
+    public final int value() {
+        return (Integer) Shared.quickCall(id, HostedSemaphore.VALUE);
+    }
+
+    @Override
+    public String toString() {
+        return "<" + getClass().getSimpleName() + "(value=" + value() + ")>";
+    }
+}
