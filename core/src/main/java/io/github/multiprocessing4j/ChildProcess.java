@@ -446,6 +446,11 @@ public class ChildProcess implements Serializable {
 
     // ---------------------------------------------------------------- internals
 
+    /** What the child sent as its result ({@link CallableProcess}); null if nothing or not started. */
+    final synchronized byte[] resultBytes() {
+        return started == null ? null : started.result().get();
+    }
+
     private long creatorPid() {
         CurrentProcess current = CurrentProcess.get();
         if (current.isRunning(this)) {

@@ -73,7 +73,7 @@ public final class ProcessStarter {
                         failure.toString(), ExitCodes.LOST);
             }
         });
-        return new StartedProcess(handle, exitCode);
+        return new StartedProcess(handle, exitCode, pending::result);
     }
 
     /**

@@ -2,6 +2,7 @@ package io.github.multiprocessing4j.internal;
 
 import io.github.multiprocessing4j.spi.LaunchedProcess;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
  * A started child: the launcher's handle and the user-visible exit code (SPEC L16), which
@@ -9,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
  *
  * @param handle the launcher's handle
  * @param exitCode the future exit code
+ * @param result what the child sent as its callable's result, once it has ended; null if nothing
  */
-public record StartedProcess(LaunchedProcess handle, CompletableFuture<Integer> exitCode) {
+public record StartedProcess(LaunchedProcess handle, CompletableFuture<Integer> exitCode, Supplier<byte[]> result) {
 }
