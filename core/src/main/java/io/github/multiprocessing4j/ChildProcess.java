@@ -166,13 +166,14 @@ public class ChildProcess implements Serializable {
     }
 
     /**
-     * Sets the daemon flag; only before {@link #start()}.
+     * Sets the daemon flag; before {@link #start()}, or after {@link #close()} (SPEC L19, as
+     * Python allows).
      *
      * @param daemon the new flag
      * @throws IllegalStateException "process has already started" after start (SPEC L8)
      */
     public final synchronized void setDaemon(boolean daemon) {
-        if (phase() != Phase.INITIAL) {
+        if (phase() == Phase.STARTED) {
             throw new IllegalStateException("process has already started");
         }
         this.daemon = daemon;

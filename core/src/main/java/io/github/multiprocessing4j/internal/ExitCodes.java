@@ -28,18 +28,26 @@ public final class ExitCodes {
     /**
      * Combines what the OS (or engine) reports with what the child said about its own end.
      * {@code 128 + N} from the OS means "killed by signal N" unless the child said it called
-     * {@code System.exit} itself.
+     * {@code System.exit} itself. A report only counts where the raw status agrees with it: a
+     * SIGKILL that lands while the child runs its shutdown hooks after SIGTERM is -9, not -15.
      *
      * @param raw the raw exit status: the exit value, or 128 + N after signal N
      * @param report what the child reported, or null if it reported nothing (killed hard, or
      *     it never got as far as the handshake)
+     * @param killSent whether the parent sent SIGKILL to it
      * @return the user-visible exit code
      */
-    static int resolve(int raw, EndReport report) {
+    static int resolve(int raw, EndReport report, boolean killSent) {
+        if (killSent && raw == 128 + 9) {
+            return -9;
+        }
         if (report != null) {
             switch (report.kind()) {
                 case SIGNALLED:
-                    return -report.signal();
+                    if (raw == 128 + report.signal()) {
+                        return -report.signal();
+                    }
+                    break;
                 case EXIT_CALLED:
                     return raw;
                 default:

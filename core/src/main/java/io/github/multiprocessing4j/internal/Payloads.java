@@ -69,11 +69,14 @@ public final class Payloads {
      * @throws IllegalStateException if a class is missing here or the filter rejects it
      */
     public static Object deserialize(byte[] bytes) {
-        try (ObjectInputStream in = new ContextObjectInputStream(bytes)) {
+        ContextObjectInputStream stream = null;
+        try (ContextObjectInputStream in = new ContextObjectInputStream(bytes)) {
+            stream = in;
             in.setObjectInputFilter(FILTER);
             return in.readObject();
-        } catch (ClassNotFoundException e) {
-            throw new IllegalStateException("received an object of class " + e.getMessage()
+        } catch (ClassNotFoundException | ClassCastException e) {
+            String missing = stream == null || stream.missingClass() == null ? e.getMessage() : stream.missingClass();
+            throw new IllegalStateException("received an object of class " + missing
                     + ", which is not on this process's class path", e);
         } catch (InvalidClassException e) {
             throw new IllegalStateException("received an object that was refused: " + e.getMessage(), e);
@@ -82,8 +85,15 @@ public final class Payloads {
         }
     }
 
-    /** Resolves classes with the context class loader, where an application's classes are. */
+    /**
+     * Resolves classes with the context class loader, where an application's classes are, and
+     * remembers the first class it could not find: Java serialization reports a missing class
+     * of a lambda's capturing class only as a {@code ClassCastException} of a
+     * {@code SerializedLambda}, which names nothing useful.
+     */
     static final class ContextObjectInputStream extends ObjectInputStream {
+        private String missing;
+
         ContextObjectInputStream(byte[] bytes) throws IOException {
             super(new ByteArrayInputStream(bytes));
         }
@@ -98,7 +108,19 @@ public final class Payloads {
                     // fall back to the default resolution, which also knows primitives
                 }
             }
-            return super.resolveClass(desc);
+            try {
+                return super.resolveClass(desc);
+            } catch (ClassNotFoundException e) {
+                if (missing == null) {
+                    missing = desc.getName();
+                }
+                throw e;
+            }
+        }
+
+        /** The first class that could not be found, or null. */
+        String missingClass() {
+            return missing;
         }
     }
 }

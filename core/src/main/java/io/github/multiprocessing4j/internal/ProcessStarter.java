@@ -51,9 +51,9 @@ public final class ProcessStarter {
                 settings.classPath() != null ? settings.classPath() : ParentClassPath.ENTRIES,
                 jvmOptions(settings.jvmOptions()), settings.environment(), List.of(server.directory()),
                 settings.launcherOptions());
-        LaunchedProcess handle;
+        KillRecordingHandle handle;
         try {
-            handle = selected.launcher().launch(request);
+            handle = new KillRecordingHandle(selected.launcher().launch(request));
         } catch (LaunchException e) {
             pending.close();
             throw new ProcessStartException("The '" + selected.name() + "' launcher could not start process '" + name
@@ -65,7 +65,8 @@ public final class ProcessStarter {
         }
         pending.deliver(TaskCodec.encode(serialized, handle.pid(), CurrentProcess.get().info(), dieWithParent));
         CompletableFuture<Integer> exitCode = handle.onExit()
-                .thenCompose(raw -> pending.reportAfterExit().thenApply(report -> ExitCodes.resolve(raw, report)));
+                .thenCompose(raw -> pending.reportAfterExit()
+                        .thenApply(report -> ExitCodes.resolve(raw, report, handle.killSent())));
         exitCode.whenComplete((code, failure) -> {
             pending.close();
             if (failure != null) {
@@ -95,6 +96,41 @@ public final class ProcessStarter {
         }
         options.addAll(userOptions);
         return options;
+    }
+
+    /** Remembers a SIGKILL sent, which the raw status alone cannot tell from exit(137). */
+    private static final class KillRecordingHandle implements LaunchedProcess {
+        private final LaunchedProcess delegate;
+        private volatile boolean killSent;
+
+        KillRecordingHandle(LaunchedProcess delegate) {
+            this.delegate = delegate;
+        }
+
+        boolean killSent() {
+            return killSent;
+        }
+
+        @Override
+        public long pid() {
+            return delegate.pid();
+        }
+
+        @Override
+        public CompletableFuture<Integer> onExit() {
+            return delegate.onExit();
+        }
+
+        @Override
+        public void terminate() {
+            delegate.terminate();
+        }
+
+        @Override
+        public void kill() {
+            killSent = true;
+            delegate.kill();
+        }
     }
 
     /** The parent's class path, computed once. */

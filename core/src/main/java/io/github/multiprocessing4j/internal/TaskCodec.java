@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.InvalidClassException;
 import java.io.NotSerializableException;
 import java.io.ObjectInputFilter;
-import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.util.List;
 
@@ -92,7 +91,9 @@ final class TaskCodec {
         }
         byte[] process = new byte[in.readInt()];
         in.readFully(process);
-        try (ObjectInputStream objects = new Payloads.ContextObjectInputStream(process)) {
+        Payloads.ContextObjectInputStream stream = null;
+        try (Payloads.ContextObjectInputStream objects = new Payloads.ContextObjectInputStream(process)) {
+            stream = objects;
             objects.setObjectInputFilter(TASK_FILTER);
             Object object = objects.readObject();
             if (!(object instanceof ChildProcess child)) {
@@ -100,6 +101,11 @@ final class TaskCodec {
             }
             return new Task(child, pid, new ProcessInfo(parentName, parentPid, parentDaemon, List.of(identity)),
                     dieWithParent);
+        } catch (ClassCastException e) {
+            if (stream != null && stream.missingClass() != null) {
+                throw new ClassNotFoundException(stream.missingClass(), e);
+            }
+            throw e;
         }
     }
 }

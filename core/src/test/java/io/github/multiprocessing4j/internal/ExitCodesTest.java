@@ -9,31 +9,38 @@ class ExitCodesTest {
 
     @Test
     void withoutAReportHighCodesAreSignals() {
-        assertEquals(0, ExitCodes.resolve(0, null));
-        assertEquals(1, ExitCodes.resolve(1, null));
-        assertEquals(-15, ExitCodes.resolve(143, null));
-        assertEquals(-9, ExitCodes.resolve(137, null));
-        assertEquals(128, ExitCodes.resolve(128, null));
-        assertEquals(255, ExitCodes.resolve(255, null));
+        assertEquals(0, ExitCodes.resolve(0, null, false));
+        assertEquals(1, ExitCodes.resolve(1, null, false));
+        assertEquals(-15, ExitCodes.resolve(143, null, false));
+        assertEquals(-9, ExitCodes.resolve(137, null, false));
+        assertEquals(128, ExitCodes.resolve(128, null, false));
+        assertEquals(255, ExitCodes.resolve(255, null, false));
     }
 
     @Test
     void aChildThatCalledExitItselfKeepsItsCode() {
-        assertEquals(143, ExitCodes.resolve(143, new EndReport(EndReport.Kind.EXIT_CALLED, -1, 0)));
-        assertEquals(137, ExitCodes.resolve(137, new EndReport(EndReport.Kind.EXIT_CALLED, -1, 0)));
+        assertEquals(143, ExitCodes.resolve(143, new EndReport(EndReport.Kind.EXIT_CALLED, -1, 0), false));
+        assertEquals(137, ExitCodes.resolve(137, new EndReport(EndReport.Kind.EXIT_CALLED, -1, 0), false));
     }
 
     @Test
     void aSignalTheChildReportedIsMinusN() {
-        assertEquals(-15, ExitCodes.resolve(143, new EndReport(EndReport.Kind.SIGNALLED, 143, 15)));
-        assertEquals(-2, ExitCodes.resolve(130, new EndReport(EndReport.Kind.SIGNALLED, 130, 2)));
+        assertEquals(-15, ExitCodes.resolve(143, new EndReport(EndReport.Kind.SIGNALLED, 143, 15), false));
+        assertEquals(-2, ExitCodes.resolve(130, new EndReport(EndReport.Kind.SIGNALLED, 130, 2), false));
     }
 
     @Test
     void aKillAfterTheReportStillCountsAsTheSignal() {
-        assertEquals(0, ExitCodes.resolve(0, new EndReport(EndReport.Kind.RETURNED, 0, 0)));
-        assertEquals(1, ExitCodes.resolve(1, new EndReport(EndReport.Kind.FAILED, 1, 0)));
-        assertEquals(-9, ExitCodes.resolve(137, new EndReport(EndReport.Kind.RETURNED, 0, 0)));
+        assertEquals(0, ExitCodes.resolve(0, new EndReport(EndReport.Kind.RETURNED, 0, 0), false));
+        assertEquals(1, ExitCodes.resolve(1, new EndReport(EndReport.Kind.FAILED, 1, 0), false));
+        assertEquals(-9, ExitCodes.resolve(137, new EndReport(EndReport.Kind.RETURNED, 0, 0), false));
+    }
+
+    @Test
+    void aKillDuringShutdownHooksAfterTerminateIsMinus9() {
+        assertEquals(-9, ExitCodes.resolve(137, new EndReport(EndReport.Kind.SIGNALLED, 143, 15), false));
+        assertEquals(-9, ExitCodes.resolve(137, new EndReport(EndReport.Kind.EXIT_CALLED, -1, 0), true));
+        assertEquals(137, ExitCodes.resolve(137, new EndReport(EndReport.Kind.EXIT_CALLED, -1, 0), false));
     }
 
     @Test
