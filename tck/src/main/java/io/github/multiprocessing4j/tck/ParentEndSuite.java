@@ -1,0 +1,133 @@
+package io.github.multiprocessing4j.tck;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.multiprocessing4j.tck.Scenario.ScenarioResult;
+import io.github.multiprocessing4j.tck.scenarios.ParentEndScenario;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * SPEC L23–L24: what happens to the children when their parent ends, normally or abruptly.
+ * The parent is a scenario JVM; its children print to the output the test captures.
+ */
+@ExtendWith(NoLeakedProcesses.class)
+public abstract class ParentEndSuite extends TckSuite {
+
+    /** SPEC L24: how soon the daemon children of a killed parent end. */
+    private static final Duration ORPHAN_DEADLINE = Duration.ofSeconds(2);
+
+    /** For subclasses. */
+    protected ParentEndSuite() {
+    }
+
+    @Test
+    void L23_whenMainReturnsDaemonChildrenAreEndedAndNonDaemonChildrenFinish() throws Exception {
+        assertNormalEnd("return", null);
+    }
+
+    @Test
+    void L23_onSystemExitDaemonChildrenAreEndedAndNonDaemonChildrenFinish() throws Exception {
+        assertNormalEnd("exit", null);
+    }
+
+    @Test
+    void L23_onSigtermDaemonChildrenAreEndedAndNonDaemonChildrenFinish() throws Exception {
+        assertNormalEnd("signal", Process::destroy);
+    }
+
+    @Test
+    void L23_onSigintDaemonChildrenAreEndedAndNonDaemonChildrenFinish() throws Exception {
+        assertNormalEnd("signal", ParentEndSuite::interrupt);
+    }
+
+    /** Sends SIGINT, as Ctrl-C in a terminal does; the JDK can only send TERM and KILL. */
+    private static void interrupt(Process process) {
+        try {
+            Process kill = new ProcessBuilder("sh", "-c", "kill -INT " + process.pid()).inheritIO().start();
+            assertTrue(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0,
+                    "sh -c 'kill -INT " + process.pid() + "' failed");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private void assertNormalEnd(String mode, Consumer<Process> signal) throws Exception {
+        ScenarioResult result;
+        long daemonPid;
+        long nonDaemonPid;
+        try (Scenario.Running running = scenario(ParentEndScenario.class, mode, tmp.toString()).start()) {
+            running.awaitLine("READY=true"::equals, READY_TIMEOUT);
+            ScenarioResult ready = running.result();
+            daemonPid = Long.parseLong(ready.value("daemon.pid"));
+            nonDaemonPid = Long.parseLong(ready.value("nondaemon.pid"));
+            running.adopt(daemonPid);
+            running.adopt(nonDaemonPid);
+            if (signal != null) {
+                signal.accept(running.process());
+            }
+            running.awaitExit(Scenario.DEFAULT_TIMEOUT);
+            // checked the moment the parent is gone: its daemon child must have ended before it
+            boolean daemonRunsAfterParent = launcher().has(Capability.HOST_PROCESS_TABLE)
+                    && OsProcesses.isRunning(daemonPid);
+            running.awaitOutputClosed(Scenario.DEFAULT_TIMEOUT);
+            result = running.result();
+            assertFalse(daemonRunsAfterParent,
+                    "the daemon child (pid " + daemonPid + ") still ran when its parent had exited\n" + result.describe());
+        }
+        String dump = result.describe();
+        assertTrue(result.stdout().contains("daemon.starting=" + daemonPid), dump);
+        assertTrue(result.stdout().contains("nondaemon.exiting=" + nonDaemonPid),
+                "the non-daemon child printed both lines\n" + dump);
+        assertFalse(result.stdout().contains("daemon.exiting=" + daemonPid),
+                "the daemon child is gone with its parent\n" + dump);
+        assertFalse(result.stdout().contains("not.signalled=true"), dump);
+    }
+
+    @Test
+    void L24_whenTheParentIsKilledItsDaemonChildrenEndWithin2sAndItsNonDaemonChildrenRunOn() throws Exception {
+        requires(Capability.HOST_PROCESS_TABLE);
+        ScenarioResult result;
+        try (Scenario.Running running = scenario(ParentEndScenario.class, "kill", tmp.toString()).start()) {
+            running.awaitLine("READY=true"::equals, READY_TIMEOUT);
+            ScenarioResult ready = running.result();
+            long daemonPid = Long.parseLong(ready.value("daemon.pid"));
+            long nonDaemonPid = Long.parseLong(ready.value("nondaemon.pid"));
+            long diesWithParentPid = Long.parseLong(ready.value("dieswithparent.pid"));
+            running.adopt(daemonPid);
+            running.adopt(nonDaemonPid);
+            running.adopt(diesWithParentPid);
+
+            running.process().destroyForcibly(); // SIGKILL: no shutdown code runs in the parent
+            running.awaitExit(Scenario.DEFAULT_TIMEOUT);
+            assertTrue(OsProcesses.awaitGone(daemonPid, ORPHAN_DEADLINE),
+                    "the daemon child (pid " + daemonPid + ") still runs " + ORPHAN_DEADLINE.toSeconds()
+                            + " s after its parent was killed\n" + running.describe());
+            assertTrue(OsProcesses.awaitGone(diesWithParentPid, ORPHAN_DEADLINE),
+                    "the dieWithParent child (pid " + diesWithParentPid + ") still runs " + ORPHAN_DEADLINE.toSeconds()
+                            + " s after its parent was killed\n" + running.describe());
+            assertTrue(OsProcesses.isRunning(nonDaemonPid),
+                    "the non-daemon child (pid " + nonDaemonPid + ") keeps running after its parent was killed\n"
+                            + running.describe());
+
+            Targets.touch(tmp.resolve(ParentEndScenario.GO).toString());
+            // the child inherited the scenario's stdout: its last line arrives although its parent is dead
+            running.awaitOutputClosed(Scenario.DEFAULT_TIMEOUT);
+            result = running.result();
+        }
+        String dump = result.describe();
+        assertTrue(result.stdout().stream().anyMatch(line -> line.startsWith("nondaemon.exiting=")),
+                "the non-daemon child ran to completion\n" + dump);
+        assertFalse(result.stdout().stream().anyMatch(line -> line.startsWith("daemon.exiting=")), dump);
+        assertFalse(result.stdout().stream().anyMatch(line -> line.startsWith("dieswithparent.exiting=")), dump);
+    }
+}
