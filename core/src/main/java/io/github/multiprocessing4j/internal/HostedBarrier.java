@@ -38,6 +38,11 @@ public final class HostedBarrier implements SharedObjects.Hosted {
     }
 
     @Override
+    public boolean mayBlock(int op, Object[] args) {
+        return op == AWAIT;
+    }
+
+    @Override
     public synchronized Object invoke(int op, Object[] args, String caller) throws Exception {
         switch (op) {
             case AWAIT:

@@ -31,6 +31,11 @@ public final class HostedCondition implements SharedObjects.Hosted {
     private final Set<Object> notified = new HashSet<>();
 
     @Override
+    public boolean mayBlock(int op, Object[] args) {
+        return (op == ACQUIRE || op == AWAIT) && (Long) args[1] != 0;
+    }
+
+    @Override
     public synchronized Object invoke(int op, Object[] args, String caller) throws Exception {
         String who = (String) args[0];
         switch (op) {

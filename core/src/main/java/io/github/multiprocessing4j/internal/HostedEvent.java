@@ -15,6 +15,11 @@ public final class HostedEvent implements SharedObjects.Hosted {
     private boolean flag;
 
     @Override
+    public boolean mayBlock(int op, Object[] args) {
+        return op == AWAIT && (Long) args[0] != 0;
+    }
+
+    @Override
     public synchronized Object invoke(int op, Object[] args, String caller) throws Exception {
         switch (op) {
             case SET:

@@ -33,6 +33,11 @@ public final class HostedPipe implements SharedObjects.Hosted {
     }
 
     @Override
+    public boolean mayBlock(int op, Object[] args) {
+        return (op == RECV || op == POLL) && (Long) args[1] != 0;
+    }
+
+    @Override
     public synchronized Object invoke(int op, Object[] args, String caller) throws Exception {
         int end = (Integer) args[0];
         if (end != 0 && end != 1) {

@@ -41,6 +41,19 @@ public final class HostedQueue implements SharedObjects.Hosted {
     }
 
     @Override
+    public boolean mayBlock(int op, Object[] args) {
+        switch (op) {
+            case PUT:
+                return maxSize > 0 && (Long) args[1] != 0;
+            case GET:
+            case JOIN:
+                return (Long) args[0] != 0;
+            default:
+                return false;
+        }
+    }
+
+    @Override
     public synchronized Object invoke(int op, Object[] args, String caller) throws Exception {
         switch (op) {
             case PUT:

@@ -39,6 +39,11 @@ public final class HostedSemaphore implements SharedObjects.Hosted {
     }
 
     @Override
+    public boolean mayBlock(int op, Object[] args) {
+        return op == ACQUIRE && (Long) args[0] != 0;
+    }
+
+    @Override
     public synchronized Object invoke(int op, Object[] args, String caller) throws Exception {
         switch (op) {
             case ACQUIRE: {

@@ -86,6 +86,10 @@ final class PendingChild {
                     case Frames.RESULT -> result = frame.payload();
                     case Frames.CALL -> {
                         Calls.Call call = Calls.decodeCall(frame.payload());
+                        if (!SharedObjects.mayBlock(call.objectId(), call.op(), call.args())) {
+                            answer(authenticated, call, inFlight);
+                            continue;
+                        }
                         Future<?> running = server.calls().submit(() -> answer(authenticated, call, inFlight));
                         inFlight.put(call.id(), running);
                         if (running.isDone()) {

@@ -36,6 +36,18 @@ public final class SharedObjects {
         Object invoke(int op, Object[] args, String caller) throws Exception;
 
         /**
+         * Whether an operation may wait. Calls that cannot are answered on the channel's own
+         * thread, without a hand-over to another thread; the default says every one may.
+         *
+         * @param op the operation's number
+         * @param args its arguments
+         * @return false only if the operation returns without waiting
+         */
+        default boolean mayBlock(int op, Object[] args) {
+            return true;
+        }
+
+        /**
          * A child's channel has ended: the child is gone. Release what it held, if anything.
          *
          * @param caller the child's key
@@ -92,6 +104,12 @@ public final class SharedObjects {
                     + " to its children (by capturing them in the target), not the other way");
         }
         return link.call(id, op, args);
+    }
+
+    static boolean mayBlock(String id, int op, Object[] args) {
+        Hosted object = HOSTED.get(id);
+        // a call forwarded to the parent waits for the parent's answer
+        return object == null || object.mayBlock(op, args);
     }
 
     static void callerGone(String caller) {
