@@ -3,6 +3,7 @@ package io.github.multiprocessing4j;
 import io.github.multiprocessing4j.internal.ChildRegistry;
 import io.github.multiprocessing4j.internal.CurrentProcess;
 import io.github.multiprocessing4j.internal.Launchers;
+import io.github.multiprocessing4j.internal.WarmStandby;
 import java.util.List;
 import java.util.Optional;
 
@@ -110,6 +111,29 @@ public final class Multiprocessing {
      */
     public static List<String> getAllStartMethods() {
         return Launchers.allNames();
+    }
+
+    /**
+     * Warm start, the JVM's answer to Python's {@code forkserver}: keeps {@code standbyJvms}
+     * child JVMs per launcher booted and waiting, so that {@code start()} of a process with
+     * default settings only hands over its task. Each standby serves exactly one process; every
+     * lifecycle rule still holds. 0 turns it off and ends the standbys. Overrides the system
+     * property {@code multiprocessing4j.warm}.
+     *
+     * @param standbyJvms how many per launcher, at least 0
+     * @throws IllegalArgumentException if negative
+     */
+    public static void setWarmStart(int standbyJvms) {
+        WarmStandby.setTarget(standbyJvms);
+    }
+
+    /**
+     * How many warm standby JVMs are kept per launcher (0: warm start is off).
+     *
+     * @return the number
+     */
+    public static int getWarmStart() {
+        return WarmStandby.target();
     }
 
     /**

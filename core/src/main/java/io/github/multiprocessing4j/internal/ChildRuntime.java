@@ -25,18 +25,22 @@ import java.util.List;
  */
 public final class ChildRuntime {
 
+    /** The third argument of a warm standby JVM, which boots before its task is chosen. */
+    static final String STANDBY = "standby";
+
     /** Exit code when the child cannot even get its task: 1, like an uncaught exception. */
     private static final int SETUP_FAILED = 1;
     /** How long a daemon's shutdown may take after its parent died before the JVM is halted. */
     private static final long ORPHAN_EXIT_GRACE_MILLIS = 1000;
 
     private static volatile ChildRuntime running;
+    /** The signal that made this JVM exit, recorded by the handler; 0 if none. */
+    private static volatile int signal;
 
     private final SocketChannel channel;
     private final ParentLink link;
     private final Object endLock = new Object();
     private boolean endSent;
-    private volatile int signal;
     private volatile boolean exiting;
 
     private ChildRuntime(SocketChannel channel) {
@@ -67,12 +71,17 @@ public final class ChildRuntime {
     public static void main(String[] args) {
         // SPEC L13: user code sees an empty standard input, whatever the launcher left there
         System.setIn(new ByteArrayInputStream(new byte[0]));
-        if (args.length != 2) {
+        if (args.length != 2 && !(args.length == 3 && STANDBY.equals(args[2]))) {
             System.err.println("multiprocessing4j: the child runtime is started by ChildProcess.start(), not by hand");
             System.exit(2);
         }
         Path socket = Path.of(args[0]);
         String id = args[1];
+        // early: for a warm standby, this work is done before its task arrives
+        Signals.recordExitSignals(n -> signal = n);
+        if (args.length == 3) {
+            Preload.classesOfATask();
+        }
         ChildRuntime runtime;
         TaskCodec.Task task;
         try {
@@ -102,7 +111,6 @@ public final class ChildRuntime {
         CurrentProcess.becomeChild(process, task.pid(), task.parent());
         running = this;
         SharedObjects.setUpstream(link);
-        Signals.recordExitSignals(n -> signal = n);
         ShutdownSequence.setFinalStep(this::reportExitAtShutdown);
         watchParent(process.isDaemon() || task.dieWithParent());
 

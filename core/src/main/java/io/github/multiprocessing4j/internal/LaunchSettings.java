@@ -30,6 +30,18 @@ public record LaunchSettings(String launcherName, List<String> jvmOptions, List<
     }
 
     /**
+     * Whether these settings are the defaults, but for naming {@code launcher}: such a process
+     * may take a warm standby JVM of that launcher.
+     *
+     * @param launcher the launcher's name
+     * @return true if nothing but the launcher's name was set
+     */
+    public boolean isDefaultFor(String launcher) {
+        return (launcherName == null || launcherName.equals(launcher)) && jvmOptions.isEmpty() && classPath == null
+                && environment.isEmpty() && launcherOptions.isEmpty();
+    }
+
+    /**
      * The settings of a process built without a builder.
      *
      * @return the defaults, never null

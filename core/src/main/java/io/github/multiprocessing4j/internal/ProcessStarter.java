@@ -37,32 +37,12 @@ public final class ProcessStarter {
                                        LaunchSettings settings) {
         byte[] serialized = TaskCodec.serializeProcess(process);
         Launchers.Selected selected = Launchers.forStart(settings.launcherName());
-        PendingChild pending;
-        ControlServer server;
-        try {
-            server = ControlServer.get();
-            pending = server.expect(name);
-        } catch (IOException e) {
-            throw new ProcessStartException("Could not open the control channel in " + System.getProperty("java.io.tmpdir")
-                    + ": " + e.getMessage() + ". Check that java.io.tmpdir is a writable local directory.", e);
+        Launched launched = settings.isDefaultFor(selected.name()) ? WarmStandby.take(selected) : null;
+        if (launched == null) {
+            launched = launch(selected, name, daemon, settings, false);
         }
-        LaunchRequest request = new LaunchRequest(name, daemon, ChildRuntime.class.getName(),
-                List.of(server.socket().toString(), pending.id()),
-                settings.classPath() != null ? settings.classPath() : ParentClassPath.ENTRIES,
-                jvmOptions(settings.jvmOptions()), settings.environment(), List.of(server.directory()),
-                settings.launcherOptions());
-        KillRecordingHandle handle;
-        try {
-            handle = new KillRecordingHandle(selected.launcher().launch(request));
-        } catch (LaunchException e) {
-            pending.close();
-            throw new ProcessStartException("The '" + selected.name() + "' launcher could not start process '" + name
-                    + "': " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            pending.close();
-            throw new ProcessStartException("The '" + selected.name() + "' launcher failed to start process '" + name
-                    + "': " + e, e);
-        }
+        PendingChild pending = launched.pending();
+        KillRecordingHandle handle = launched.handle();
         pending.deliver(TaskCodec.encode(serialized, handle.pid(), CurrentProcess.get().info(), dieWithParent));
         CompletableFuture<Integer> exitCode = handle.onExit()
                 .thenCompose(raw -> pending.reportAfterExit()
@@ -98,8 +78,48 @@ public final class ProcessStarter {
         return options;
     }
 
+    /** A child JVM that runs the child runtime, and its channel, before it has its task. */
+    record Launched(PendingChild pending, KillRecordingHandle handle) {
+    }
+
+    /**
+     * Launches the child runtime.
+     *
+     * @param standby whether it is a warm standby, which waits for a task not yet chosen
+     */
+    static Launched launch(Launchers.Selected selected, String name, boolean daemon, LaunchSettings settings,
+                           boolean standby) {
+        PendingChild pending;
+        ControlServer server;
+        try {
+            server = ControlServer.get();
+            pending = server.expect(name);
+        } catch (IOException e) {
+            throw new ProcessStartException("Could not open the control channel in " + System.getProperty("java.io.tmpdir")
+                    + ": " + e.getMessage() + ". Check that java.io.tmpdir is a writable local directory.", e);
+        }
+        List<String> arguments = standby
+                ? List.of(server.socket().toString(), pending.id(), ChildRuntime.STANDBY)
+                : List.of(server.socket().toString(), pending.id());
+        LaunchRequest request = new LaunchRequest(name, daemon, ChildRuntime.class.getName(), arguments,
+                settings.classPath() != null ? settings.classPath() : ParentClassPath.ENTRIES,
+                jvmOptions(settings.jvmOptions()), settings.environment(), List.of(server.directory()),
+                settings.launcherOptions());
+        try {
+            return new Launched(pending, new KillRecordingHandle(selected.launcher().launch(request)));
+        } catch (LaunchException e) {
+            pending.close();
+            throw new ProcessStartException("The '" + selected.name() + "' launcher could not start process '" + name
+                    + "': " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            pending.close();
+            throw new ProcessStartException("The '" + selected.name() + "' launcher failed to start process '" + name
+                    + "': " + e, e);
+        }
+    }
+
     /** Remembers a SIGKILL sent, which the raw status alone cannot tell from exit(137). */
-    private static final class KillRecordingHandle implements LaunchedProcess {
+    static final class KillRecordingHandle implements LaunchedProcess {
         private final LaunchedProcess delegate;
         private volatile boolean killSent;
 

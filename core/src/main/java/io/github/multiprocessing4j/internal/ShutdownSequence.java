@@ -35,6 +35,7 @@ final class ShutdownSequence {
 
     private static void run() {
         try {
+            WarmStandby.endAll();
             ChildRegistry.endChildren();
         } finally {
             Runnable step = finalStep;

@@ -16,6 +16,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import io.github.multiprocessing4j.Multiprocessing;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -203,6 +205,19 @@ public abstract class TckSuite {
     }
 
     /** Kills whatever the test left running. */
+    /**
+     * Ends the warm standby JVMs, if warm start is on, before the leak check looks at the
+     * process table; the next suite boots new ones.
+     */
+    @AfterAll
+    static void endWarmStandbys() {
+        int standbys = Multiprocessing.getWarmStart();
+        if (standbys > 0) {
+            Multiprocessing.setWarmStart(0);
+            Multiprocessing.setWarmStart(standbys);
+        }
+    }
+
     @AfterEach
     void killLeftovers() throws InterruptedException {
         for (ChildProcess process : tracked) {
