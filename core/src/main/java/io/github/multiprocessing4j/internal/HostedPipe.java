@@ -4,7 +4,6 @@ import java.io.EOFException;
 import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The state of a {@code Pipe} in the JVM that created it: one FIFO of messages towards each end,
@@ -81,16 +80,10 @@ public final class HostedPipe implements SharedObjects.Hosted {
 
     /** Waits until a message is there or no more can come; false if the time ran out. */
     private boolean poll(int end, long timeoutNanos) throws InterruptedException {
-        long deadline = System.nanoTime() + timeoutNanos;
+        long deadline = Waits.deadline(timeoutNanos);
         while (ends[end].inbox.isEmpty() && !ends[end].closed && !ends[1 - end].closed) {
-            if (timeoutNanos < 0) {
-                wait();
-            } else {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                TimeUnit.NANOSECONDS.timedWait(this, left);
+            if (!Waits.await(this, timeoutNanos, deadline)) {
+                return false;
             }
         }
         return true;

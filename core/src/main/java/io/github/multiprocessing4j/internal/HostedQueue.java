@@ -83,9 +83,9 @@ public final class HostedQueue implements SharedObjects.Hosted {
     }
 
     private void put(byte[] message, long timeoutNanos) throws InterruptedException, QueueFullException {
-        long deadline = System.nanoTime() + timeoutNanos;
+        long deadline = Waits.deadline(timeoutNanos);
         while (!closed && maxSize > 0 && messages.size() >= maxSize) {
-            if (!await(timeoutNanos, deadline)) {
+            if (!Waits.await(this, timeoutNanos, deadline)) {
                 throw new QueueFullException("the queue stayed full (" + maxSize + " messages)"
                         + waited(timeoutNanos));
             }
@@ -99,12 +99,12 @@ public final class HostedQueue implements SharedObjects.Hosted {
     }
 
     private byte[] get(long timeoutNanos) throws InterruptedException, QueueEmptyException {
-        long deadline = System.nanoTime() + timeoutNanos;
+        long deadline = Waits.deadline(timeoutNanos);
         while (messages.isEmpty()) {
             if (closed) {
                 throw new IllegalStateException("the queue is closed and empty");
             }
-            if (!await(timeoutNanos, deadline)) {
+            if (!Waits.await(this, timeoutNanos, deadline)) {
                 throw new QueueEmptyException("the queue stayed empty" + waited(timeoutNanos));
             }
         }
@@ -114,26 +114,12 @@ public final class HostedQueue implements SharedObjects.Hosted {
     }
 
     private boolean awaitAllDone(long timeoutNanos) throws InterruptedException {
-        long deadline = System.nanoTime() + timeoutNanos;
+        long deadline = Waits.deadline(timeoutNanos);
         while (unfinished > 0) {
-            if (!await(timeoutNanos, deadline)) {
+            if (!Waits.await(this, timeoutNanos, deadline)) {
                 return false;
             }
         }
-        return true;
-    }
-
-    /** Waits on the monitor; false once the deadline has passed (never for a negative timeout). */
-    private boolean await(long timeoutNanos, long deadline) throws InterruptedException {
-        if (timeoutNanos < 0) {
-            wait();
-            return true;
-        }
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-            return false;
-        }
-        TimeUnit.NANOSECONDS.timedWait(this, left);
         return true;
     }
 
