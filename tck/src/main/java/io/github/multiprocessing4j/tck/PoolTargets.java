@@ -1,0 +1,50 @@
+package io.github.multiprocessing4j.tck;
+
+import io.github.multiprocessing4j.Barrier;
+import io.github.multiprocessing4j.Event;
+import io.github.multiprocessing4j.Multiprocessing;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** What the pool suite's workers run: static state lives once per worker JVM. */
+final class PoolTargets {
+
+    private static final AtomicInteger INITIALIZED = new AtomicInteger();
+    private static volatile String initializedIn = "not initialized";
+
+    private PoolTargets() {
+    }
+
+    /** The pool's initializer: records that it ran, how often, and in which process. */
+    static void initialize() {
+        int times = INITIALIZED.incrementAndGet();
+        initializedIn = (times == 1 ? "initialized once in " : "initialized " + times + " times in ")
+                + Multiprocessing.currentProcess().name();
+    }
+
+    /** What {@link #initialize()} recorded in this worker. */
+    static String initializedAs() {
+        return initializedIn;
+    }
+
+    /** Waits for the event, bounded by {@link Targets#MAX_WAIT}. */
+    static void awaitQuietly(Event event) {
+        try {
+            event.await(Targets.MAX_WAIT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Waits at the barrier, bounded by {@link Targets#MAX_WAIT}. */
+    static void awaitQuietly(Barrier barrier) {
+        try {
+            barrier.await(Targets.MAX_WAIT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (BrokenBarrierException | TimeoutException e) {
+            throw new IllegalStateException("the other task never came: " + e, e);
+        }
+    }
+}
