@@ -211,7 +211,13 @@ class PoolTest {
         assertTrue(failure.getMessage().contains("ended with exit code 7 while running this task"), failure.getMessage());
         assertNull(failure.getCause());
         assertTrue(Poll.until(() -> workers.created.size() == 3), "a replacement was started: " + workers.created);
-        List<String> names = pool.map(x -> worker(), IntStream.range(0, 20).boxed().toList(), 1);
+        // two tasks that each wait until both have started: only two live workers can run them
+        LATCHES.put("both started", new CountDownLatch(2));
+        List<String> names = pool.map(x -> {
+            latch("both started").countDown();
+            assertTrue(await("both started"), "the other task never started");
+            return worker();
+        }, List.of(1, 2), 1);
         assertFalse(names.contains(victim.name()), "the dead worker runs nothing more: " + names);
         assertEquals(2, new HashSet<>(names).size(), "two live workers share the work: " + names);
     }
