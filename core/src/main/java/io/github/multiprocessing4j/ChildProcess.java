@@ -185,7 +185,12 @@ public class ChildProcess implements Serializable {
      * @return the identity, never null
      */
     public final List<Integer> identity() {
-        return Arrays.stream(identity).boxed().collect(Collectors.toUnmodifiableList());
+        // a loop, not a stream: the child calls this before its target runs, in a cold JVM
+        Integer[] numbers = new Integer[identity.length];
+        for (int i = 0; i < identity.length; i++) {
+            numbers[i] = identity[i];
+        }
+        return List.of(numbers);
     }
 
     // ---------------------------------------------------------------- lifecycle

@@ -30,6 +30,8 @@ public final class ChildRuntime {
 
     /** Exit code when the child cannot even get its task: 1, like an uncaught exception. */
     private static final int SETUP_FAILED = 1;
+    /** How long the child waits for its last frames to be written before it exits anyway. */
+    private static final long FLUSH_MILLIS = 5000;
     /** How long a daemon's shutdown may take after its parent died before the JVM is halted. */
     private static final long ORPHAN_EXIT_GRACE_MILLIS = 1000;
 
@@ -60,7 +62,7 @@ public final class ChildRuntime {
         if (runtime == null) {
             throw new IllegalStateException("only a child process can send a result to its parent");
         }
-        Frames.write(runtime.channel, Frames.RESULT, encoded);
+        runtime.link.writer().sendAndWait(Frames.RESULT, encoded, FLUSH_MILLIS);
     }
 
     /**
@@ -86,6 +88,7 @@ public final class ChildRuntime {
         TaskCodec.Task task;
         try {
             byte[] secret = readAndDeleteSecret(socket.resolveSibling(id + ".key"));
+            Handshake.prepare();
             SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket));
             runtime = new ChildRuntime(channel);
             Frames.write(channel, Frames.HELLO, id.getBytes(StandardCharsets.US_ASCII));
@@ -148,7 +151,7 @@ public final class ChildRuntime {
             endSent = true;
             exiting = true;
             try {
-                Frames.write(channel, Frames.END, report.encode());
+                link.writer().sendAndWait(Frames.END, report.encode(), FLUSH_MILLIS);
             } catch (IOException e) {
                 // the parent is gone; nobody is left to tell
             }

@@ -22,7 +22,8 @@ public final class CurrentProcess {
     private final ProcessInfo parent;
     private final ChildProcess running;
     private final AtomicInteger counter = new AtomicInteger();
-    private final String token = UUID.randomUUID().toString();
+    /** Made on first use: a child that starts no process of its own never needs it. */
+    private volatile String token;
 
     private CurrentProcess(ProcessInfo base, ProcessInfo parent, ChildProcess running) {
         this.base = base;
@@ -79,7 +80,16 @@ public final class CurrentProcess {
      * @return the token, never null
      */
     public String token() {
-        return token;
+        String made = token;
+        if (made == null) {
+            synchronized (this) {
+                if (token == null) {
+                    token = UUID.randomUUID().toString();
+                }
+                made = token;
+            }
+        }
+        return made;
     }
 
     /**

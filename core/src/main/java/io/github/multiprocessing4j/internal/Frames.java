@@ -40,9 +40,19 @@ final class Frames {
     record Frame(byte type, byte[] payload) {
     }
 
-    static void write(SocketChannel channel, byte type, byte[] payload) throws IOException {
+    /** A frame, ready to write. */
+    static ByteBuffer frame(byte type, byte[] payload) {
         ByteBuffer buffer = ByteBuffer.allocate(5 + payload.length);
         buffer.putInt(payload.length + 1).put(type).put(payload).flip();
+        return buffer;
+    }
+
+    /**
+     * Writes a frame on the calling thread: only for the handshake and the task, on threads
+     * nobody interrupts; later frames go through a {@link ChannelWriter}.
+     */
+    static void write(SocketChannel channel, byte type, byte[] payload) throws IOException {
+        ByteBuffer buffer = frame(type, payload);
         synchronized (channel) {
             while (buffer.hasRemaining()) {
                 channel.write(buffer);

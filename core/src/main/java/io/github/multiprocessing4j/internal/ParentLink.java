@@ -14,13 +14,18 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class ParentLink {
 
-    private final SocketChannel channel;
+    private final ChannelWriter writer;
     private final AtomicLong ids = new AtomicLong();
     private final Map<Long, CompletableFuture<Calls.Reply>> waiting = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     ParentLink(SocketChannel channel) {
-        this.channel = channel;
+        this.writer = new ChannelWriter(channel, "multiprocessing4j-parent-writer");
+    }
+
+    /** The writer of this channel, for the end report and the result. */
+    ChannelWriter writer() {
+        return writer;
     }
 
     Object call(String objectId, int op, Object[] args) throws Exception {
@@ -33,14 +38,14 @@ final class ParentLink {
                 throw parentGone();
             }
             try {
-                Frames.write(channel, Frames.CALL, Calls.encodeCall(id, objectId, op, args));
+                writer.send(Frames.CALL, Calls.encodeCall(id, objectId, op, args));
             } catch (IOException e) {
                 throw parentGone();
             }
             answer = reply.get();
         } catch (InterruptedException e) {
             try {
-                Frames.write(channel, Frames.CANCEL, Calls.encodeCancel(id));
+                writer.send(Frames.CANCEL, Calls.encodeCancel(id));
             } catch (IOException ignored) {
                 // the parent is gone: nothing to cancel
             }

@@ -77,6 +77,7 @@ final class PendingChild {
             throw new IOException("the process ended before its task was sent", e.getCause());
         }
         Frames.write(authenticated, Frames.TASK, encoded);
+        ChannelWriter writer = new ChannelWriter(authenticated, "multiprocessing4j-child-writer-" + processName);
         Map<Long, Future<?>> inFlight = new ConcurrentHashMap<>();
         try {
             Frames.Frame frame;
@@ -87,10 +88,10 @@ final class PendingChild {
                     case Frames.CALL -> {
                         Calls.Call call = Calls.decodeCall(frame.payload());
                         if (!SharedObjects.mayBlock(call.objectId(), call.op(), call.args())) {
-                            answer(authenticated, call, inFlight);
+                            answer(writer, call, inFlight);
                             continue;
                         }
-                        Future<?> running = server.calls().submit(() -> answer(authenticated, call, inFlight));
+                        Future<?> running = server.calls().submit(() -> answer(writer, call, inFlight));
                         inFlight.put(call.id(), running);
                         if (running.isDone()) {
                             inFlight.remove(call.id(), running);
@@ -111,7 +112,7 @@ final class PendingChild {
         }
     }
 
-    private void answer(SocketChannel authenticated, Calls.Call call, Map<Long, Future<?>> inFlight) {
+    private void answer(ChannelWriter writer, Calls.Call call, Map<Long, Future<?>> inFlight) {
         byte[] reply;
         try {
             Object value = SharedObjects.dispatch(call.objectId(), call.op(), call.args(), id);
@@ -125,7 +126,7 @@ final class PendingChild {
             inFlight.remove(call.id());
         }
         try {
-            Frames.write(authenticated, Frames.REPLY, reply);
+            writer.send(Frames.REPLY, reply);
         } catch (IOException e) {
             // the child is gone; its reader saw the end too
         }
