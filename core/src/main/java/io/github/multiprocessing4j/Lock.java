@@ -7,7 +7,8 @@ import java.io.Serial;
 /**
  * A lock shared by processes: Python's {@code multiprocessing.Lock}, a semaphore of one. Any
  * process may release it (as in Python); releasing an unlocked lock fails. Beyond Python: if a
- * child dies holding it, it is released (with a warning) instead of blocking everyone for ever.
+ * child is killed holding it, it is released (with a warning) instead of blocking everyone for
+ * ever; a child that ends by itself while holding it leaves it held, as in Python.
  */
 public final class Lock extends Semaphore {
 

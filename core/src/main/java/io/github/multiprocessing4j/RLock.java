@@ -12,7 +12,7 @@ import java.time.Duration;
 /**
  * A reentrant lock shared by processes: Python's {@code multiprocessing.RLock}. The thread
  * (of whichever process) that acquired it may acquire it again, and must release it as often;
- * only that thread may release it. Beyond Python: released if its owner's process dies.
+ * only that thread may release it. Beyond Python: released if its owner's process is killed.
  */
 public class RLock implements Serializable {
 

@@ -10,7 +10,7 @@ import java.time.Duration;
 
 /**
  * A counting semaphore shared by processes: Python's {@code multiprocessing.Semaphore}. Hand it
- * to children by capturing it. Beyond Python: the units a child held when it died are given
+ * to children by capturing it. Beyond Python: the units a child held when it was killed are given
  * back.
  */
 public class Semaphore implements Serializable {

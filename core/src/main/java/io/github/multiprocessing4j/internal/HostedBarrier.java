@@ -106,7 +106,7 @@ public final class HostedBarrier implements SharedObjects.Hosted {
     }
 
     @Override
-    public synchronized void callerGone(String caller) {
+    public synchronized void callerGone(String caller, boolean killed) {
         if (waitingBy.containsKey(caller)) {
             breakBarrier();
         }

@@ -132,8 +132,8 @@ public final class HostedCondition implements SharedObjects.Hosted {
     }
 
     @Override
-    public synchronized void callerGone(String caller) {
-        if (caller.equals(ownerCaller)) {
+    public synchronized void callerGone(String caller, boolean killed) {
+        if (killed && caller.equals(ownerCaller)) {
             Log.LOGGER.warn("a process ended holding an RLock or Condition; releasing it");
             owner = null;
             ownerCaller = null;

@@ -8,8 +8,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The state of a {@code Lock}, {@code Semaphore} or {@code BoundedSemaphore}: a counter and, per
- * process, how many units it holds. Beyond Python: the units a child held when it died are
- * given back (with a warning), so a killed process cannot leave a lock held for ever.
+ * process, how many units it holds. Beyond Python: the units a child held when it was killed
+ * are given back (with a warning), so a killed process cannot leave a lock held for ever; a
+ * child that ends by itself keeps what it took, as in Python.
  */
 public final class HostedSemaphore implements SharedObjects.Hosted {
 
@@ -87,8 +88,8 @@ public final class HostedSemaphore implements SharedObjects.Hosted {
     }
 
     @Override
-    public synchronized void callerGone(String caller) {
-        Integer count = held.remove(caller);
+    public synchronized void callerGone(String caller, boolean killed) {
+        Integer count = killed ? held.remove(caller) : null;
         if (count != null) {
             Log.LOGGER.warn("a process ended holding {} unit(s) of a lock or semaphore; releasing them", count);
             value += count;

@@ -108,7 +108,8 @@ final class PendingChild {
             }
         } finally {
             inFlight.values().forEach(running -> running.cancel(true));
-            SharedObjects.callerGone(id);
+            EndReport last = report;
+            SharedObjects.callerGone(id, last == null || last.kind() == EndReport.Kind.SIGNALLED);
         }
     }
 

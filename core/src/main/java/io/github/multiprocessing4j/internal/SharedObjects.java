@@ -48,11 +48,14 @@ public final class SharedObjects {
         }
 
         /**
-         * A child's channel has ended: the child is gone. Release what it held, if anything.
+         * A child's channel has ended: the child is gone.
          *
          * @param caller the child's key
+         * @param killed whether it was killed (no end report, or ended by a signal) rather than
+         *     ending by itself: what a killed process held is released (beyond Python), what a
+         *     process that ended by itself kept stays taken (Python)
          */
-        default void callerGone(String caller) {
+        default void callerGone(String caller, boolean killed) {
         }
     }
 
@@ -112,9 +115,9 @@ public final class SharedObjects {
         return object == null || object.mayBlock(op, args);
     }
 
-    static void callerGone(String caller) {
+    static void callerGone(String caller, boolean killed) {
         for (Hosted object : HOSTED.values()) {
-            object.callerGone(caller);
+            object.callerGone(caller, killed);
         }
     }
 
