@@ -33,18 +33,28 @@ final class Calls {
     private Calls() {
     }
 
-    /** A decoded call. */
-    record Call(long id, String objectId, int op, Object[] args) {
+    /**
+     * A decoded call.
+     *
+     * @param onBehalfOf for a call forwarded from further down the tree, the key of the caller
+     *     in the forwarding process; empty for the sender's own calls
+     */
+    record Call(long id, String objectId, int op, Object[] args, String onBehalfOf) {
+    }
+
+    /** A decoded notice that a descendant has ended. */
+    record Gone(String caller, boolean killed) {
     }
 
     /** A decoded reply: a value, or an exception to throw in the caller. */
     record Reply(long id, Object value, Exception failure) {
     }
 
-    static byte[] encodeCall(long id, String objectId, int op, Object[] args) {
+    static byte[] encodeCall(long id, String objectId, int op, Object[] args, String onBehalfOf) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeLong(id);
+            out.writeUTF(onBehalfOf);
             out.writeUTF(objectId);
             out.writeInt(op);
             out.writeInt(args.length);
@@ -60,6 +70,7 @@ final class Calls {
     static Call decodeCall(byte[] payload) throws IOException {
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload));
         long id = in.readLong();
+        String onBehalfOf = in.readUTF();
         String objectId = in.readUTF();
         int op = in.readInt();
         int count = in.readInt();
@@ -70,7 +81,7 @@ final class Calls {
         for (int i = 0; i < count; i++) {
             args[i] = Values.read(in, Payloads.MAX_BYTES);
         }
-        return new Call(id, objectId, op, args);
+        return new Call(id, objectId, op, args, onBehalfOf);
     }
 
     static byte[] encodeReply(long id, Object value, Throwable failure) {
@@ -101,6 +112,23 @@ final class Calls {
         Function<String, Exception> known = KNOWN_EXCEPTIONS.get(type);
         Exception failure = known != null ? known.apply(message) : new IllegalStateException(type + ": " + message);
         return new Reply(id, null, failure);
+    }
+
+    static byte[] encodeGone(String caller, boolean killed) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeBoolean(killed);
+            out.writeUTF(caller);
+        } catch (IOException e) {
+            throw new IllegalStateException("writing to memory cannot fail", e);
+        }
+        return bytes.toByteArray();
+    }
+
+    static Gone decodeGone(byte[] payload) throws IOException {
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload));
+        boolean killed = in.readBoolean();
+        return new Gone(in.readUTF(), killed);
     }
 
     static byte[] encodeCancel(long id) {

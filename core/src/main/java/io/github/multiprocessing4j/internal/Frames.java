@@ -25,6 +25,8 @@ final class Frames {
     static final byte RESULT = 8;
     /** The caller was interrupted: abort the call if it still waits. */
     static final byte CANCEL = 9;
+    /** A descendant of the sender has ended: what it held in the receiver's objects is released. */
+    static final byte GONE = 10;
 
     /** Largest frame either side accepts before the handshake has succeeded. */
     static final int MAX_HANDSHAKE = 256;

@@ -107,7 +107,7 @@ public final class HostedBarrier implements SharedObjects.Hosted {
 
     @Override
     public synchronized void callerGone(String caller, boolean killed) {
-        if (waitingBy.containsKey(caller)) {
+        if (waitingBy.keySet().stream().anyMatch(key -> SharedObjects.isWithin(key, caller))) {
             breakBarrier();
         }
     }

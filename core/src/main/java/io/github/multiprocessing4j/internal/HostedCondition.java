@@ -133,7 +133,7 @@ public final class HostedCondition implements SharedObjects.Hosted {
 
     @Override
     public synchronized void callerGone(String caller, boolean killed) {
-        if (killed && caller.equals(ownerCaller)) {
+        if (killed && ownerCaller != null && SharedObjects.isWithin(ownerCaller, caller)) {
             Log.LOGGER.warn("a process ended holding an RLock or Condition; releasing it");
             owner = null;
             ownerCaller = null;

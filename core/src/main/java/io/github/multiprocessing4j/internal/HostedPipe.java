@@ -98,7 +98,7 @@ public final class HostedPipe implements SharedObjects.Hosted {
     @Override
     public synchronized void callerGone(String caller, boolean killed) {
         for (int end = 0; end < 2; end++) {
-            if (ends[end].users.remove(caller) && ends[end].users.isEmpty()) {
+            if (ends[end].users.removeIf(key -> SharedObjects.isWithin(key, caller)) && ends[end].users.isEmpty()) {
                 close(end);
             }
         }

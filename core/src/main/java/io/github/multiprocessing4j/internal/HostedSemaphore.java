@@ -89,8 +89,17 @@ public final class HostedSemaphore implements SharedObjects.Hosted {
 
     @Override
     public synchronized void callerGone(String caller, boolean killed) {
-        Integer count = killed ? held.remove(caller) : null;
-        if (count != null) {
+        int count = 0;
+        if (killed) {
+            for (Iterator<Map.Entry<String, Integer>> entries = held.entrySet().iterator(); entries.hasNext();) {
+                Map.Entry<String, Integer> entry = entries.next();
+                if (SharedObjects.isWithin(entry.getKey(), caller)) {
+                    count += entry.getValue();
+                    entries.remove();
+                }
+            }
+        }
+        if (count > 0) {
             Log.LOGGER.warn("a process ended holding {} unit(s) of a lock or semaphore; releasing them", count);
             value += count;
             notifyAll();

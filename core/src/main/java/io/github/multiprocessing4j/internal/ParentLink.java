@@ -28,7 +28,7 @@ final class ParentLink {
         return writer;
     }
 
-    Object call(String objectId, int op, Object[] args) throws Exception {
+    Object call(String objectId, int op, Object[] args, String onBehalfOf) throws Exception {
         long id = ids.incrementAndGet();
         CompletableFuture<Calls.Reply> reply = new CompletableFuture<>();
         waiting.put(id, reply);
@@ -38,7 +38,7 @@ final class ParentLink {
                 throw parentGone();
             }
             try {
-                writer.send(Frames.CALL, Calls.encodeCall(id, objectId, op, args));
+                writer.send(Frames.CALL, Calls.encodeCall(id, objectId, op, args, onBehalfOf));
             } catch (IOException e) {
                 throw parentGone();
             }
@@ -59,6 +59,15 @@ final class ParentLink {
             throw answer.failure();
         }
         return answer.value();
+    }
+
+    /** Tells the parent that a process below this one has ended. */
+    void gone(String caller, boolean killed) {
+        try {
+            writer.send(Frames.GONE, Calls.encodeGone(caller, killed));
+        } catch (IOException e) {
+            // the parent is gone too: nothing left to release there
+        }
     }
 
     /** Handles a reply frame read by the channel's reader. */

@@ -97,6 +97,10 @@ final class PendingChild {
                             inFlight.remove(call.id(), running);
                         }
                     }
+                    case Frames.GONE -> {
+                        Calls.Gone gone = Calls.decodeGone(frame.payload());
+                        SharedObjects.callerGone(id + "/" + gone.caller(), gone.killed());
+                    }
                     case Frames.CANCEL -> {
                         Future<?> running = inFlight.remove(Calls.decodeCancel(frame.payload()));
                         if (running != null) {
@@ -116,7 +120,8 @@ final class PendingChild {
     private void answer(ChannelWriter writer, Calls.Call call, Map<Long, Future<?>> inFlight) {
         byte[] reply;
         try {
-            Object value = SharedObjects.dispatch(call.objectId(), call.op(), call.args(), id);
+            String caller = call.onBehalfOf().isEmpty() ? id : id + "/" + call.onBehalfOf();
+            Object value = SharedObjects.dispatch(call.objectId(), call.op(), call.args(), caller);
             reply = Calls.encodeReply(call.id(), value, null);
         } catch (InterruptedException e) {
             // cancelled: the caller stopped waiting, or its channel ended

@@ -106,7 +106,7 @@ public final class SharedObjects {
                     + CurrentProcess.get().info().name() + "': pass queues, pipes and locks from a process"
                     + " to its children (by capturing them in the target), not the other way");
         }
-        return link.call(id, op, args);
+        return link.call(id, op, args, LOCAL_CALLER.equals(caller) ? "" : caller);
     }
 
     static boolean mayBlock(String id, int op, Object[] args) {
@@ -115,10 +115,30 @@ public final class SharedObjects {
         return object == null || object.mayBlock(op, args);
     }
 
+    /**
+     * A caller has ended: the objects hosted here release what it held, and the parent is told,
+     * for what it held further up the tree.
+     */
     static void callerGone(String caller, boolean killed) {
         for (Hosted object : HOSTED.values()) {
             object.callerGone(caller, killed);
         }
+        ParentLink link = upstream;
+        if (link != null) {
+            link.gone(caller, killed);
+        }
+    }
+
+    /**
+     * Whether {@code key} is the caller that ended or one below it: a process's descendants
+     * reach shared objects through it, and lose them with it.
+     *
+     * @param key a caller's key
+     * @param gone the key of the caller that ended
+     * @return true if {@code key} is {@code gone} or under it
+     */
+    public static boolean isWithin(String key, String gone) {
+        return key.equals(gone) || key.startsWith(gone + "/");
     }
 
     static void setUpstream(ParentLink link) {
