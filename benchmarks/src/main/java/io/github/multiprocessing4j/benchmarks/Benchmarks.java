@@ -1,0 +1,196 @@
+package io.github.multiprocessing4j.benchmarks;
+
+import io.github.multiprocessing4j.Multiprocessing;
+import java.io.File;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Runs every figure with its baseline, prints a table and writes {@code results.json}.
+ *
+ * <pre>
+ * java -jar benchmarks/target/multiprocessing4j-benchmarks.jar [--quick] [--out FILE] [--no-docker] [--no-python]
+ * </pre>
+ *
+ * Whole processes are timed with {@link System#nanoTime()}: each figure is the median of its
+ * measured repetitions, taken after warm-up rounds, in the same run as its baseline.
+ */
+public final class Benchmarks {
+
+    /** Where results go by default, relative to the working directory (the repository's root). */
+    static final Path DEFAULT_OUT = Path.of("benchmarks", "target", "results.json");
+    static final String NOT_YET = "not implemented yet (warm start / Pool)";
+
+    private Benchmarks() {
+    }
+
+    /**
+     * Runs the benchmarks.
+     *
+     * @param args {@code --quick}, {@code --out FILE}, {@code --no-docker}, {@code --no-python}
+     * @throws Exception when the run itself cannot go on (a failed figure is reported, not thrown)
+     */
+    public static void main(String[] args) throws Exception {
+        Settings settings = Settings.FULL;
+        Path out = DEFAULT_OUT;
+        boolean docker = true;
+        boolean python = true;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--quick" -> settings = Settings.QUICK;
+                case "--out" -> out = Path.of(args[++i]);
+                case "--no-docker" -> docker = false;
+                case "--no-python" -> python = false;
+                default -> {
+                    System.err.println("usage: java -jar multiprocessing4j-benchmarks.jar [--quick] [--out FILE]"
+                            + " [--no-docker] [--no-python]");
+                    System.exit(2);
+                }
+            }
+        }
+        Results results = new Results();
+        declareRatios(results);
+        describeMachine(results, settings);
+
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Path jar = benchmarksJar();
+        String classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .map(entry -> Path.of(entry).toAbsolutePath().normalize().toString())
+                .collect(Collectors.joining(File.pathSeparator));
+        Path scratch = Files.createTempDirectory("multiprocessing4j-benchmarks-");
+        LiveProcesses live = new LiveProcesses();
+        Thread cleanup = new Thread(live::killAll, "benchmarks-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        long started = System.nanoTime();
+        try {
+            LocalFigures local = new LocalFigures(settings, results, live, java, classPath, scratch);
+            step(results, live, "local: cold start vs bare JVM", local::coldStart, "local_start_join", "bare_jvm");
+            if (python) {
+                PythonBaseline baseline = new PythonBaseline(settings, results, live, scratch);
+                step(results, live, "CPython multiprocessing", baseline::run, PythonBaseline.KEYS);
+            } else {
+                results.skip("--no-python", PythonBaseline.KEYS);
+            }
+            step(results, live, "local: terminate latency", local::terminate,
+                    "local_terminate_to_exit", "bare_jvm_sigterm_to_exit");
+            step(results, live, "local: " + settings.children() + " children at once", local::concurrent,
+                    "local_concurrent", "bare_jvm_concurrent");
+            step(results, live, "local: idle memory", local::memory, "local_idle_rss", "bare_jvm_idle_rss");
+            if (docker) {
+                DockerFigures figures = new DockerFigures(settings, results, live, jar);
+                step(results, live, "docker: start vs raw container", figures::run, DockerFigures.KEYS);
+            } else {
+                results.skip("--no-docker", DockerFigures.KEYS);
+            }
+        } finally {
+            live.killAll();
+            deleteRecursively(scratch);
+        }
+        results.repetitions().put("wall_clock_s", Math.round(LocalFigures.millisSince(started) / 100) / 10.0);
+        results.machine().put("loadavg_at_end", loadAverage());
+
+        results.print(System.out);
+        Path parent = out.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        Files.writeString(out, Json.write(results.toJson()), StandardCharsets.UTF_8);
+        System.out.println();
+        System.out.println("load average (1, 5, 15 min) at start: " + results.machine().get("loadavg_at_start")
+                + ", at end: " + results.machine().get("loadavg_at_end"));
+        System.out.println("results: " + out);
+        System.out.flush();
+        System.exit(results.failed() ? 1 : 0);
+    }
+
+    /** The ratios, each numerator / denominator of two figures' medians: lower is better. */
+    private static void declareRatios(Results results) {
+        results.ratio("cold_vs_bare_jvm", "local_start_join", "bare_jvm");
+        results.ratio("cold_vs_python_spawn", "local_start_join", "python_spawn");
+        results.ratio("cold_vs_python_forkserver", "local_start_join", "python_forkserver");
+        results.ratio("cold_vs_python_fork", "local_start_join", "python_fork");
+        results.ratio("terminate_vs_bare_jvm", "local_terminate_to_exit", "bare_jvm_sigterm_to_exit");
+        results.ratio("concurrent_vs_bare_jvm", "local_concurrent", "bare_jvm_concurrent");
+        results.ratio("concurrent_vs_python_spawn", "local_concurrent", "python_spawn_concurrent");
+        results.ratio("idle_rss_vs_bare_jvm", "local_idle_rss", "bare_jvm_idle_rss");
+        results.ratio("docker_vs_raw", "docker_start_join", "raw_container");
+        results.skipRatio("warm_vs_python_forkserver", NOT_YET);
+        results.skipRatio("pool_map_vs_python", NOT_YET);
+    }
+
+    private static void describeMachine(Results results, Settings settings) {
+        results.machine().put("cores", Multiprocessing.cpuCount());
+        results.machine().put("java", System.getProperty("java.runtime.version"));
+        results.machine().put("java_vm", System.getProperty("java.vm.name") + " (" + System.getProperty("java.vm.info") + ")");
+        results.machine().put("os", System.getProperty("os.name") + " " + System.getProperty("os.version")
+                + " " + System.getProperty("os.arch"));
+        results.machine().put("python", "not run");
+        // on two cores, other work doubles every figure: say how busy the machine was
+        results.machine().put("loadavg_at_start", loadAverage());
+        results.repetitions().put("mode", settings == Settings.QUICK ? "quick" : "full");
+        results.repetitions().put("warmup", settings.warmup());
+        results.repetitions().put("measured", settings.repetitions());
+        results.repetitions().put("concurrent_children", settings.children());
+        results.repetitions().put("concurrent_warmup", settings.concurrentWarmup());
+        results.repetitions().put("concurrent_measured", settings.concurrentRepetitions());
+        results.repetitions().put("rss_measured", settings.rssRepetitions());
+        results.repetitions().put("docker_warmup", settings.dockerWarmup());
+        results.repetitions().put("docker_measured", settings.dockerRepetitions());
+    }
+
+    /** The 1, 5 and 15 minute load averages from {@code /proc/loadavg}, or "unknown". */
+    private static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    /** One group of figures, reported on stderr as it goes; a failure is recorded and the run goes on. */
+    private static void step(Results results, LiveProcesses live, String title, Step step, String... keys) {
+        System.err.println("benchmarks: " + title + " ...");
+        long start = System.nanoTime();
+        try {
+            step.run();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            results.fail("interrupted", keys);
+        } catch (Exception | LinkageError e) {
+            System.err.println("benchmarks: " + title + " failed:");
+            e.printStackTrace();
+            results.fail(e.toString(), keys);
+            // what the failed step left running must not disturb the next one
+            live.killAll();
+        }
+        System.err.printf("benchmarks: %s done in %.1f s%n", title, LocalFigures.millisSince(start) / 1000);
+    }
+
+    /** A group of figures. */
+    @FunctionalInterface
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    /** The jar this class was loaded from, or null when it was not loaded from a jar. */
+    private static Path benchmarksJar() throws URISyntaxException {
+        Path location = Path.of(Benchmarks.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        return Files.isRegularFile(location) ? location.toAbsolutePath().normalize() : null;
+    }
+
+    private static void deleteRecursively(Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+}

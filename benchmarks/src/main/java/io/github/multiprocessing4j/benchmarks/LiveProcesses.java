@@ -1,0 +1,66 @@
+package io.github.multiprocessing4j.benchmarks;
+
+import io.github.multiprocessing4j.ChildProcess;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Every process this run started and has not yet seen end, so that none outlives the run:
+ * {@link #killAll()} runs in the benchmark's {@code finally} and in a shutdown hook.
+ */
+final class LiveProcesses {
+
+    private final Set<Process> bare = ConcurrentHashMap.newKeySet();
+    private final Set<ChildProcess> children = ConcurrentHashMap.newKeySet();
+
+    Process add(Process process) {
+        bare.add(process);
+        return process;
+    }
+
+    ChildProcess add(ChildProcess child) {
+        children.add(child);
+        return child;
+    }
+
+    void ended(Process process) {
+        bare.remove(process);
+    }
+
+    void ended(ChildProcess child) {
+        children.remove(child);
+    }
+
+    /** Kills what is left (SIGKILL) and waits a little for each to end. */
+    void killAll() {
+        for (Process process : bare) {
+            process.destroyForcibly();
+        }
+        for (ChildProcess child : children) {
+            try {
+                if (child.isAlive()) {
+                    child.kill();
+                }
+            } catch (IllegalStateException e) {
+                // closed or never started: nothing to kill
+            }
+        }
+        try {
+            for (Process process : bare) {
+                process.waitFor();
+                bare.remove(process);
+            }
+            for (ChildProcess child : children) {
+                try {
+                    child.join(Duration.ofSeconds(10));
+                } catch (IllegalStateException e) {
+                    // closed or never started
+                }
+                children.remove(child);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

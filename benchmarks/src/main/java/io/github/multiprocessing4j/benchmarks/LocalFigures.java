@@ -1,0 +1,306 @@
+package io.github.multiprocessing4j.benchmarks;
+
+import io.github.multiprocessing4j.ChildProcess;
+import io.github.multiprocessing4j.Multiprocessing;
+import io.github.multiprocessing4j.ProcessContext;
+import io.github.multiprocessing4j.SerializableRunnable;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The {@code local} launcher's figures, each next to a bare JVM of the same {@code java}
+ * started with {@link ProcessBuilder} the way the launcher starts a child: standard input from
+ * {@code /dev/null}, standard output and error inherited.
+ */
+final class LocalFigures {
+
+    /** How long any one process may take before the run gives up on it. */
+    static final Duration TIMEOUT = Duration.ofSeconds(120);
+    /** How long an idle process sits after saying it is up, before its memory is read. */
+    private static final long SETTLE_MILLIS = 500;
+    private static final File NULL_FILE = new File("/dev/null");
+
+    private final Settings settings;
+    private final Results results;
+    private final LiveProcesses live;
+    private final Path java;
+    private final String classPath;
+    private final Path markers;
+    private final ProcessContext local = Multiprocessing.context("local");
+    private int markerCount;
+
+    LocalFigures(Settings settings, Results results, LiveProcesses live, Path java, String classPath, Path markers) {
+        this.settings = settings;
+        this.results = results;
+        this.live = live;
+        this.java = java;
+        this.classPath = classPath;
+        this.markers = markers;
+    }
+
+    // ---------------------------------------------------------------- cold start
+
+    /** start()+join() of an empty target vs {@code java -cp <jar> Hello}, alternating which goes first. */
+    void coldStart() throws Exception {
+        for (int i = 0; i < settings.warmup(); i++) {
+            childStartJoin();
+            bareStartWait();
+        }
+        double[] child = new double[settings.repetitions()];
+        double[] bare = new double[settings.repetitions()];
+        for (int i = 0; i < settings.repetitions(); i++) {
+            if (i % 2 == 0) {
+                bare[i] = bareStartWait();
+                child[i] = childStartJoin();
+            } else {
+                child[i] = childStartJoin();
+                bare[i] = bareStartWait();
+            }
+        }
+        results.record("local_start_join", "local: start()+join(), empty target", Results.Unit.MS, Samples.of(child));
+        results.record("bare_jvm", "bare JVM: java -cp <jar> Hello, start+waitFor", Results.Unit.MS, Samples.of(bare));
+    }
+
+    private double childStartJoin() throws Exception {
+        ChildProcess child = local.process(Hello::empty);
+        long start = System.nanoTime();
+        live.add(child).start();
+        awaitChild(child, 0);
+        double millis = millisSince(start);
+        child.close();
+        return millis;
+    }
+
+    private double bareStartWait() throws Exception {
+        long start = System.nanoTime();
+        Process process = startBare();
+        awaitBare(process, 0);
+        return millisSince(start);
+    }
+
+    // ---------------------------------------------------------------- terminate
+
+    /** terminate() of an idle child until onExit() completes vs SIGTERM to an idle bare JVM until it has exited. */
+    void terminate() throws Exception {
+        for (int i = 0; i < settings.warmup(); i++) {
+            childTerminate();
+            bareTerminate();
+        }
+        double[] child = new double[settings.repetitions()];
+        double[] bare = new double[settings.repetitions()];
+        for (int i = 0; i < settings.repetitions(); i++) {
+            child[i] = childTerminate();
+            bare[i] = bareTerminate();
+        }
+        results.record("local_terminate_to_exit", "local: terminate() -> onExit() done, idle child", Results.Unit.MS,
+                Samples.of(child));
+        results.record("bare_jvm_sigterm_to_exit", "bare JVM: destroy() (SIGTERM) -> onExit() done", Results.Unit.MS,
+                Samples.of(bare));
+    }
+
+    private double childTerminate() throws Exception {
+        Path marker = nextMarker();
+        ChildProcess child = startIdleChild(marker);
+        awaitMarker(marker, child::isAlive);
+        long start = System.nanoTime();
+        child.terminate();
+        child.onExit().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        double millis = millisSince(start);
+        awaitChild(child, -15);
+        child.close();
+        return millis;
+    }
+
+    private double bareTerminate() throws Exception {
+        Path marker = nextMarker();
+        Process process = startBare("sleep", marker.toString());
+        awaitMarker(marker, process::isAlive);
+        long start = System.nanoTime();
+        process.destroy();
+        process.onExit().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        double millis = millisSince(start);
+        awaitBare(process, 143);
+        return millis;
+    }
+
+    // ---------------------------------------------------------------- many at once
+
+    /** Start {@code children} processes, then join them all: the total. */
+    void concurrent() throws Exception {
+        int n = settings.children();
+        for (int i = 0; i < settings.concurrentWarmup(); i++) {
+            childrenAtOnce(n);
+            bareAtOnce(n);
+        }
+        double[] child = new double[settings.concurrentRepetitions()];
+        double[] bare = new double[settings.concurrentRepetitions()];
+        for (int i = 0; i < settings.concurrentRepetitions(); i++) {
+            child[i] = childrenAtOnce(n);
+            bare[i] = bareAtOnce(n);
+        }
+        results.record("local_concurrent", "local: " + n + " x start(), then join() all", Results.Unit.MS,
+                Samples.of(child));
+        results.record("bare_jvm_concurrent", "bare JVM: " + n + " x start, then waitFor all", Results.Unit.MS,
+                Samples.of(bare));
+    }
+
+    private double childrenAtOnce(int n) throws Exception {
+        List<ChildProcess> children = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            children.add(local.process(Hello::empty));
+        }
+        long start = System.nanoTime();
+        for (ChildProcess child : children) {
+            live.add(child).start();
+        }
+        for (ChildProcess child : children) {
+            awaitChild(child, 0);
+        }
+        double millis = millisSince(start);
+        for (ChildProcess child : children) {
+            child.close();
+        }
+        return millis;
+    }
+
+    private double bareAtOnce(int n) throws Exception {
+        long start = System.nanoTime();
+        List<Process> processes = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            processes.add(startBare());
+        }
+        for (Process process : processes) {
+            awaitBare(process, 0);
+        }
+        return millisSince(start);
+    }
+
+    // ---------------------------------------------------------------- memory
+
+    /** VmRSS of an idle child vs an idle bare JVM, each read after it said it is up and sat a moment. */
+    void memory() throws Exception {
+        double[] child = new double[settings.rssRepetitions()];
+        double[] bare = new double[settings.rssRepetitions()];
+        for (int i = 0; i < settings.rssRepetitions(); i++) {
+            child[i] = childRss();
+            bare[i] = bareRss();
+        }
+        results.record("local_idle_rss", "local: VmRSS of an idle child", Results.Unit.MIB, Samples.of(child));
+        results.record("bare_jvm_idle_rss", "bare JVM: VmRSS of an idle Hello", Results.Unit.MIB, Samples.of(bare));
+    }
+
+    private double childRss() throws Exception {
+        Path marker = nextMarker();
+        ChildProcess child = startIdleChild(marker);
+        try {
+            awaitMarker(marker, child::isAlive);
+            Thread.sleep(SETTLE_MILLIS);
+            return residentMib(child.pid().orElseThrow());
+        } finally {
+            child.kill();
+            awaitChild(child, -9);
+            child.close();
+        }
+    }
+
+    private double bareRss() throws Exception {
+        Path marker = nextMarker();
+        Process process = startBare("sleep", marker.toString());
+        try {
+            awaitMarker(marker, process::isAlive);
+            Thread.sleep(SETTLE_MILLIS);
+            return residentMib(process.pid());
+        } finally {
+            process.destroyForcibly();
+            awaitBare(process, 137);
+        }
+    }
+
+    /** VmRSS from {@code /proc/<pid>/status}, in MiB. */
+    static double residentMib(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                String[] parts = line.substring("VmRSS:".length()).trim().split("\\s+");
+                return Long.parseLong(parts[0]) / 1024.0;
+            }
+        }
+        throw new IOException("no VmRSS line in /proc/" + pid + "/status");
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private ChildProcess startIdleChild(Path marker) {
+        String path = marker.toString();
+        SerializableRunnable target = () -> Hello.markAndSleep(path);
+        // a daemon: should this run die, its parent's shutdown terminates it (SPEC L23)
+        ChildProcess child = local.builder(target).daemon(true).build();
+        live.add(child).start();
+        return child;
+    }
+
+    private Process startBare(String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(java.toString(), "-cp", classPath, Hello.class.getName()));
+        command.addAll(List.of(args));
+        return live.add(new ProcessBuilder(command)
+                .redirectInput(ProcessBuilder.Redirect.from(NULL_FILE))
+                .redirectOutput(ProcessBuilder.Redirect.INHERIT)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start());
+    }
+
+    private void awaitChild(ChildProcess child, int expectedExitCode) throws InterruptedException {
+        if (!child.join(TIMEOUT)) {
+            child.kill();
+            throw new IllegalStateException(child + " did not end within " + TIMEOUT.toSeconds() + " s");
+        }
+        live.ended(child);
+        OptionalInt code = child.exitCode();
+        if (code.isEmpty() || code.getAsInt() != expectedExitCode) {
+            throw new IllegalStateException(child + " ended with exit code " + code + ", expected " + expectedExitCode);
+        }
+    }
+
+    private void awaitBare(Process process, int expectedExitCode) throws InterruptedException {
+        if (!process.waitFor(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("bare JVM " + process.pid() + " did not end within " + TIMEOUT.toSeconds() + " s");
+        }
+        live.ended(process);
+        if (process.exitValue() != expectedExitCode) {
+            throw new IllegalStateException("bare JVM " + process.pid() + " ended with exit code " + process.exitValue()
+                    + ", expected " + expectedExitCode);
+        }
+    }
+
+    private Path nextMarker() {
+        return markers.resolve("up-" + (++markerCount));
+    }
+
+    /** Polls for the marker file while {@code alive} says the process runs, within {@link #TIMEOUT}. */
+    private static void awaitMarker(Path marker, java.util.function.BooleanSupplier alive)
+            throws InterruptedException, TimeoutException, ExecutionException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (!Files.exists(marker)) {
+            if (!alive.getAsBoolean()) {
+                throw new ExecutionException(new IllegalStateException("the process ended before creating " + marker));
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("no " + marker + " within " + TIMEOUT.toSeconds() + " s");
+            }
+            Thread.sleep(2);
+        }
+    }
+
+    static double millisSince(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e6;
+    }
+}

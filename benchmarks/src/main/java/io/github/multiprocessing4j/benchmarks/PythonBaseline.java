@@ -1,0 +1,117 @@
+package io.github.multiprocessing4j.benchmarks;
+
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * CPython's {@code multiprocessing} as the baseline: runs {@code mp_baseline.py} (kept in this
+ * jar, written to a temporary file) with {@code python3}, or the interpreter the system property
+ * {@code multiprocessing4j.benchmarks.python} names, and records what it prints.
+ */
+final class PythonBaseline {
+
+    static final String PYTHON_PROPERTY = "multiprocessing4j.benchmarks.python";
+    private static final String SCRIPT = "mp_baseline.py";
+    private static final long TIMEOUT_SECONDS = 600;
+
+    private final Settings settings;
+    private final Results results;
+    private final LiveProcesses live;
+    private final Path directory;
+
+    PythonBaseline(Settings settings, Results results, LiveProcesses live, Path directory) {
+        this.settings = settings;
+        this.results = results;
+        this.live = live;
+        this.directory = directory;
+    }
+
+    /** The figures' keys, for skipping them all at once. */
+    static final String[] KEYS = {"python_spawn", "python_forkserver", "python_fork", "python_spawn_concurrent"};
+
+    void run() throws Exception {
+        String python = System.getProperty(PYTHON_PROPERTY, "python3");
+        Path script = directory.resolve(SCRIPT);
+        try (InputStream in = PythonBaseline.class.getResourceAsStream(SCRIPT)) {
+            if (in == null) {
+                throw new IllegalStateException(SCRIPT + " is missing from the benchmarks jar");
+            }
+            Files.copy(in, script);
+        }
+        List<String> command = List.of(python, script.toString(), String.valueOf(settings.warmup()),
+                String.valueOf(settings.repetitions()), String.valueOf(settings.concurrentWarmup()),
+                String.valueOf(settings.concurrentRepetitions()), String.valueOf(settings.children()));
+        Process process;
+        try {
+            process = live.add(new ProcessBuilder(command).redirectInput(new File("/dev/null")).start());
+        } catch (IOException e) {
+            results.skip(python + " cannot be run (" + e.getMessage() + "): install Python 3 or set -D"
+                    + PYTHON_PROPERTY + "=<interpreter>", KEYS);
+            return;
+        }
+        CompletableFuture<String> stdout = readAsync(process.getInputStream());
+        CompletableFuture<String> stderr = readAsync(process.getErrorStream());
+        if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor();
+            live.ended(process);
+            results.fail(python + " " + SCRIPT + " did not finish within " + TIMEOUT_SECONDS + " s", KEYS);
+            return;
+        }
+        live.ended(process);
+        if (process.exitValue() != 0) {
+            results.fail(python + " " + SCRIPT + " exited with " + process.exitValue() + ": "
+                    + lastLine(stderr.get()), KEYS);
+            return;
+        }
+        Map<?, ?> output = (Map<?, ?>) Json.read(stdout.get());
+        String version = String.valueOf(output.get("python"));
+        results.machine().put("python", version);
+        results.machine().put("python_executable", String.valueOf(output.get("executable")));
+        Map<?, ?> figures = (Map<?, ?>) output.get("figures");
+        Map<?, ?> skipped = (Map<?, ?>) output.get("skipped");
+        record(figures, skipped, "spawn", "python_spawn", "CPython " + version + " spawn: start()+join()");
+        record(figures, skipped, "forkserver", "python_forkserver", "CPython " + version + " forkserver: start()+join()");
+        record(figures, skipped, "fork", "python_fork", "CPython " + version + " fork: start()+join()");
+        record(figures, skipped, "spawn_concurrent", "python_spawn_concurrent",
+                "CPython spawn: " + settings.children() + " x start(), then join() all");
+    }
+
+    private void record(Map<?, ?> figures, Map<?, ?> skipped, String name, String key, String label) {
+        Object values = figures.get(name);
+        if (values instanceof List<?> list && !list.isEmpty()) {
+            results.record(key, label, Results.Unit.MS,
+                    new Samples(list.stream().map(value -> ((Number) value).doubleValue()).toList()));
+        } else {
+            Object why = skipped.get(name);
+            results.skip(why != null ? String.valueOf(why) : SCRIPT + " printed no " + name + " figure", key);
+        }
+    }
+
+    private static CompletableFuture<String> readAsync(InputStream in) {
+        return CompletableFuture.supplyAsync(() -> {
+            try (in) {
+                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                in.transferTo(bytes);
+                return bytes.toString(StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    private static String lastLine(String text) {
+        String[] lines = text.strip().split("\n");
+        return lines.length == 0 ? "(no output)" : lines[lines.length - 1];
+    }
+}

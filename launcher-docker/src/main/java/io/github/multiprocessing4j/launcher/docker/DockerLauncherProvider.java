@@ -1,0 +1,89 @@
+package io.github.multiprocessing4j.launcher.docker;
+
+import io.github.multiprocessing4j.spi.Availability;
+import io.github.multiprocessing4j.spi.LaunchException;
+import io.github.multiprocessing4j.spi.Launcher;
+import io.github.multiprocessing4j.spi.LauncherProvider;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.UnaryOperator;
+
+/**
+ * Provides the {@code docker} launcher: children as containers, started through the Docker
+ * Engine API of the engine that {@code DOCKER_HOST} (or the usual Docker client configuration)
+ * names, with the image that the launcher option {@code docker.image}, the system property
+ * {@code multiprocessing4j.docker.image} or the environment variable
+ * {@code MULTIPROCESSING4J_DOCKER_IMAGE} names (default {@code eclipse-temurin:<java>-jre}).
+ *
+ * <p>Priority -10: the local launcher stays the default unless {@code docker} is named.
+ */
+public final class DockerLauncherProvider implements LauncherProvider {
+
+    /** The name users select this launcher by. */
+    public static final String NAME = "docker";
+
+    private static final String DEFAULT_SOCKET = "/var/run/docker.sock";
+
+    /** Creates the provider; called by {@link java.util.ServiceLoader}. */
+    public DockerLauncherProvider() {
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public int priority() {
+        return -10;
+    }
+
+    /**
+     * Available unless the engine's Unix socket is certainly missing. Reads no more than an
+     * environment variable and the file system; whether the engine answers is checked by
+     * {@link #create()}.
+     */
+    @Override
+    public Availability availability() {
+        return availability(System::getProperty, System::getenv, Path.of(System.getProperty("user.home", "/")));
+    }
+
+    static Availability availability(UnaryOperator<String> properties, UnaryOperator<String> environment, Path home) {
+        String host = properties.apply("DOCKER_HOST");
+        if (host == null || host.isBlank()) {
+            host = environment.apply("DOCKER_HOST");
+        }
+        if (host == null || host.isBlank()) {
+            if (Files.exists(Path.of(DEFAULT_SOCKET))) {
+                return Availability.available();
+            }
+            // a Docker context or docker-java's own properties may name another engine: let create() try it
+            String context = environment.apply("DOCKER_CONTEXT");
+            if ((context != null && !context.isBlank()) || Files.exists(home.resolve(".docker-java.properties"))
+                    || Files.isDirectory(home.resolve(".docker").resolve("contexts"))) {
+                return Availability.available();
+            }
+            return Availability.unavailable("no Docker engine socket at " + DEFAULT_SOCKET
+                    + ": start dockerd or set DOCKER_HOST");
+        }
+        if (host.startsWith("unix://")) {
+            String socket = host.substring("unix://".length());
+            if (!Files.exists(Path.of(socket))) {
+                return Availability.unavailable("no Docker engine socket at " + socket + " (DOCKER_HOST=" + host
+                        + "): start dockerd or fix DOCKER_HOST");
+            }
+        }
+        return Availability.available();
+    }
+
+    /**
+     * Connects to the engine and checks within 5 s that it answers.
+     *
+     * @return the launcher, never null
+     * @throws LaunchException if the engine does not answer, naming it and what to do
+     */
+    @Override
+    public Launcher create() throws LaunchException {
+        return DockerLauncher.connect();
+    }
+}
