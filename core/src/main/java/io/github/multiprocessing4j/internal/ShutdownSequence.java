@@ -12,12 +12,19 @@ final class ShutdownSequence {
 
     private static final AtomicBoolean INSTALLED = new AtomicBoolean();
     private static volatile Runnable finalStep;
+    /** Whether this JVM started children: a plain child that did not skips their clean-up. */
+    private static volatile boolean startedChildren;
 
     private ShutdownSequence() {
     }
 
-    /** Registers the shutdown hook, once. */
+    /** Registers the shutdown hook, once, in a JVM that starts children. */
     static void install() {
+        startedChildren = true;
+        register();
+    }
+
+    private static void register() {
         if (INSTALLED.compareAndSet(false, true)) {
             Runtime.getRuntime().addShutdownHook(new Thread(ShutdownSequence::run, "multiprocessing4j-shutdown"));
         }
@@ -30,20 +37,25 @@ final class ShutdownSequence {
      */
     static void setFinalStep(Runnable step) {
         finalStep = step;
-        install();
+        register();
     }
 
     private static void run() {
+        boolean parent = startedChildren;
         try {
-            WarmStandby.endAll();
-            ChildRegistry.endChildren();
+            if (parent) {
+                WarmStandby.endAll();
+                ChildRegistry.endChildren();
+            }
         } finally {
             Runnable step = finalStep;
             if (step != null) {
                 step.run();
             }
-            Launchers.closeAll();
-            ControlServer.shutdown();
+            if (parent) {
+                Launchers.closeAll();
+                ControlServer.shutdown();
+            }
         }
     }
 }
