@@ -66,7 +66,14 @@ public class CallableProcess<T> extends ChildProcess {
             throw new ChildProcessException(getName(), "the callable of process '" + getName() + "' threw " + e, e);
         }
         if (inChild) {
-            send(VALUE, Payloads.serialize(value));
+            byte[] bytes;
+            try {
+                bytes = Payloads.serialize(value);
+            } catch (IllegalArgumentException cannotSend) {
+                send(FAILURE, failureBytes(cannotSend));
+                throw cannotSend;
+            }
+            send(VALUE, bytes);
         }
     }
 

@@ -3,6 +3,7 @@ package io.github.multiprocessing4j;
 import io.github.multiprocessing4j.internal.HostedPipe;
 import io.github.multiprocessing4j.internal.Payloads;
 import io.github.multiprocessing4j.internal.Shared;
+import io.github.multiprocessing4j.internal.SharedObjects;
 import io.github.multiprocessing4j.internal.Timeouts;
 import java.io.EOFException;
 import java.io.Serial;
@@ -94,10 +95,14 @@ public final class Connection implements Serializable {
     }
 
     private byte[] receive(long timeoutNanos) throws EOFException, InterruptedException {
+        checkReadable();
+        return (byte[]) Shared.streamCall(pipeId, HostedPipe.RECV, end, timeoutNanos);
+    }
+
+    private void checkReadable() {
         if (!readable) {
             throw new IllegalStateException("connection is write-only");
         }
-        return (byte[]) Shared.streamCall(pipeId, HostedPipe.RECV, end, timeoutNanos);
     }
 
     private static byte[] unframe(byte[] framed, boolean object) {
@@ -115,8 +120,10 @@ public final class Connection implements Serializable {
      * Whether a message (or the end of the stream) is there now: Python's {@code poll()}.
      *
      * @return true if {@link #recv()} would not wait
+     * @throws IllegalStateException "connection is write-only" for the sending end of a one-way pipe
      */
     public boolean poll() {
+        checkReadable();
         return (Boolean) Shared.quickCall(pipeId, HostedPipe.POLL, end, 0L);
     }
 
@@ -128,6 +135,7 @@ public final class Connection implements Serializable {
      * @throws InterruptedException if interrupted while waiting
      */
     public boolean poll(Duration timeout) throws InterruptedException {
+        checkReadable();
         return (Boolean) Shared.call(pipeId, HostedPipe.POLL, end, Timeouts.nanos(timeout));
     }
 
@@ -155,6 +163,16 @@ public final class Connection implements Serializable {
      */
     public boolean isWritable() {
         return writable;
+    }
+
+    /**
+     * Serialized into a child's task: the child holds this end from its start, so the end stays
+     * open while it runs even before it uses it.
+     */
+    @Serial
+    private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+        SharedObjects.sentToChild(pipeId, HostedPipe.ATTACH, end);
+        out.defaultWriteObject();
     }
 
     @Override

@@ -79,7 +79,8 @@ final class Calls {
         }
         Object[] args = new Object[count];
         for (int i = 0; i < count; i++) {
-            args[i] = Values.read(in, Payloads.MAX_BYTES);
+            // a message of the largest size plus the one-byte marker pipes put in front of it
+            args[i] = Values.read(in, Payloads.MAX_BYTES + 16);
         }
         return new Call(id, objectId, op, args, onBehalfOf);
     }

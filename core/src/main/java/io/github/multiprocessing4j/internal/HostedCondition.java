@@ -29,6 +29,8 @@ public final class HostedCondition implements SharedObjects.Hosted {
     private int count;
     private final ArrayDeque<Object> waiters = new ArrayDeque<>();
     private final Set<Object> notified = new HashSet<>();
+    /** Callers whose process has ended: a wait of theirs that is cancelled does not re-take the lock. */
+    private final Set<String> gone = new HashSet<>();
 
     @Override
     public boolean mayBlock(int op, Object[] args) {
@@ -104,25 +106,39 @@ public final class HostedCondition implements SharedObjects.Hosted {
             if (!woken) {
                 waiters.remove(ticket);
             }
-            // Python: the lock is always re-acquired before wait returns, even after a timeout
-            acquireUninterruptibly(who, caller, saved);
+            // Python: the lock is always re-acquired before wait returns, even after a timeout;
+            // not for a caller whose process has ended meanwhile (its wait was cancelled)
+            acquireUnlessGone(who, caller, saved);
         }
         return woken;
     }
 
-    private void acquireUninterruptibly(String who, String caller, int times) {
+    /** Re-takes the lock after a wait, uninterruptibly, unless the caller's process has ended. */
+    private void acquireUnlessGone(String who, String caller, int times) {
         boolean interrupted = false;
-        while (true) {
+        while (owner != null && !who.equals(owner) && !isGone(caller)) {
             try {
-                acquire(who, caller, Timeouts.FOREVER, times);
-                break;
+                wait();
             } catch (InterruptedException e) {
                 interrupted = true;
+            }
+        }
+        if (!isGone(caller)) {
+            if (who.equals(owner)) {
+                count += times;
+            } else {
+                owner = who;
+                ownerCaller = caller;
+                count = times;
             }
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private boolean isGone(String caller) {
+        return gone.stream().anyMatch(key -> SharedObjects.isWithin(caller, key));
     }
 
     private void checkOwner(String who, String message) {
@@ -133,6 +149,8 @@ public final class HostedCondition implements SharedObjects.Hosted {
 
     @Override
     public synchronized void callerGone(String caller, boolean killed) {
+        gone.add(caller);
+        notifyAll();
         if (killed && ownerCaller != null && SharedObjects.isWithin(ownerCaller, caller)) {
             Log.LOGGER.warn("a process ended holding an RLock or Condition; releasing it");
             owner = null;

@@ -21,6 +21,8 @@ public final class HostedPipe implements SharedObjects.Hosted {
     public static final int POLL = 3;
     /** close(end). */
     public static final int CLOSE = 4;
+    /** attach(end): the caller holds this end (sent in its task), whether it has used it or not. */
+    public static final int ATTACH = 5;
 
     private final End[] ends = {new End(), new End()};
 
@@ -62,6 +64,8 @@ public final class HostedPipe implements SharedObjects.Hosted {
                 return poll(end, (Long) args[1]);
             case CLOSE:
                 close(end);
+                return null;
+            case ATTACH:
                 return null;
             default:
                 throw new IllegalArgumentException("unknown pipe operation " + op);

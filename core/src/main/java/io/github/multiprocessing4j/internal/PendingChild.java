@@ -168,6 +168,14 @@ final class PendingChild {
 
     /** Forgets this child: removes its key file and closes its channel. */
     void close() {
+        boolean neverConnected;
+        synchronized (this) {
+            neverConnected = channel == null && !ended.isDone();
+        }
+        if (neverConnected) {
+            // a child that never got its task cannot use what its task held: release it
+            SharedObjects.callerGone(id, true);
+        }
         server.forget(this);
         deleteKeyFile();
         task.completeExceptionally(new IllegalStateException("closed"));

@@ -35,11 +35,28 @@ public final class ProcessStarter {
      */
     public static StartedProcess start(ChildProcess process, String name, boolean daemon, boolean dieWithParent,
                                        LaunchSettings settings) {
-        byte[] serialized = TaskCodec.serializeProcess(process);
-        Launchers.Selected selected = Launchers.forStart(settings.launcherName());
+        byte[] serialized;
+        SharedObjects.beginSendingToChild();
+        try {
+            serialized = TaskCodec.serializeProcess(process);
+        } catch (RuntimeException e) {
+            SharedObjects.endSendingToChild(null);
+            throw e;
+        }
+        Launchers.Selected selected;
+        try {
+            selected = Launchers.forStart(settings.launcherName());
+        } catch (RuntimeException e) {
+            SharedObjects.endSendingToChild(null);
+            throw e;
+        }
         Launched launched = settings.isDefaultFor(selected.name()) ? WarmStandby.take(selected) : null;
-        if (launched == null) {
-            launched = launch(selected, name, daemon, settings, false);
+        try {
+            if (launched == null) {
+                launched = launch(selected, name, daemon, settings, false);
+            }
+        } finally {
+            SharedObjects.endSendingToChild(launched == null ? null : launched.pending().id());
         }
         PendingChild pending = launched.pending();
         KillRecordingHandle handle = launched.handle();

@@ -17,6 +17,8 @@ public final class SharedObjects {
     private static final Map<String, Hosted> HOSTED = new ConcurrentHashMap<>();
     private static final AtomicLong COUNTER = new AtomicLong();
     private static volatile ParentLink upstream;
+    /** While a process object is serialized for a child: the calls to make on its behalf. */
+    private static final ThreadLocal<java.util.List<Object[]>> SENT_TO_CHILD = new ThreadLocal<>();
 
     private SharedObjects() {
     }
@@ -119,6 +121,49 @@ public final class SharedObjects {
      * A caller has ended: the objects hosted here release what it held, and the parent is told,
      * for what it held further up the tree.
      */
+    /**
+     * Notes, while a process object is being serialized for a child, an operation to perform on
+     * the child's behalf once it has a key (e.g. a pipe end that the child holds from its start).
+     * Outside that serialization (a message on a queue, say) it does nothing.
+     *
+     * @param id the object's id
+     * @param op the operation
+     * @param args its arguments
+     */
+    public static void sentToChild(String id, int op, Object... args) {
+        java.util.List<Object[]> noted = SENT_TO_CHILD.get();
+        if (noted != null) {
+            noted.add(new Object[] {id, op, args});
+        }
+    }
+
+    /** Starts noting {@link #sentToChild} operations on this thread. */
+    static void beginSendingToChild() {
+        SENT_TO_CHILD.set(new java.util.ArrayList<>());
+    }
+
+    /**
+     * Stops noting, and performs what was noted as calls of {@code caller} on the objects
+     * hosted here (objects hosted further up learn of the child when it first uses them).
+     */
+    static void endSendingToChild(String caller) {
+        java.util.List<Object[]> noted = SENT_TO_CHILD.get();
+        SENT_TO_CHILD.remove();
+        if (noted == null || caller == null) {
+            return;
+        }
+        for (Object[] call : noted) {
+            Hosted object = HOSTED.get((String) call[0]);
+            if (object != null) {
+                try {
+                    object.invoke((Integer) call[1], (Object[]) call[2], caller);
+                } catch (Exception e) {
+                    throw new IllegalStateException("could not register a shared object with its child: " + e, e);
+                }
+            }
+        }
+    }
+
     static void callerGone(String caller, boolean killed) {
         for (Hosted object : HOSTED.values()) {
             object.callerGone(caller, killed);
