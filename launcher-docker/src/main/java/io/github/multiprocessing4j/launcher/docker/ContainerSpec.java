@@ -73,13 +73,30 @@ final class ContainerSpec {
      */
     static String image(Map<String, String> options, UnaryOperator<String> properties,
                         UnaryOperator<String> environment, int javaFeature) {
+        return images(options, properties, environment, javaFeature).get(0);
+    }
+
+    /**
+     * The images to try, in order: the one named (option, property, environment), alone; or, when
+     * none is named, the official {@code eclipse-temurin:<feature>-jre}, then
+     * {@code multiprocessing4j/jre:<feature>}, the image this project's
+     * {@code .ci/build-jre-image.sh} builds where no registry can be reached.
+     *
+     * @param options the request's launcher options
+     * @param properties system properties by name (null when unset)
+     * @param environment environment variables by name (null when unset)
+     * @param javaFeature the parent's Java feature version, for the default images
+     * @return the candidates, never empty
+     */
+    static List<String> images(Map<String, String> options, UnaryOperator<String> properties,
+                               UnaryOperator<String> environment, int javaFeature) {
         for (String candidate : new String[] {options.get(IMAGE_OPTION), properties.apply(IMAGE_PROPERTY),
                 environment.apply(IMAGE_ENVIRONMENT)}) {
             if (candidate != null && !candidate.isBlank()) {
-                return candidate.trim();
+                return List.of(candidate.trim());
             }
         }
-        return "eclipse-temurin:" + javaFeature + "-jre";
+        return List.of("eclipse-temurin:" + javaFeature + "-jre", "multiprocessing4j/jre:" + javaFeature);
     }
 
     /**

@@ -164,11 +164,33 @@ final class DockerLauncher implements Launcher {
 
     @Override
     public LaunchedProcess launch(LaunchRequest request) throws LaunchException {
-        String image = ContainerSpec.image(request.options(), System::getProperty, System::getenv,
+        List<String> candidates = ContainerSpec.images(request.options(), System::getProperty, System::getenv,
                 Runtime.version().feature());
         List<ContainerSpec.HostMount> mounts = ContainerSpec.mounts(request.classPath(), request.sharedPaths(),
                 ContainerSpec.extraMounts(request.options(), System::getProperty));
-        List<String> imageEnvironment = imageEnvironment(image);
+        String image = null;
+        List<String> imageEnvironment = null;
+        LaunchException missing = null;
+        for (String candidate : candidates) {
+            try {
+                imageEnvironment = imageEnvironment(candidate);
+                image = candidate;
+                break;
+            } catch (LaunchException e) {
+                if (missing == null) {
+                    missing = e;
+                }
+            }
+        }
+        if (image == null) {
+            throw candidates.size() == 1 ? missing : new LaunchException("none of the default images "
+                    + candidates + " is on the Docker engine at " + engine + " and multiprocessing4j never pulls: run"
+                    + " 'docker pull " + candidates.get(0) + "' where a registry is reachable, or build "
+                    + candidates.get(1) + " with this project's .ci/build-jre-image.sh, or name an image with the"
+                    + " launcher option " + ContainerSpec.IMAGE_OPTION + ", the system property "
+                    + ContainerSpec.IMAGE_PROPERTY + " or the environment variable " + ContainerSpec.IMAGE_ENVIRONMENT,
+                    missing);
+        }
         String name = ContainerSpec.containerName(request.processName(), HexFormat.of().toHexDigits(RANDOM.nextInt()));
         long t0 = System.nanoTime();
         String id = create(request, image, imageEnvironment, mounts, name);

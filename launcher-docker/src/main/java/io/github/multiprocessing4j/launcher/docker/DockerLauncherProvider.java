@@ -13,7 +13,8 @@ import java.util.function.UnaryOperator;
  * Engine API of the engine that {@code DOCKER_HOST} (or the usual Docker client configuration)
  * names, with the image that the launcher option {@code docker.image}, the system property
  * {@code multiprocessing4j.docker.image} or the environment variable
- * {@code MULTIPROCESSING4J_DOCKER_IMAGE} names (default {@code eclipse-temurin:<java>-jre}).
+ * {@code MULTIPROCESSING4J_DOCKER_IMAGE} names (default {@code eclipse-temurin:<java>-jre}, else
+ * {@code multiprocessing4j/jre:<java>}, which this project's {@code .ci/build-jre-image.sh} builds).
  *
  * <p>Priority -10: the local launcher stays the default unless {@code docker} is named.
  */

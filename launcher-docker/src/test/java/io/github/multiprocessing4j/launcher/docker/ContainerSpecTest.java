@@ -31,6 +31,10 @@ class ContainerSpecTest {
         assertEquals("from-property", ContainerSpec.image(Map.of(), property::get, env::get, 17));
         assertEquals("from-env", ContainerSpec.image(Map.of(ContainerSpec.IMAGE_OPTION, " "), key -> null, env::get, 17));
         assertEquals("eclipse-temurin:21-jre", ContainerSpec.image(Map.of(), key -> null, key -> null, 21));
+        assertEquals(java.util.List.of("eclipse-temurin:21-jre", "multiprocessing4j/jre:21"),
+                ContainerSpec.images(Map.of(), key -> null, key -> null, 21), "the project's own image is the fallback");
+        assertEquals(java.util.List.of("from-property"), ContainerSpec.images(Map.of(), property::get, env::get, 17),
+                "a named image is the only one tried");
     }
 
     @Test
