@@ -10,7 +10,9 @@ import java.util.Map;
 /**
  * Runs the seed's programs: {@code java -jar multiprocessing4j-examples.jar <program>}, with
  * {@code <program>} one of {@code create}, {@code subclass}, {@code name}, {@code pid},
- * {@code daemon}, {@code terminate}, or {@code tour} for all of them in turn.
+ * {@code daemon}, {@code terminate} (the seed's programs), {@code pipe}, {@code queue},
+ * {@code result} (processes that talk), {@code pool} (a process pool), or {@code tour} for all
+ * of them in turn.
  *
  * <p>The launcher is chosen as for any program ({@code -Dmultiprocessing4j.launcher=docker},
  * {@code MULTIPROCESSING4J_LAUNCHER}, or the default): the same jar runs on every launcher.
@@ -18,10 +20,10 @@ import java.util.Map;
  */
 public final class Examples {
 
-    /** A program of the seed: the {@code main} of one example class. */
+    /** A program: the {@code main} of one example class. */
     @FunctionalInterface
     private interface Program {
-        void run() throws InterruptedException;
+        void run() throws Exception;
     }
 
     private static final Map<String, Program> PROGRAMS = new LinkedHashMap<>();
@@ -33,13 +35,19 @@ public final class Examples {
         PROGRAMS.put("pid", PidExample::main);
         PROGRAMS.put("daemon", DaemonExample::main);
         PROGRAMS.put("terminate", TerminateExample::main);
+        PROGRAMS.put("pipe", PipeExample::main);
+        PROGRAMS.put("queue", QueueExample::main);
+        PROGRAMS.put("result", ResultExample::main);
+        PROGRAMS.put("pool", PoolExample::main);
     }
 
     /**
-     * The tour's order. {@code daemon} comes last because its point is what happens when the
-     * parent exits, and only the last program ends with a real exit of this JVM.
+     * The tour's order: the seed's programs, then those that talk between processes. {@code daemon}
+     * comes last because its point is what happens when the parent exits, and only the last
+     * program ends with a real exit of this JVM.
      */
-    private static final List<String> TOUR = List.of("create", "subclass", "name", "pid", "terminate", "daemon");
+    private static final List<String> TOUR = List.of("create", "subclass", "name", "pid", "terminate",
+            "pipe", "queue", "result", "daemon");
 
     /** How long a daemon child may take to end after SIGTERM before it gets SIGKILL. */
     private static final Duration DAEMON_GRACE = Duration.ofSeconds(5);
@@ -51,9 +59,10 @@ public final class Examples {
      * Runs the program named by the first argument.
      *
      * @param args the program's name
-     * @throws InterruptedException if interrupted while waiting for a child
+     * @throws Exception what the program throws: interrupted while waiting for a child, or a
+     *     pipe's end of stream
      */
-    public static void main(String... args) throws InterruptedException {
+    public static void main(String... args) throws Exception {
         if (args.length != 1 || !(PROGRAMS.containsKey(args[0]) || "tour".equals(args[0]))) {
             System.err.println(usage(args));
             System.exit(2);
@@ -65,7 +74,7 @@ public final class Examples {
         }
     }
 
-    private static void tour() throws InterruptedException {
+    private static void tour() throws Exception {
         for (int i = 0; i < TOUR.size(); i++) {
             String name = TOUR.get(i);
             if (i > 0) {
@@ -114,6 +123,10 @@ public final class Examples {
                 + "  pid        the same, with the pids the children and the parent see\n"
                 + "  daemon     a daemon child is ended by the parent's exit, a non-daemon child is awaited\n"
                 + "  terminate  a child is terminated right after it started: exit code -15\n"
+                + "  pipe       a child sends [42, null, hello] through a Pipe, the parent prints it\n"
+                + "  queue      a producer child puts items on a Queue, a consumer child prints them\n"
+                + "  result     a CallableProcess hands back its value, another one its exception\n"
+                + "  pool       a Pool of five workers maps x -> x * x over [1, 2, 3]: [1, 4, 9]\n"
                 + "  tour       all of them, one after the other";
     }
 }

@@ -7,5 +7,10 @@
  * of "Python并行编程 中文版" (the Chinese translation of Giancarlo Zaccone's <i>Python Parallel
  * Programming Cookbook</i>); {@code pid} is the naming program again, printing pids the way
  * PyMOTW's {@code multiprocessing} examples do. The printed strings are the seed's.
+ *
+ * <p>Beyond the seed, three programs whose processes talk: {@code pipe} is the {@code Pipe()}
+ * example of Python's documentation ("Exchanging objects between processes"), {@code queue} the
+ * producer/consumer pattern of {@code multiprocessing.Queue} with a sentinel, and {@code result}
+ * a {@code CallableProcess} handing back its value or its exception.
  */
 package io.github.multiprocessing4j.examples;

@@ -113,13 +113,46 @@ class ExamplesTest {
     }
 
     @Test
+    void pipePrintsTheListTheChildSent() throws Exception {
+        Run run = run(PROGRAM_DEADLINE, "pipe");
+
+        run.assertExitCode(0);
+        assertEquals(List.of("[42, null, hello]"), run.stdout, run::describe);
+    }
+
+    @Test
+    void queueConsumerPrintsTheProducersItemsInOrderUntilTheSentinel() throws Exception {
+        Run run = run(PROGRAM_DEADLINE, "queue");
+
+        run.assertExitCode(0);
+        assertEquals(List.of("consumed item 0", "consumed item 1", "consumed item 2", "consumed item 3",
+                "consumed item 4", "done"), run.stdout, run::describe);
+    }
+
+    @Test
+    void resultPrintsTheValueAndTheChildsExceptionWithItsStackTrace() throws Exception {
+        Run run = run(PROGRAM_DEADLINE, "result");
+
+        run.assertExitCode(0);
+        assertEquals(3, run.stdout.size(), run::describe);
+        assertAll(run.describe(),
+                () -> assertEquals("CallableProcess-1 computed the sum of the squares of 1 to 10: 385",
+                        run.stdout.get(0)),
+                () -> assertEquals("CallableProcess-2 failed: java.lang.ArithmeticException: / by zero",
+                        run.stdout.get(1)),
+                () -> assertTrue(run.stdout.get(2).matches("    at io\\.github\\.multiprocessing4j\\.examples\\."
+                        + "ResultExample\\.divide\\(ResultExample\\.java:\\d+\\)")),
+                () -> assertTrue(run.stderr.contains("Process CallableProcess-2:"), "the failing child's own report"));
+    }
+
+    @Test
     void tourRunsEveryProgramUnderItsHeadingWithTheDaemonLast() throws Exception {
         Run run = run(TOUR_DEADLINE, "tour");
 
         run.assertExitCode(0);
         List<String> headings = run.stdout.stream().filter(line -> line.startsWith("== ")).toList();
         assertEquals(List.of("== create ==", "== subclass ==", "== name ==", "== pid ==", "== terminate ==",
-                "== daemon =="), headings, run::describe);
+                "== pipe ==", "== queue ==", "== result ==", "== daemon =="), headings, run::describe);
         assertEquals(List.of("测试Python多进程", "测试Python多进程", "测试Python多进程", "测试Python多进程",
                 "测试Python多进程", "结束测试", ""), section(run, "create"), run::describe);
         List<String> name = section(run, "name");
@@ -127,6 +160,12 @@ class ExamplesTest {
                 "every child of 'name' ended before the next program: " + run.describe());
         assertEquals("Process exit code: -15", section(run, "terminate").stream()
                 .filter(line -> line.startsWith("Process exit code:")).findFirst().orElse(""), run::describe);
+        assertEquals(List.of("[42, null, hello]", ""), section(run, "pipe"), run::describe);
+        assertEquals(List.of("consumed item 0", "consumed item 1", "consumed item 2", "consumed item 3",
+                "consumed item 4", "done", ""), section(run, "queue"), run::describe);
+        List<String> result = section(run, "result");
+        assertTrue(result.size() == 4 && result.get(0).endsWith(" computed the sum of the squares of 1 to 10: 385")
+                && result.get(1).endsWith(" failed: java.lang.ArithmeticException: / by zero"), run::describe);
         List<String> daemon = section(run, "daemon");
         assertTrue(daemon.contains("Exiting NO_background_process"), run::describe);
         assertFalse(daemon.contains("Exiting background_process"), run::describe);

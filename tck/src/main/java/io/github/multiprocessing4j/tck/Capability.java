@@ -19,5 +19,27 @@ public enum Capability {
      * The child JVM runs in the parent's pid namespace: inside the child,
      * {@code ProcessHandle.current().pid()} equals the pid the parent reports.
      */
-    SAME_PID_NAMESPACE
+    SAME_PID_NAMESPACE,
+
+    /**
+     * The pid that a child's own child (started with {@link TckLauncher#nested()}) sees as its
+     * {@code Multiprocessing.currentProcess().pid()} is a process in this host's process table,
+     * which the test can watch and signal. Not so where a child starts its children inside its
+     * container: their pids are those of the container's pid namespace.
+     */
+    GRANDCHILDREN_IN_HOST_PROCESS_TABLE,
+
+    /**
+     * A child's own children keep running when the child is killed with SIGKILL (SPEC L18). Not
+     * so where they run inside the child's container: the kernel ends every process of the
+     * container's pid namespace when its first process ends, although nobody signals them.
+     */
+    GRANDCHILDREN_OUTLIVE_A_KILLED_CHILD,
+
+    /**
+     * What a non-daemon child prints after its parent was killed with SIGKILL still reaches the
+     * standard output that the parent had (SPEC L24): the child inherited it, rather than having
+     * its output relayed by the parent.
+     */
+    OUTPUT_AFTER_PARENT_DEATH
 }

@@ -128,7 +128,7 @@ public abstract class ChildViewSuite extends TckSuite {
         assertTrue(nonDaemonThread >= 0 && nonDaemonThread < childExit,
                 "the child's non-daemon thread finished before the child ended\n" + dump);
         assertFalse(out.contains("d.finished=true"), "the child's daemon child was ended, not waited for\n" + dump);
-        if (launcher().has(Capability.HOST_PROCESS_TABLE)) {
+        if (launcher().has(Capability.GRANDCHILDREN_IN_HOST_PROCESS_TABLE)) {
             assertEquals("true", result.value("d.gone.within.2s"),
                     "the child's daemon child ended with the child\n" + dump);
         }

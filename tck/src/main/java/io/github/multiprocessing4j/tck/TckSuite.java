@@ -133,14 +133,17 @@ public abstract class TckSuite {
     }
 
     /**
-     * A scenario for the launcher under test.
+     * A scenario for the launcher under test, which reads it back, with its nested launcher and
+     * capabilities, with {@link TckLauncher#fromSystemProperties()}.
      *
      * @param mainClass a main class of {@code io.github.multiprocessing4j.tck.scenarios}
      * @param args its arguments
      * @return the scenario, not yet started
      */
     protected Scenario scenario(Class<?> mainClass, String... args) {
-        return Scenario.of(launcher(), mainClass, args);
+        Scenario scenario = Scenario.of(launcher(), mainClass, args);
+        launcher().systemProperties().forEach(scenario::systemProperty);
+        return scenario;
     }
 
     /**

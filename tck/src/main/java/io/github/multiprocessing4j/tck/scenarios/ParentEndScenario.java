@@ -15,14 +15,31 @@ import java.nio.file.Path;
  * prints their pids and {@code READY=true}, then ends as the mode says: {@code return} from
  * main, {@code exit} with {@code System.exit(0)}, or wait (at most 30 s) for the test to send
  * SIGTERM ({@code signal}) or SIGKILL ({@code kill}). In mode {@code kill} it also starts a
- * non-daemon child built with {@code dieWithParent(true)}.
+ * non-daemon child built with {@code dieWithParent(true)}. A non-daemon child that runs to its
+ * end prints its second line and then creates the file {@link #exited(String)} in the
+ * directory, which the test sees even where the child's output cannot reach it any more.
  */
 public final class ParentEndScenario {
 
     /** The file the test creates to let the non-daemon child finish in mode {@code kill}. */
     public static final String GO = "go";
+    /** The key of the non-daemon child, in its lines and in {@link #exited(String)}. */
+    public static final String NON_DAEMON = "nondaemon";
+    /** The key of the non-daemon child built with {@code dieWithParent(true)}. */
+    public static final String DIES_WITH_PARENT = "dieswithparent";
 
     private ParentEndScenario() {
+    }
+
+    /**
+     * The name of the file that a non-daemon child creates in the scenario's directory when it
+     * has run to its end.
+     *
+     * @param key {@link #NON_DAEMON} or {@link #DIES_WITH_PARENT}
+     * @return the file name
+     */
+    public static String exited(String key) {
+        return key + ".exited";
     }
 
     /**
@@ -43,7 +60,7 @@ public final class ParentEndScenario {
 
         ChildProcess daemon = launcher.builder(() -> daemonWork(daemonReady))
                 .name("tck-daemon").daemon(true).build();
-        ChildProcess nonDaemon = launcher.builder(() -> nonDaemonWork("nondaemon", nonDaemonReady, kill ? go : null))
+        ChildProcess nonDaemon = launcher.builder(() -> nonDaemonWork(NON_DAEMON, dir, nonDaemonReady, kill ? go : null))
                 .name("tck-nondaemon").daemon(false).build();
         daemon.start();
         nonDaemon.start();
@@ -52,7 +69,7 @@ public final class ParentEndScenario {
         print("daemon.pid", daemon.pid().orElse(-1));
         print("nondaemon.pid", nonDaemon.pid().orElse(-1));
         if (kill) {
-            ChildProcess dies = launcher.builder(() -> nonDaemonWork("dieswithparent", diesReady, go))
+            ChildProcess dies = launcher.builder(() -> nonDaemonWork(DIES_WITH_PARENT, dir, diesReady, go))
                     .name("tck-dies-with-parent").daemon(false).dieWithParent(true).build();
             dies.start();
             Targets.awaitFile(diesReady);
@@ -80,7 +97,7 @@ public final class ParentEndScenario {
         print("daemon.exiting", pid);
     }
 
-    private static void nonDaemonWork(String key, String ready, String go) {
+    private static void nonDaemonWork(String key, String dir, String ready, String go) {
         long pid = Multiprocessing.currentProcess().pid();
         print(key + ".starting", pid);
         Targets.touch(ready);
@@ -90,5 +107,6 @@ public final class ParentEndScenario {
             Targets.awaitFile(go);
         }
         print(key + ".exiting", pid);
+        Targets.touch(Path.of(dir, exited(key)).toString());
     }
 }

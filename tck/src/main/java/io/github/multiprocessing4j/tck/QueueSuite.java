@@ -1,0 +1,575 @@
+package io.github.multiprocessing4j.tck;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.github.multiprocessing4j.ChildProcess;
+import io.github.multiprocessing4j.Event;
+import io.github.multiprocessing4j.JoinableQueue;
+import io.github.multiprocessing4j.Multiprocessing;
+import io.github.multiprocessing4j.Queue;
+import io.github.multiprocessing4j.QueueEmptyException;
+import io.github.multiprocessing4j.QueueFullException;
+import io.github.multiprocessing4j.SimpleQueue;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectOutputStream;
+import java.io.Serial;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Queues shared by processes: Python's {@code multiprocessing.Queue}, {@code JoinableQueue} and
+ * {@code SimpleQueue}. Each test hands queues to children by capturing them in their targets;
+ * what a child observes comes back on a second queue of reports. Beyond Python,
+ * {@code close()} closes a queue for every process: puts fail, gets take what is left and then
+ * fail instead of waiting.
+ */
+@ExtendWith(NoLeakedProcesses.class)
+public abstract class QueueSuite extends TckSuite {
+
+    /** The largest message a queue carries, serialized: 64 MiB ({@code Queue}'s contract). */
+    private static final int LIMIT = 64 * 1024 * 1024;
+    /** A timeout short enough to wait for in a test, long enough to measure. */
+    private static final Duration SHORT = Duration.ofMillis(300);
+    /** What a wait of {@link #SHORT} must at least have lasted, allowing for clock granularity. */
+    private static final long SHORT_MIN_MILLIS = 250;
+
+    /** For subclasses. */
+    protected QueueSuite() {
+    }
+
+    /** A value of the tests' own class: it reaches the child through the class path. */
+    record Point(int x, int y) implements Serializable {
+        @Serial
+        private static final long serialVersionUID = 1L;
+    }
+
+    private ChildProcess child(CheckedTarget target) {
+        return started(CheckedTarget.unchecked(target));
+    }
+
+    @Test
+    void queue_objectsTravelBetweenProcessesInFifoOrder() throws Exception {
+        Queue<Object> toChild = new Queue<>();
+        Queue<Object> toParent = new Queue<>();
+        List<Object> messages = Arrays.asList(Arrays.asList(42, null, "hello"), null, "测试多进程",
+                new Point(3, 4), Map.of("key", List.of(1, 2, 3)), Long.MAX_VALUE);
+        for (Object message : messages) {
+            toChild.put(message);
+        }
+        assertEquals(messages.size(), toChild.qsize());
+        assertFalse(toChild.isEmpty());
+        assertFalse(toChild.isFull(), "an unbounded queue is never full");
+        assertEquals(0, toChild.maxSize());
+        int many = 200;
+        ChildProcess child = child(() -> {
+            // an echo: each message comes back with the pid of the process that took it
+            long pid = Multiprocessing.currentProcess().pid();
+            for (int i = 0; i < messages.size(); i++) {
+                toParent.put(Arrays.asList(pid, toChild.get(Targets.MAX_WAIT)));
+            }
+            for (int i = 0; i < many; i++) {
+                toParent.put(i);
+            }
+        });
+        long pid = child.pid().getAsLong();
+        for (Object message : messages) {
+            Object echo = next(toParent);
+            assertEquals(Arrays.asList(pid, message), echo, "the echo of " + message);
+        }
+        for (int i = 0; i < many; i++) {
+            Object value = next(toParent);
+            assertEquals(i, value, "messages come out in the order they were put");
+        }
+        assertEquals(0, exitCodeAfterJoin(child));
+        assertTrue(toChild.isEmpty(), "the child took every message");
+        assertTrue(toParent.isEmpty());
+    }
+
+    @Test
+    void queue_getWaitsForAPutFromAnotherProcessOrFailsWithQueueEmptyAfterItsTimeout() throws Exception {
+        Queue<String> queue = new Queue<>();
+        Queue<Object> reports = new Queue<>();
+        ChildProcess child = child(() -> {
+            long start = System.nanoTime();
+            try {
+                reports.put("get(300 ms) returned " + queue.get(SHORT));
+            } catch (QueueEmptyException e) {
+                reports.put(Arrays.asList("QueueEmptyException", millisSince(start), e.getMessage()));
+            }
+            try {
+                reports.put("getNowait() returned " + queue.getNowait());
+            } catch (QueueEmptyException e) {
+                reports.put("getNowait: QueueEmptyException");
+            }
+            reports.put("waiting");
+            reports.put("got " + queue.get(Targets.MAX_WAIT));
+        });
+        List<Object> timedOut = next(reports);
+        assertEquals("QueueEmptyException", timedOut.get(0), "get(300 ms) on an empty queue, in the child");
+        assertTrue((Long) timedOut.get(1) >= SHORT_MIN_MILLIS, "get(300 ms) waited " + timedOut.get(1) + " ms");
+        assertTrue(((String) timedOut.get(2)).contains("empty"),
+                "the message says the queue stayed empty: " + timedOut);
+        assertEquals("getNowait: QueueEmptyException", next(reports));
+        assertEquals("waiting", next(reports));
+
+        long start = System.nanoTime();
+        assertThrows(QueueEmptyException.class, () -> queue.get(SHORT), "get(300 ms) in the parent");
+        assertTrue(millisSince(start) >= SHORT_MIN_MILLIS, "get(300 ms) waited " + millisSince(start) + " ms");
+        assertThrows(QueueEmptyException.class, queue::getNowait);
+        assertThrows(IllegalArgumentException.class, () -> queue.get(Duration.ofMillis(-1)), "a negative timeout");
+
+        queue.put("hello");
+        assertEquals("got hello", next(reports), "the child's get() returned with what the parent put");
+        assertEquals(0, exitCodeAfterJoin(child));
+    }
+
+    @Test
+    void queue_aBoundedQueueMakesPutsWaitForRoomOrFailWithQueueFull() throws Exception {
+        Queue<Integer> queue = new Queue<>(2);
+        Queue<Object> reports = new Queue<>();
+        ChildProcess child = child(() -> {
+            queue.put(1, Targets.MAX_WAIT);
+            queue.put(2, Targets.MAX_WAIT);
+            try {
+                queue.putNowait(3);
+                reports.put("putNowait(3) succeeded");
+            } catch (QueueFullException e) {
+                reports.put("putNowait: QueueFullException");
+            }
+            long start = System.nanoTime();
+            try {
+                queue.put(3, SHORT);
+                reports.put("put(3, 300 ms) succeeded");
+            } catch (QueueFullException e) {
+                reports.put(Arrays.asList("QueueFullException", millisSince(start), e.getMessage()));
+            }
+            reports.put("putting 3");
+            queue.put(3, Targets.MAX_WAIT); // waits until the parent takes one
+            reports.put("put 3");
+        });
+        assertEquals("putNowait: QueueFullException", next(reports), "putNowait on a full queue, in the child");
+        List<Object> timedOut = next(reports);
+        assertEquals("QueueFullException", timedOut.get(0), "put(3, 300 ms) on a full queue, in the child");
+        assertTrue((Long) timedOut.get(1) >= SHORT_MIN_MILLIS, "put(3, 300 ms) waited " + timedOut.get(1) + " ms");
+        assertTrue(((String) timedOut.get(2)).contains("full"), "the message says the queue stayed full: " + timedOut);
+        assertEquals("putting 3", next(reports));
+
+        assertEquals(2, queue.maxSize());
+        assertEquals(2, queue.qsize());
+        assertTrue(queue.isFull());
+        assertThrows(QueueFullException.class, () -> queue.putNowait(9), "putNowait in the parent");
+        assertEquals(1, queue.get(READY_TIMEOUT), "taking one makes room for the child's put");
+        assertEquals("put 3", next(reports));
+        assertEquals(2, queue.get(READY_TIMEOUT));
+        assertEquals(3, queue.get(READY_TIMEOUT));
+        assertTrue(queue.isEmpty());
+        assertFalse(queue.isFull());
+        assertThrows(IllegalArgumentException.class, () -> queue.put(4, Duration.ofMillis(-1)), "a negative timeout");
+        assertEquals(0, exitCodeAfterJoin(child));
+    }
+
+    @Test
+    void queue_manyProducersAndConsumersAcrossProcessesLoseNothing() throws Exception {
+        int perProducer = 300;
+        int consumers = 2;
+        Queue<Integer> queue = new Queue<>(16);
+        Queue<List<Integer>> received = new Queue<>();
+        List<ChildProcess> producers = new ArrayList<>();
+        for (int p = 0; p < 2; p++) {
+            int first = p * perProducer;
+            producers.add(child(() -> {
+                for (int value = first; value < first + perProducer; value++) {
+                    queue.put(value, Targets.MAX_WAIT);
+                }
+            }));
+        }
+        List<ChildProcess> consuming = new ArrayList<>();
+        for (int c = 0; c < consumers; c++) {
+            consuming.add(child(() -> {
+                List<Integer> mine = new ArrayList<>();
+                for (Integer value = queue.get(Targets.MAX_WAIT); value >= 0; value = queue.get(Targets.MAX_WAIT)) {
+                    mine.add(value);
+                }
+                received.put(mine);
+            }));
+        }
+        // the parent is the third producer
+        int parentFirst = 2 * perProducer;
+        for (int value = parentFirst; value < parentFirst + perProducer; value++) {
+            queue.put(value, READY_TIMEOUT);
+        }
+        for (ChildProcess producer : producers) {
+            assertEquals(0, exitCodeAfterJoin(producer), "a producer");
+        }
+        for (int c = 0; c < consumers; c++) {
+            queue.put(-1, READY_TIMEOUT); // one end marker per consumer
+        }
+        List<Integer> all = new ArrayList<>();
+        for (int c = 0; c < consumers; c++) {
+            List<Integer> mine = next(received);
+            for (int p = 0; p < 3; p++) {
+                int producer = p;
+                List<Integer> fromProducer = mine.stream().filter(value -> value / perProducer == producer)
+                        .collect(Collectors.toList());
+                assertEquals(fromProducer.stream().sorted().collect(Collectors.toList()), fromProducer,
+                        "a consumer takes each producer's values in the order they were put");
+            }
+            all.addAll(mine);
+        }
+        for (ChildProcess consumer : consuming) {
+            assertEquals(0, exitCodeAfterJoin(consumer), "a consumer");
+        }
+        int total = 3 * perProducer;
+        assertEquals(total, all.size(), "the consumers got as many values as were put");
+        assertEquals((long) total * (total - 1) / 2, all.stream().mapToLong(Integer::longValue).sum(), "their sum");
+        all.sort(null);
+        assertEquals(IntStream.range(0, total).boxed().collect(Collectors.toList()), all,
+                "every value was taken exactly once");
+        assertTrue(queue.isEmpty());
+    }
+
+    @Test
+    void joinableQueue_joinWaitsUntilEveryTaskIsDoneInAnyProcess() throws Exception {
+        JoinableQueue<Integer> tasks = new JoinableQueue<>();
+        Queue<Object> reports = new Queue<>();
+        Event go = new Event();
+        for (int task = 1; task <= 5; task++) {
+            tasks.put(task);
+        }
+        assertFalse(tasks.join(Duration.ZERO), "five tasks were put and none is done");
+        ChildProcess child = child(() -> {
+            int sum = 0;
+            for (int i = 0; i < 5; i++) {
+                sum += tasks.get(Targets.MAX_WAIT);
+            }
+            reports.put(sum);
+            go.await(Targets.MAX_WAIT);
+            for (int i = 0; i < 5; i++) {
+                tasks.taskDone();
+            }
+            try {
+                tasks.taskDone();
+                reports.put("a sixth taskDone() was accepted");
+            } catch (IllegalStateException e) {
+                reports.put(e.getMessage());
+            }
+        });
+        Object sum = next(reports);
+        assertEquals(15, sum, "the child took the five tasks");
+        assertTrue(tasks.isEmpty());
+        assertFalse(tasks.join(SHORT), "every task was taken, but none is done yet");
+        go.set();
+        assertTrue(tasks.join(READY_TIMEOUT), "join() returns once the child marked every task done");
+        tasks.join(); // returns at once
+        assertEquals("taskDone() called too many times", next(reports), "taskDone() in the child, once too often");
+        IllegalStateException e = assertThrows(IllegalStateException.class, tasks::taskDone);
+        assertEquals("taskDone() called too many times", e.getMessage(), "taskDone() in the parent, once too often");
+        assertEquals(0, exitCodeAfterJoin(child));
+    }
+
+    @Test
+    void simpleQueue_carriesMessagesBothWaysAndCloses() throws Exception {
+        SimpleQueue<String> toParent = new SimpleQueue<>();
+        SimpleQueue<String> toChild = new SimpleQueue<>();
+        assertTrue(toParent.isEmpty());
+        ChildProcess child = child(() -> {
+            toParent.put("a");
+            toParent.put("b");
+            List<String> received = new ArrayList<>();
+            try {
+                while (true) {
+                    received.add(toChild.get()); // returns once the parent closes the queue
+                }
+            } catch (IllegalStateException e) {
+                toParent.put(received + " then " + e.getMessage());
+            }
+            try {
+                toChild.put("c");
+                toParent.put("a put on the closed queue succeeded");
+            } catch (IllegalStateException e) {
+                toParent.put("put: " + e.getMessage());
+            }
+        });
+        assertEquals("a", take(toParent));
+        assertEquals("b", take(toParent));
+        toChild.put("x");
+        toChild.put("y");
+        toChild.close();
+        String drained = take(toParent);
+        assertTrue(drained.startsWith("[x, y] then ") && drained.contains("closed"),
+                "the child took what was left, then get() failed instead of waiting: " + drained);
+        String put = take(toParent);
+        assertTrue(put.startsWith("put: ") && put.contains("closed"),
+                "put() on the closed queue, in the child: " + put);
+        toChild.close(); // twice is fine
+        assertEquals(0, exitCodeAfterJoin(child));
+    }
+
+    @Test
+    void queue_aGetBlockedOnAQueueWhoseProducerWasKilledReturnsOnTimeoutAndOnClose() throws Exception {
+        Queue<String> queue = new Queue<>();
+        Queue<Object> reports = new Queue<>();
+        Event producerKilled = new Event();
+        ChildProcess producer = child(() -> {
+            queue.put("first");
+            Targets.sleep(Targets.MAX_WAIT.toMillis()); // killed while it sleeps
+        });
+        ChildProcess consumer = child(() -> {
+            reports.put(queue.get(Targets.MAX_WAIT));
+            producerKilled.await(Targets.MAX_WAIT);
+            try {
+                reports.put("get(300 ms) returned " + queue.get(SHORT));
+            } catch (QueueEmptyException e) {
+                reports.put("timed out");
+            }
+            reports.put("waiting");
+            long start = System.nanoTime();
+            try {
+                reports.put("get() returned " + queue.get(Targets.MAX_WAIT));
+            } catch (QueueEmptyException e) {
+                reports.put("get() timed out after " + millisSince(start) + " ms: the close did not end it");
+            } catch (IllegalStateException e) {
+                reports.put("closed: " + e.getMessage());
+            }
+        });
+        assertEquals("first", next(reports));
+        producer.kill();
+        assertEquals(-9, exitCodeAfterJoin(producer));
+        producerKilled.set();
+        assertEquals("timed out", next(reports), "the child's get(300 ms) after its producer was killed");
+        assertThrows(QueueEmptyException.class, () -> queue.get(SHORT), "the parent's get(300 ms)");
+        assertEquals("waiting", next(reports));
+        queue.close();
+        String closed = next(reports);
+        assertTrue(closed.startsWith("closed: ") && closed.contains("closed"),
+                "the child's get() returns when the queue is closed: " + closed);
+        assertEquals(0, exitCodeAfterJoin(consumer));
+    }
+
+    @Test
+    void queue_aGetThatIsInterruptedOrWhoseProcessIsKilledTakesNothing() throws Exception {
+        Queue<String> queue = new Queue<>();
+        Queue<Object> reports = new Queue<>();
+        ChildProcess child = child(() -> {
+            List<String> seen = new ArrayList<>();
+            Thread getter = new Thread(() -> {
+                try {
+                    seen.add("got " + queue.get(Targets.MAX_WAIT));
+                } catch (InterruptedException e) {
+                    seen.add("interrupted");
+                } catch (QueueEmptyException e) {
+                    seen.add("timed out");
+                }
+            });
+            getter.start();
+            // interrupt it while it waits for the reply, not before its call is sent
+            Poll.until(() -> getter.getState() == Thread.State.WAITING || !getter.isAlive(), Targets.MAX_WAIT);
+            getter.interrupt();
+            getter.join(Targets.MAX_WAIT.toMillis());
+            reports.put(seen.toString());
+            reports.put("waiting");
+            reports.put("got " + queue.get(Targets.MAX_WAIT)); // the child is killed while it waits
+        });
+        assertEquals("[interrupted]", next(reports), "an interrupted get() in the child");
+        assertEquals("waiting", next(reports));
+        child.kill();
+        assertEquals(-9, exitCodeAfterJoin(child));
+        queue.put("first");
+        queue.put("second");
+        assertEquals("first", queue.get(READY_TIMEOUT), "neither the interrupted get() nor the killed one took it");
+        assertEquals("second", queue.get(READY_TIMEOUT));
+        assertTrue(reports.isEmpty(), "the killed child's get() returned nothing");
+    }
+
+    @Test
+    void queue_aPutByAThreadWhoseInterruptIsPendingLeavesTheChildsOtherCallsWorking() throws Exception {
+        Queue<String> queue = new Queue<>();
+        ChildProcess child = child(() -> {
+            Thread.currentThread().interrupt();
+            String outcome;
+            try {
+                queue.put("put while interrupted");
+                outcome = "returned";
+            } catch (InterruptedException e) {
+                outcome = "InterruptedException";
+            } catch (IllegalStateException e) {
+                outcome = "IllegalStateException: " + e.getMessage();
+            }
+            Thread.interrupted(); // the interrupt is handled: the next calls are ordinary ones
+            queue.put("outcome: " + outcome);
+        });
+        assertEquals(0, exitCodeAfterJoin(child), "the child's call after the interrupted one worked");
+        String received = queue.getNowait();
+        if (received.equals("put while interrupted")) {
+            received = queue.getNowait();
+        }
+        assertTrue(received.equals("outcome: returned") || received.equals("outcome: InterruptedException"),
+                "a put() with the interrupt pending returns or throws InterruptedException: " + received);
+    }
+
+    @Test
+    void queue_aQueueCreatedInAChildIsNotReachableFromTheParentAndSaysSo() throws Exception {
+        Queue<Object> reports = new Queue<>();
+        ChildProcess child = child(() -> {
+            Queue<String> own = new Queue<>();
+            own.put("the child's");
+            reports.put(own);
+        });
+        Queue<String> foreign = next(reports);
+        assertEquals(0, exitCodeAfterJoin(child));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> foreign.get(SHORT));
+        assertTrue(e.getMessage().contains("not reachable"),
+                "using the queue of another process fails with a message that says so: " + e.getMessage());
+    }
+
+    @Test
+    void queue_aMessageThatCannotBeSerializedFailsInTheSenderAndTheQueueKeepsWorking() throws Exception {
+        Queue<Object> queue = new Queue<>();
+        Queue<Object> reports = new Queue<>();
+        ChildProcess child = child(() -> {
+            try {
+                queue.put(new NotSerializable());
+                reports.put("a NotSerializable was put");
+            } catch (IllegalArgumentException e) {
+                reports.put(e.getMessage());
+            }
+            try {
+                queue.put(new ArrayList<>(List.of("fine", new NotSerializable())));
+                reports.put("a list holding a NotSerializable was put");
+            } catch (IllegalArgumentException e) {
+                reports.put(e.getMessage());
+            }
+            queue.put("still working");
+        });
+        String direct = next(reports);
+        assertTrue(direct.contains(NotSerializable.class.getName()),
+                "the sender's exception names the class: " + direct);
+        String nested = next(reports);
+        assertTrue(nested.contains(NotSerializable.class.getName()),
+                "the sender's exception names the class inside the message: " + nested);
+        assertEquals("still working", next(queue), "nothing of the refused messages arrived, and the queue works");
+        assertTrue(queue.isEmpty());
+        assertEquals(0, exitCodeAfterJoin(child));
+    }
+
+    @Test
+    void queue_aMessageLargerThan64MiBIsRefusedWithTheLimitAndOneOfExactly64MiBTravels() throws Exception {
+        Queue<Object> queue = new Queue<>();
+        Queue<Object> reports = new Queue<>();
+        int exactPayload = LIMIT - serializedSize(new byte[0]);
+        ChildProcess child = child(() -> {
+            try {
+                queue.put(new byte[LIMIT + 1]);
+                reports.put("64 MiB + 1 bytes were put");
+            } catch (IllegalArgumentException e) {
+                reports.put(e.getMessage());
+            }
+            byte[] exact = new byte[exactPayload]; // 64 MiB once serialized
+            exact[0] = 1;
+            exact[exactPayload - 1] = 2;
+            queue.put(exact);
+            queue.put("after");
+        });
+        String tooLarge = next(reports);
+        assertTrue(tooLarge.contains(Integer.toString(LIMIT)) && tooLarge.contains("64 MiB"),
+                "the sender's exception gives the limit, " + LIMIT + " bytes (64 MiB): " + tooLarge);
+        byte[] exact = next(queue);
+        assertEquals(exactPayload, exact.length, "a message of exactly 64 MiB, serialized, is not refused");
+        assertArrayEquals(new byte[] {1, 2}, new byte[] {exact[0], exact[exactPayload - 1]});
+        assertEquals("after", next(queue));
+        assertEquals(0, exitCodeAfterJoin(child));
+    }
+
+    @Test
+    void queue_closeClosesTheQueueForEveryProcess() throws Exception {
+        Queue<String> queue = new Queue<>();
+        Queue<Object> reports = new Queue<>();
+        queue.put("a");
+        queue.put("b");
+        queue.close();
+        queue.close(); // twice is fine
+        ChildProcess child = child(() -> {
+            List<String> seen = new ArrayList<>();
+            try {
+                queue.put("c");
+                seen.add("put succeeded");
+            } catch (IllegalStateException e) {
+                seen.add("put: " + e.getMessage());
+            }
+            seen.add(queue.get(Targets.MAX_WAIT));
+            seen.add(queue.get());
+            long start = System.nanoTime();
+            try {
+                seen.add("get(30 s) returned " + queue.get(Targets.MAX_WAIT));
+            } catch (IllegalStateException e) {
+                seen.add("get(30 s) after " + (millisSince(start) < 5000 ? "less than 5 s" : millisSince(start) + " ms")
+                        + ": " + e.getMessage());
+            }
+            try {
+                seen.add("get() returned " + queue.get());
+            } catch (IllegalStateException e) {
+                seen.add("get: " + e.getMessage());
+            }
+            reports.put(new ArrayList<>(seen));
+        });
+        List<String> seen = next(reports);
+        assertEquals(5, seen.size(), seen::toString);
+        assertTrue(seen.get(0).startsWith("put: ") && seen.get(0).contains("closed"), "put() in the child: " + seen);
+        assertEquals(List.of("a", "b"), seen.subList(1, 3), "the child took what was left");
+        assertTrue(seen.get(3).startsWith("get(30 s) after less than 5 s: ") && seen.get(3).contains("closed"),
+                "get(30 s) on the closed, empty queue fails at once: " + seen);
+        assertTrue(seen.get(4).startsWith("get: ") && seen.get(4).contains("closed"),
+                "get() on the closed, empty queue fails instead of waiting: " + seen);
+        IllegalStateException put = assertThrows(IllegalStateException.class, () -> queue.put("d"));
+        assertTrue(put.getMessage().contains("closed"), put.getMessage());
+        assertThrows(IllegalStateException.class, () -> queue.get(SHORT), "get(300 ms) in the parent");
+        assertEquals(0, exitCodeAfterJoin(child));
+    }
+
+    // ---------------------------------------------------------------- waiting with deadlines
+
+    /** In the test: the next message, which must arrive within {@link #READY_TIMEOUT}. */
+    @SuppressWarnings("unchecked")
+    private static <T> T next(Queue<?> queue) throws InterruptedException {
+        try {
+            return (T) queue.get(READY_TIMEOUT);
+        } catch (QueueEmptyException e) {
+            return fail("nothing arrived within " + READY_TIMEOUT + ": " + e.getMessage());
+        }
+    }
+
+    /** In the test: the next message of a {@link SimpleQueue}, which has no timed get. */
+    private static <T> T take(SimpleQueue<T> queue) throws InterruptedException {
+        assertTrue(Poll.until(() -> !queue.isEmpty(), READY_TIMEOUT), "nothing arrived within " + READY_TIMEOUT);
+        return queue.get();
+    }
+
+    private static long millisSince(long startNanos) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+    }
+
+    private static int serializedSize(Object value) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(value);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return bytes.size();
+    }
+}
