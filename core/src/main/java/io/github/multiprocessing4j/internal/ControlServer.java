@@ -59,7 +59,11 @@ final class ControlServer {
 
     private ControlServer() throws IOException {
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
-        removeDirectoriesOfDeadProcesses(tmp);
+        // Only a main process cleans up: a child may run in a container, where its parent's
+        // directory is mounted in and that parent's host pid looks dead from inside.
+        if (CurrentProcess.get().parent().isEmpty()) {
+            removeDirectoriesOfDeadProcesses(tmp);
+        }
         directory = Files.createTempDirectory(tmp, DIRECTORY_PREFIX + ProcessHandle.current().pid() + "-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         socket = directory.resolve("control.sock");
