@@ -116,8 +116,19 @@ public final class WarmStandby {
                     }
                 });
                 ShutdownSequence.install();
+                boolean wanted;
                 synchronized (READY) {
-                    READY.computeIfAbsent(launcher.name(), n -> new ArrayDeque<>()).addLast(standby);
+                    // warm start may have been turned down while this one booted
+                    Deque<ProcessStarter.Launched> ready = READY.computeIfAbsent(launcher.name(), n -> new ArrayDeque<>());
+                    wanted = ready.size() < target();
+                    if (wanted) {
+                        ready.addLast(standby);
+                    }
+                }
+                if (!wanted) {
+                    standby.handle().kill();
+                    standby.pending().close();
+                    return;
                 }
             }
         });
