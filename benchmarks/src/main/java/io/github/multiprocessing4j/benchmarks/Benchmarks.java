@@ -26,7 +26,6 @@ public final class Benchmarks {
 
     /** Where results go by default, relative to the working directory (the repository's root). */
     static final Path DEFAULT_OUT = Path.of("benchmarks", "target", "results.json");
-    static final String NOT_YET = "not implemented yet (warm start / Pool)";
 
     private Benchmarks() {
     }
@@ -83,6 +82,11 @@ public final class Benchmarks {
             step(results, live, "local: " + settings.children() + " children at once", local::concurrent,
                     "local_concurrent", "bare_jvm_concurrent");
             step(results, live, "local: idle memory", local::memory, "local_idle_rss", "bare_jvm_idle_rss");
+            step(results, live, "local: warm start", local::warmStart, "warm_start_join");
+            MessagingFigures messaging = new MessagingFigures(settings, results, live);
+            step(results, live, "local: Pool(2).map", messaging::poolMap, "pool_map");
+            step(results, live, "local: Pipe round trip", messaging::pipeRoundTrip, "pipe_round_trip_us");
+            step(results, live, "local: Queue throughput", messaging::queueThroughput, "queue_throughput");
             if (docker) {
                 DockerFigures figures = new DockerFigures(settings, results, live, jar);
                 step(results, live, "docker: start vs raw container", figures::run, DockerFigures.KEYS);
@@ -121,8 +125,12 @@ public final class Benchmarks {
         results.ratio("concurrent_vs_python_spawn", "local_concurrent", "python_spawn_concurrent");
         results.ratio("idle_rss_vs_bare_jvm", "local_idle_rss", "bare_jvm_idle_rss");
         results.ratio("docker_vs_raw", "docker_start_join", "raw_container");
-        results.skipRatio("warm_vs_python_forkserver", NOT_YET);
-        results.skipRatio("pool_map_vs_python", NOT_YET);
+        results.ratio("warm_vs_python_forkserver", "warm_start_join", "python_forkserver");
+        results.ratio("warm_vs_cold", "warm_start_join", "local_start_join");
+        results.ratio("pool_map_vs_python", "pool_map", "python_pool_map");
+        results.ratio("pipe_round_trip_vs_python", "pipe_round_trip_us", "python_pipe_round_trip_us");
+        // throughput: higher is better, so Python's over ours (= our time / Python's for the same count)
+        results.ratio("queue_throughput_vs_python", "python_queue_throughput", "queue_throughput");
     }
 
     private static void describeMachine(Results results, Settings settings) {
@@ -143,6 +151,13 @@ public final class Benchmarks {
         results.repetitions().put("rss_measured", settings.rssRepetitions());
         results.repetitions().put("docker_warmup", settings.dockerWarmup());
         results.repetitions().put("docker_measured", settings.dockerRepetitions());
+        results.repetitions().put("pool_warmup", settings.poolWarmup());
+        results.repetitions().put("pool_measured", settings.poolRepetitions());
+        results.repetitions().put("pool_items", settings.poolItems());
+        results.repetitions().put("message_warmup", settings.messageWarmup());
+        results.repetitions().put("message_batches", settings.messageBatches());
+        results.repetitions().put("pipe_batch", settings.pipeBatch());
+        results.repetitions().put("queue_batch", settings.queueBatch());
     }
 
     /** The 1, 5 and 15 minute load averages from {@code /proc/loadavg}, or "unknown". */

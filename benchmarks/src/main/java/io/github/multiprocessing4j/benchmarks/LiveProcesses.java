@@ -2,6 +2,7 @@ package io.github.multiprocessing4j.benchmarks;
 
 import io.github.multiprocessing4j.ChildProcess;
 import java.time.Duration;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -30,6 +31,23 @@ final class LiveProcesses {
 
     void ended(ChildProcess child) {
         children.remove(child);
+    }
+
+    /**
+     * Joins a child within {@link LocalFigures#TIMEOUT} (else kills it) and checks its exit code.
+     *
+     * @throws IllegalStateException if it did not end in time or ended with another code
+     */
+    void awaitChild(ChildProcess child, int expectedExitCode) throws InterruptedException {
+        if (!child.join(LocalFigures.TIMEOUT)) {
+            child.kill();
+            throw new IllegalStateException(child + " did not end within " + LocalFigures.TIMEOUT.toSeconds() + " s");
+        }
+        ended(child);
+        OptionalInt code = child.exitCode();
+        if (code.isEmpty() || code.getAsInt() != expectedExitCode) {
+            throw new IllegalStateException(child + " ended with exit code " + code + ", expected " + expectedExitCode);
+        }
     }
 
     /** Kills what is left (SIGKILL) and waits a little for each to end. */

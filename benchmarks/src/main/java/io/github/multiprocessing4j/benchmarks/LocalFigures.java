@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalInt;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -85,6 +84,56 @@ final class LocalFigures {
         Process process = startBare();
         awaitBare(process, 0);
         return millisSince(start);
+    }
+
+    // ---------------------------------------------------------------- warm start
+
+    /**
+     * start()+join() of an empty target with {@code Multiprocessing.setWarmStart(1)}: before each
+     * start, waits until the standby JVM is booted and idle ({@link WarmStandbys#awaitReady}), and
+     * checks afterwards that the child is that standby. The first start is cold (no standby has
+     * been asked for yet) and boots the first standby; then {@code warmup} warm rounds, then the
+     * measured ones. Each start's replacement boots in the background while the child runs, as
+     * it would in use. Warm start is off again afterwards, and no standby is left.
+     */
+    void warmStart() throws Exception {
+        Multiprocessing.setWarmStart(1);
+        try {
+            childStartJoin();
+            for (int i = 0; i < settings.warmup(); i++) {
+                warmStartJoin();
+            }
+            double[] warm = new double[settings.repetitions()];
+            for (int i = 0; i < settings.repetitions(); i++) {
+                warm[i] = warmStartJoin();
+            }
+            // the last replacement: once it is booted and queued, turning warm start off ends it
+            WarmStandbys.awaitReady(TIMEOUT);
+            results.record("warm_start_join", "local, warm start (1 standby): start()+join(), empty target",
+                    Results.Unit.MS, Samples.of(warm));
+        } finally {
+            Multiprocessing.setWarmStart(0);
+            int killed = WarmStandbys.awaitNone(Duration.ofSeconds(10));
+            if (killed > 0) {
+                System.err.println("benchmarks: killed " + killed + " warm standby JVM(s) left after setWarmStart(0)");
+            }
+        }
+    }
+
+    private double warmStartJoin() throws Exception {
+        long standby = WarmStandbys.awaitReady(TIMEOUT);
+        ChildProcess child = local.process(Hello::empty);
+        long start = System.nanoTime();
+        live.add(child).start();
+        awaitChild(child, 0);
+        double millis = millisSince(start);
+        long pid = child.pid().orElse(-1);
+        child.close();
+        if (standby > 0 && pid != standby) {
+            throw new IllegalStateException("start() did not take the warm standby (pid " + standby
+                    + ") but started pid " + pid);
+        }
+        return millis;
     }
 
     // ---------------------------------------------------------------- terminate
@@ -258,15 +307,7 @@ final class LocalFigures {
     }
 
     private void awaitChild(ChildProcess child, int expectedExitCode) throws InterruptedException {
-        if (!child.join(TIMEOUT)) {
-            child.kill();
-            throw new IllegalStateException(child + " did not end within " + TIMEOUT.toSeconds() + " s");
-        }
-        live.ended(child);
-        OptionalInt code = child.exitCode();
-        if (code.isEmpty() || code.getAsInt() != expectedExitCode) {
-            throw new IllegalStateException(child + " ended with exit code " + code + ", expected " + expectedExitCode);
-        }
+        live.awaitChild(child, expectedExitCode);
     }
 
     private void awaitBare(Process process, int expectedExitCode) throws InterruptedException {

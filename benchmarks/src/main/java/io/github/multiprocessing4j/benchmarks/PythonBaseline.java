@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -37,7 +38,8 @@ final class PythonBaseline {
     }
 
     /** The figures' keys, for skipping them all at once. */
-    static final String[] KEYS = {"python_spawn", "python_forkserver", "python_fork", "python_spawn_concurrent"};
+    static final String[] KEYS = {"python_spawn", "python_forkserver", "python_fork", "python_spawn_concurrent",
+        "python_pool_map", "python_pipe_round_trip_us", "python_queue_throughput"};
 
     void run() throws Exception {
         String python = System.getProperty(PYTHON_PROPERTY, "python3");
@@ -48,9 +50,20 @@ final class PythonBaseline {
             }
             Files.copy(in, script);
         }
-        List<String> command = List.of(python, script.toString(), String.valueOf(settings.warmup()),
-                String.valueOf(settings.repetitions()), String.valueOf(settings.concurrentWarmup()),
-                String.valueOf(settings.concurrentRepetitions()), String.valueOf(settings.children()));
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("warmup", settings.warmup());
+        config.put("repetitions", settings.repetitions());
+        config.put("concurrent_warmup", settings.concurrentWarmup());
+        config.put("concurrent_repetitions", settings.concurrentRepetitions());
+        config.put("children", settings.children());
+        config.put("pool_warmup", settings.poolWarmup());
+        config.put("pool_repetitions", settings.poolRepetitions());
+        config.put("pool_items", settings.poolItems());
+        config.put("message_warmup", settings.messageWarmup());
+        config.put("message_batches", settings.messageBatches());
+        config.put("pipe_batch", settings.pipeBatch());
+        config.put("queue_batch", settings.queueBatch());
+        List<String> command = List.of(python, script.toString(), Json.write(config).strip().replaceAll("\\s+", " "));
         Process process;
         try {
             process = live.add(new ProcessBuilder(command).redirectInput(new File("/dev/null")).start());
@@ -85,12 +98,23 @@ final class PythonBaseline {
         record(figures, skipped, "fork", "python_fork", "CPython " + version + " fork: start()+join()");
         record(figures, skipped, "spawn_concurrent", "python_spawn_concurrent",
                 "CPython spawn: " + settings.children() + " x start(), then join() all");
+        record(figures, skipped, "pool_map", "python_pool_map",
+                "CPython spawn Pool(2): map(f, range(" + settings.poolItems() + "))", Results.Unit.MS);
+        record(figures, skipped, "pipe_round_trip_us", "python_pipe_round_trip_us",
+                "CPython spawn: Pipe send+recv, child echoes (per round trip)", Results.Unit.US);
+        record(figures, skipped, "queue_throughput", "python_queue_throughput",
+                "CPython spawn: Queue, child puts, parent gets (" + settings.queueBatch() + " per sample)",
+                Results.Unit.PER_S);
     }
 
     private void record(Map<?, ?> figures, Map<?, ?> skipped, String name, String key, String label) {
+        record(figures, skipped, name, key, label, Results.Unit.MS);
+    }
+
+    private void record(Map<?, ?> figures, Map<?, ?> skipped, String name, String key, String label, Results.Unit unit) {
         Object values = figures.get(name);
         if (values instanceof List<?> list && !list.isEmpty()) {
-            results.record(key, label, Results.Unit.MS,
+            results.record(key, label, unit,
                     new Samples(list.stream().map(value -> ((Number) value).doubleValue()).toList()));
         } else {
             Object why = skipped.get(name);

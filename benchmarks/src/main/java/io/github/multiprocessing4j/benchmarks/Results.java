@@ -13,14 +13,21 @@ import java.util.Map;
  */
 final class Results {
 
-    /** What a figure counts. */
+    /** What a figure counts, and the key of its medians in {@code results.json}. */
     enum Unit {
-        MS("ms"), MIB("MiB");
+        MS("ms", "medians_ms"),
+        MIB("MiB", "medians_mib"),
+        /** Microseconds (printed "us"): per message, where milliseconds would show only zeros. */
+        US("us", "medians_us"),
+        /** Messages per second: the one unit where higher is better. */
+        PER_S("msg/s", "medians_msgs_per_s");
 
         private final String label;
+        private final String jsonKey;
 
-        Unit(String label) {
+        Unit(String label, String jsonKey) {
             this.label = label;
+            this.jsonKey = jsonKey;
         }
     }
 
@@ -35,7 +42,6 @@ final class Results {
     private final Map<String, Figure> figures = new LinkedHashMap<>();
     private final Map<String, String> skippedFigures = new LinkedHashMap<>();
     private final List<Ratio> ratios = new ArrayList<>();
-    private final Map<String, String> skippedRatios = new LinkedHashMap<>();
     private final Map<String, Object> repetitions = new LinkedHashMap<>();
     private final Map<String, Object> machine = new LinkedHashMap<>();
     private boolean failed;
@@ -66,11 +72,6 @@ final class Results {
         ratios.add(new Ratio(name, numerator, denominator));
     }
 
-    /** Declares a ratio that cannot be measured at all. */
-    void skipRatio(String name, String reason) {
-        skippedRatios.put(name, reason);
-    }
-
     Map<String, Object> repetitions() {
         return repetitions;
     }
@@ -99,7 +100,6 @@ final class Results {
                 skipped.put(ratio.name(), reason != null ? reason : "not measured");
             }
         }
-        skipped.putAll(skippedRatios);
         skippedFigures.forEach((key, reason) -> {
             if (!figures.containsKey(key)) {
                 skipped.putIfAbsent(key, reason);
@@ -115,8 +115,9 @@ final class Results {
         ratioValues().forEach((name, value) -> ratioJson.put(name, round(value)));
         json.put("ratios", ratioJson);
         json.put("skipped", new LinkedHashMap<String, Object>(allSkipped()));
-        json.put("medians_ms", medians(Unit.MS));
-        json.put("medians_mib", medians(Unit.MIB));
+        for (Unit unit : Unit.values()) {
+            json.put(unit.jsonKey, medians(unit));
+        }
         Map<String, Object> samples = new LinkedHashMap<>();
         figures.forEach((key, figure) -> samples.put(key,
                 figure.samples().values().stream().map(Results::round).map(Object.class::cast).toList()));

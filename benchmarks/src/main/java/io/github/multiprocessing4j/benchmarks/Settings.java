@@ -4,23 +4,40 @@ package io.github.multiprocessing4j.benchmarks;
  * How many times each figure is taken: warm-up rounds first (not recorded), then the measured
  * repetitions, whose median is reported.
  *
- * @param warmup warm-up rounds of the single-process figures
- * @param repetitions measured rounds of the single-process figures
+ * @param warmup warm-up rounds of the single-process figures (the warm start's too)
+ * @param repetitions measured rounds of the single-process figures (the warm start's too)
  * @param concurrentWarmup warm-up rounds of the many-children figures
  * @param concurrentRepetitions measured rounds of the many-children figures
  * @param children how many children the many-children figures start at once
  * @param rssRepetitions measured rounds of the memory figures
  * @param dockerWarmup warm-up rounds of the container figures
  * @param dockerRepetitions measured rounds of the container figures
+ * @param poolWarmup warm-up maps on the started pool
+ * @param poolRepetitions measured maps
+ * @param poolItems the items of each map
+ * @param messageWarmup messages sent before the pipe and queue figures measure anything
+ * @param messageBatches measured batches of the pipe and queue figures: each batch is one sample
+ * @param pipeBatch round trips per pipe batch
+ * @param queueBatch messages per queue batch
  */
 record Settings(int warmup, int repetitions, int concurrentWarmup, int concurrentRepetitions, int children,
-                int rssRepetitions, int dockerWarmup, int dockerRepetitions) {
+                int rssRepetitions, int dockerWarmup, int dockerRepetitions,
+                int poolWarmup, int poolRepetitions, int poolItems,
+                int messageWarmup, int messageBatches, int pipeBatch, int queueBatch) {
 
     /**
      * {@code --quick}: under two minutes on two cores. The many-children figures have no warm-up
      * round of their own: they run after the single-process figures, which warmed up the same code.
+     * Pool: 20 warm-up maps (the workers' JIT is still at work after 10), then 10 measured.
+     * Messages: 1 000 warm-up, then 5 batches (2 000 pipe round trips, 7 500 queue messages): a
+     * round trip of a {@code Pipe} takes about a millisecond on a busy two-core machine, and more
+     * would not fit in the two minutes.
      */
-    static final Settings QUICK = new Settings(2, 5, 0, 3, 20, 3, 1, 3);
-    /** The default. */
-    static final Settings FULL = new Settings(3, 20, 1, 7, 20, 7, 2, 10);
+    static final Settings QUICK = new Settings(2, 5, 0, 3, 20, 3, 1, 3,
+            20, 10, 1000,
+            1000, 5, 400, 1500);
+    /** The default. Messages: 5 000 warm-up, then 20 batches (20 000 round trips, 80 000 queue messages). */
+    static final Settings FULL = new Settings(3, 20, 1, 7, 20, 7, 2, 10,
+            50, 40, 1000,
+            5000, 20, 1000, 4000);
 }

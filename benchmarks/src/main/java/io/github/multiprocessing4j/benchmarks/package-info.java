@@ -1,7 +1,8 @@
 /**
- * Whole-process benchmarks of multiprocessing4j: how long a child takes to start and end, to
- * stop, to run twenty at once, and how much memory it holds, each next to a baseline measured in
- * the same run (a bare JVM, CPython's {@code multiprocessing}, a raw container). Run
- * {@link io.github.multiprocessing4j.benchmarks.Benchmarks}.
+ * Whole-process benchmarks of multiprocessing4j: how long a child takes to start and end (cold,
+ * and warm from a standby JVM), to stop, to run twenty at once, how much memory it holds, and
+ * how fast a started {@code Pool}, a {@code Pipe} and a {@code Queue} are, each next to a
+ * baseline measured in the same run (a bare JVM, CPython's {@code multiprocessing}, a raw
+ * container). Run {@link io.github.multiprocessing4j.benchmarks.Benchmarks}.
  */
 package io.github.multiprocessing4j.benchmarks;

@@ -1,11 +1,25 @@
-"""CPython's multiprocessing, timed the way the Java benchmark times ChildProcess.
+"""CPython's multiprocessing, timed the way the Java benchmark times multiprocessing4j.
 
-Usage: python3 mp_baseline.py WARMUP REPETITIONS CONCURRENT_WARMUP CONCURRENT_REPETITIONS CHILDREN
+Usage: python3 mp_baseline.py CONFIG
 
-For each start method (spawn, forkserver, fork), times `p.start(); p.join()` of a Process whose
-target does nothing, after WARMUP untimed rounds (the first forkserver round also starts the
-server); then, with spawn, starting CHILDREN processes and joining them all. Prints one JSON
-object on stdout: {"python": version, "figures": {name: [milliseconds...]}, "skipped": {name: why}}.
+CONFIG is a JSON object with the counts: warmup, repetitions, concurrent_warmup,
+concurrent_repetitions, children, pool_warmup, pool_repetitions, pool_items, message_warmup,
+message_batches, pipe_batch, queue_batch.
+
+- spawn, forkserver, fork: `p.start(); p.join()` of a Process whose target does nothing, per
+  start method, after `warmup` untimed rounds (the first forkserver round also starts the server);
+- spawn_concurrent: with spawn, starting `children` processes and joining them all;
+- pool_map: `pool.map(f, range(pool_items))` with `f(x) = x * x` and the default chunk size, on
+  a started spawn `Pool(2)`, after `pool_warmup` untimed maps, in milliseconds;
+- pipe_round_trip_us: a spawn child echoes what it receives on a two-way `Pipe()`; after
+  `message_warmup` round trips, each batch of `pipe_batch` round trips is one sample, in
+  microseconds per round trip;
+- queue_throughput: a spawn child puts ints on a `Queue()`, the parent gets them; after
+  `message_warmup` messages, each batch of `queue_batch` messages is one sample, in messages per
+  second received.
+
+Prints one JSON object on stdout:
+{"python": version, "executable": path, "figures": {name: [values...]}, "skipped": {name: why}}.
 """
 
 import json
@@ -15,9 +29,30 @@ import sys
 import time
 import warnings
 
+# how long the parent waits for a child to end once it has received everything
+JOIN_TIMEOUT_S = 120
+
 
 def empty():
     pass
+
+
+def square(x):
+    return x * x
+
+
+def echo(conn):
+    while True:
+        message = conn.recv()
+        if message is None:
+            break
+        conn.send(message)
+    conn.close()
+
+
+def produce(queue, count):
+    for i in range(count):
+        queue.put(i)
 
 
 def start_join(ctx):
@@ -47,8 +82,104 @@ def many_at_once(ctx, n):
     return elapsed
 
 
+def pool_map(ctx, config):
+    items = list(range(config["pool_items"]))
+    expected = [x * x for x in items]
+    samples = []
+    with ctx.Pool(2) as pool:
+        for _ in range(config["pool_warmup"]):
+            if pool.map(square, items) != expected:
+                raise RuntimeError("map returned wrong results")
+        for _ in range(config["pool_repetitions"]):
+            start = time.perf_counter()
+            squares = pool.map(square, items)
+            samples.append((time.perf_counter() - start) * 1000.0)
+            if squares != expected:
+                raise RuntimeError("map returned wrong results")
+        pool.close()
+        pool.join()
+    return samples
+
+
+def round_trip(conn, message):
+    # no poll(timeout) first, which would add a system call: a dead child ends recv with EOFError
+    conn.send(message)
+    echoed = conn.recv()
+    if echoed != message:
+        raise RuntimeError("sent %r, received %r" % (message, echoed))
+
+
+def pipe_round_trip(ctx, config):
+    parent_end, child_end = ctx.Pipe()
+    p = ctx.Process(target=echo, args=(child_end,))
+    p.start()
+    child_end.close()
+    samples = []
+    try:
+        n = 0
+        for _ in range(config["message_warmup"]):
+            round_trip(parent_end, n)
+            n += 1
+        batch = config["pipe_batch"]
+        for _ in range(config["message_batches"]):
+            start = time.perf_counter()
+            for _ in range(batch):
+                round_trip(parent_end, n)
+                n += 1
+            samples.append((time.perf_counter() - start) * 1e6 / batch)
+        parent_end.send(None)
+        p.join(JOIN_TIMEOUT_S)
+        if p.exitcode != 0:
+            raise RuntimeError("echo child ended with exit code %s" % p.exitcode)
+    finally:
+        if p.is_alive():
+            p.kill()
+            p.join()
+        parent_end.close()
+    return samples
+
+
+def take(queue, expected):
+    # get() without a timeout, the cheapest get: should the producer die, the Java side ends this
+    # script after its own time limit
+    message = queue.get()
+    if message != expected:
+        raise RuntimeError("expected %d, got %r" % (expected, message))
+
+
+def queue_throughput(ctx, config):
+    batch = config["queue_batch"]
+    total = config["message_warmup"] + config["message_batches"] * batch
+    queue = ctx.Queue()
+    p = ctx.Process(target=produce, args=(queue, total))
+    p.start()
+    samples = []
+    try:
+        n = 0
+        for _ in range(config["message_warmup"]):
+            take(queue, n)
+            n += 1
+        for _ in range(config["message_batches"]):
+            start = time.perf_counter()
+            for _ in range(batch):
+                take(queue, n)
+                n += 1
+            samples.append(batch / (time.perf_counter() - start))
+        p.join(JOIN_TIMEOUT_S)
+        if p.exitcode != 0:
+            raise RuntimeError("producer ended with exit code %s" % p.exitcode)
+    finally:
+        if p.is_alive():
+            p.kill()
+            p.join()
+        queue.close()
+        queue.join_thread()
+    return samples
+
+
 def main():
-    warmup, repetitions, concurrent_warmup, concurrent_repetitions, children = map(int, sys.argv[1:6])
+    config = json.loads(sys.argv[1])
+    warmup, repetitions = config["warmup"], config["repetitions"]
     warnings.simplefilter("ignore", DeprecationWarning)  # fork in a process with threads (3.12+)
     figures = {}
     skipped = {}
@@ -62,9 +193,13 @@ def main():
             start_join(ctx)
         figures[method] = [start_join(ctx) for _ in range(repetitions)]
     ctx = multiprocessing.get_context("spawn")
-    for _ in range(concurrent_warmup):
-        many_at_once(ctx, children)
-    figures["spawn_concurrent"] = [many_at_once(ctx, children) for _ in range(concurrent_repetitions)]
+    for _ in range(config["concurrent_warmup"]):
+        many_at_once(ctx, config["children"])
+    figures["spawn_concurrent"] = [many_at_once(ctx, config["children"])
+                                   for _ in range(config["concurrent_repetitions"])]
+    figures["pool_map"] = pool_map(ctx, config)
+    figures["pipe_round_trip_us"] = pipe_round_trip(ctx, config)
+    figures["queue_throughput"] = queue_throughput(ctx, config)
     json.dump({"python": platform.python_version(), "executable": sys.executable,
                "figures": figures, "skipped": skipped}, sys.stdout)
     sys.stdout.write("\n")
