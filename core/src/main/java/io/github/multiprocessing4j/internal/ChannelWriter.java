@@ -19,6 +19,9 @@ final class ChannelWriter {
     private final SocketChannel channel;
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private volatile boolean failed;
+    private volatile boolean closed;
+    /** Queued by {@link #close()}: the writer thread ends once the frames before it are written. */
+    private static final Pending STOP = new Pending(null, null);
 
     private record Pending(ByteBuffer frame, CompletableFuture<Void> written) {
     }
@@ -70,7 +73,7 @@ final class ChannelWriter {
     }
 
     private CompletableFuture<Void> enqueue(byte type, byte[] payload) throws IOException {
-        if (failed || !channel.isOpen()) {
+        if (closed || failed || !channel.isOpen()) {
             throw new IOException("the control channel is closed");
         }
         CompletableFuture<Void> written = new CompletableFuture<>();
@@ -78,10 +81,19 @@ final class ChannelWriter {
         return written;
     }
 
+    /** Ends the writer thread after the frames already queued; later sends fail. */
+    void close() {
+        closed = true;
+        queue.add(STOP);
+    }
+
     private void run() {
         try {
             while (true) {
                 Pending next = queue.take();
+                if (next == STOP) {
+                    return;
+                }
                 try {
                     while (next.frame().hasRemaining()) {
                         channel.write(next.frame());

@@ -111,6 +111,7 @@ final class PendingChild {
                 }
             }
         } finally {
+            writer.close();
             inFlight.values().forEach(running -> running.cancel(true));
             EndReport last = report;
             SharedObjects.callerGone(id, last == null || last.kind() == EndReport.Kind.SIGNALLED);
