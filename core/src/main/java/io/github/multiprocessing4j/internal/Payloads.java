@@ -20,7 +20,7 @@ public final class Payloads {
     /** The largest message, serialized: 64 MiB. Larger ones are refused by the sender. */
     public static final int MAX_BYTES = 64 * 1024 * 1024;
 
-    private static final ObjectInputFilter FILTER =
+    private static final ObjectInputFilter LIMITS =
             ObjectInputFilter.Config.createFilter("maxdepth=200;maxrefs=10000000;maxbytes=" + MAX_BYTES);
 
     private Payloads() {
@@ -66,13 +66,14 @@ public final class Payloads {
      *
      * @param bytes the message
      * @return the object
-     * @throws IllegalStateException if a class is missing here or the filter rejects it
+     * @throws IllegalStateException if a class is missing here, the filter rejects it, or the
+     *     bytes are not a whole serialized object; never another exception for bad bytes
      */
     public static Object deserialize(byte[] bytes) {
         ContextObjectInputStream stream = null;
         try (ContextObjectInputStream in = new ContextObjectInputStream(bytes)) {
             stream = in;
-            in.setObjectInputFilter(FILTER);
+            in.setObjectInputFilter(filter(LIMITS, bytes.length));
             return in.readObject();
         } catch (ClassNotFoundException | ClassCastException e) {
             String missing = stream == null || stream.missingClass() == null ? e.getMessage() : stream.missingClass();
@@ -82,7 +83,30 @@ public final class Payloads {
             throw new IllegalStateException("received an object that was refused: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new IllegalStateException("received a message that cannot be read: " + e, e);
+        } catch (RuntimeException e) {
+            // corrupted bytes make ObjectInputStream fail in many ways of its own (negative
+            // lengths, a value of the wrong type in an array, a missing handle): one contract
+            throw new IllegalStateException("received a message that cannot be read: " + e, e);
         }
+    }
+
+    /**
+     * The filter of one message: {@code limits}, and no array longer than the message itself.
+     * Every element of a serialized array takes at least one byte, so a longer array can only be
+     * announced by corrupted or hostile bytes, which would otherwise make the receiver allocate
+     * whatever length they say before reading a single element.
+     *
+     * @param limits the filter of depth, references and bytes
+     * @param length the message's length in bytes
+     * @return the filter, never null
+     */
+    static ObjectInputFilter filter(ObjectInputFilter limits, int length) {
+        return info -> {
+            if (info.arrayLength() > length) {
+                return ObjectInputFilter.Status.REJECTED;
+            }
+            return limits.checkInput(info);
+        };
     }
 
     /**

@@ -9,6 +9,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InvalidClassException;
+import java.io.InvalidObjectException;
 import java.io.NotSerializableException;
 import java.io.ObjectInputFilter;
 import java.io.ObjectOutputStream;
@@ -73,9 +74,12 @@ final class TaskCodec {
     }
 
     /**
-     * Decodes a task in the child.
+     * Decodes a task in the child. Every length is checked against the bytes that are left
+     * before anything is allocated, so corrupted bytes fail as an {@link IOException}.
      *
      * @throws ClassNotFoundException if a class of the target is missing in the child
+     * @throws IOException if the bytes are not a whole task (truncated, a length that does not
+     *     fit, an object that is not a {@link ChildProcess} or that the filter refuses)
      */
     static Task decode(byte[] encoded) throws IOException, ClassNotFoundException {
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(encoded));
@@ -84,20 +88,21 @@ final class TaskCodec {
         String parentName = in.readUTF();
         long parentPid = in.readLong();
         boolean parentDaemon = in.readBoolean();
-        int depth = in.readInt();
+        int depth = checkedLength(in.readInt(), Integer.BYTES, in.available(), "identity");
         Integer[] identity = new Integer[depth];
         for (int i = 0; i < depth; i++) {
             identity[i] = in.readInt();
         }
-        byte[] process = new byte[in.readInt()];
+        byte[] process = new byte[checkedLength(in.readInt(), 1, in.available(), "process object")];
         in.readFully(process);
         Payloads.ContextObjectInputStream stream = null;
         try (Payloads.ContextObjectInputStream objects = new Payloads.ContextObjectInputStream(process)) {
             stream = objects;
-            objects.setObjectInputFilter(TASK_FILTER);
+            objects.setObjectInputFilter(Payloads.filter(TASK_FILTER, process.length));
             Object object = objects.readObject();
             if (!(object instanceof ChildProcess child)) {
-                throw new InvalidClassException("the task is a " + object.getClass().getName() + ", not a ChildProcess");
+                throw new InvalidClassException("the task is a "
+                        + (object == null ? "null" : object.getClass().getName()) + ", not a ChildProcess");
             }
             return new Task(child, pid, new ProcessInfo(parentName, parentPid, parentDaemon, List.of(identity)),
                     dieWithParent);
@@ -105,7 +110,25 @@ final class TaskCodec {
             if (stream != null && stream.missingClass() != null) {
                 throw new ClassNotFoundException(stream.missingClass(), e);
             }
-            throw e;
+            throw corrupted(e);
+        } catch (RuntimeException e) {
+            // ObjectInputStream fails on corrupted bytes in ways of its own (negative lengths, a
+            // value of the wrong type, a missing handle): they are all a task that cannot be read
+            throw corrupted(e);
         }
+    }
+
+    private static int checkedLength(int count, int bytesEach, int available, String what) throws IOException {
+        if (count < 0 || (long) count * bytesEach > available) {
+            throw new ProtocolException("a task whose " + what + " announces " + count + " entries in "
+                    + available + " bytes");
+        }
+        return count;
+    }
+
+    private static IOException corrupted(RuntimeException e) {
+        InvalidObjectException corrupted = new InvalidObjectException("a task that cannot be read: " + e);
+        corrupted.initCause(e);
+        return corrupted;
     }
 }
