@@ -79,16 +79,24 @@ public final class ChildRuntime {
         }
         Path socket = Path.of(args[0]);
         String id = args[1];
-        // early: for a warm standby, this work is done before its task arrives
+        // A warm standby does this work before its task arrives. A cold child does it on a
+        // second thread while this one connects and authenticates: a JVM's first handshake,
+        // object stream and lambda cost it tens of milliseconds of class loading and
+        // initialisation, and the parent waits idle meanwhile.
+        Thread preload = null;
+        if (args.length == 2) {
+            preload = new Thread(ChildRuntime::preload, "multiprocessing4j-preload");
+            preload.setDaemon(true);
+            preload.start();
+        }
         Signals.recordExitSignals(n -> signal = n);
         if (args.length == 3) {
-            Preload.classesOfATask();
+            preload();
         }
         ChildRuntime runtime;
         TaskCodec.Task task;
         try {
             byte[] secret = readAndDeleteSecret(socket.resolveSibling(id + ".key"));
-            Handshake.prepare();
             SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket));
             runtime = new ChildRuntime(channel);
             Frames.write(channel, Frames.HELLO, id.getBytes(StandardCharsets.US_ASCII));
@@ -106,7 +114,25 @@ public final class ChildRuntime {
             System.exit(SETUP_FAILED);
             return;
         }
+        if (preload != null) {
+            // it creates a sample process object: it must be done before this JVM becomes the
+            // child, whose counter numbers the processes the target creates (SPEC L2)
+            awaitPreload(preload);
+        }
         runtime.run(task);
+    }
+
+    private static void preload() {
+        Handshake.prepare();
+        Preload.classesOfATask();
+    }
+
+    private static void awaitPreload(Thread preload) {
+        try {
+            preload.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void run(TaskCodec.Task task) {

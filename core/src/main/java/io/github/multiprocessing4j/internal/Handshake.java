@@ -26,7 +26,7 @@ final class Handshake {
     }
 
     /**
-     * Child side, before connecting: loads what the handshake needs (the SHA-256 digest, the
+     * Child side, before or while connecting: loads what the handshake needs (the SHA-256 digest, the
      * random source), so that the parent's handshake deadline, which starts when the child
      * connects, measures round trips and not a cold JVM's class loading.
      */

@@ -6,9 +6,11 @@ import io.github.multiprocessing4j.SerializableRunnable;
 import java.util.List;
 
 /**
- * Work a warm standby JVM does before it has a task, so that the task itself starts fast:
- * loading and linking what decoding and running a typical task needs (object streams,
- * lambda deserialization, the child's own classes).
+ * Work a child JVM does before it has its task (a warm standby), or while it connects (a cold
+ * child, on a second thread), so that the task itself starts fast: loading, linking and
+ * initialising what decoding, running and ending a typical task needs (object streams, lambda
+ * deserialization, the child's own classes). It must end before the JVM becomes the child: it
+ * creates a sample process object, which takes a number from the process counter.
  */
 final class Preload {
 
@@ -22,7 +24,12 @@ final class Preload {
                     new ProcessInfo("MainProcess", 1, false, List.of()), false);
             TaskCodec.decode(encoded).process().run();
             new EndReport(EndReport.Kind.RETURNED, 0, 0).encode();
-            Signals.class.getName();
+            // what becoming the child and ending use: their static state is empty collections
+            ClassLoader loader = Preload.class.getClassLoader();
+            for (Class<?> type : new Class<?>[] {SharedObjects.class, ShutdownSequence.class, ChildRegistry.class,
+                ControlServer.class, CurrentProcess.class}) {
+                Class.forName(type.getName(), true, loader);
+            }
         } catch (Exception e) {
             // only an optimisation: the task will load what it needs
         }
