@@ -26,9 +26,9 @@ final class Handshake {
     }
 
     /**
-     * Child side, before or while connecting: loads what the handshake needs (the SHA-256 digest, the
-     * random source), so that the parent's handshake deadline, which starts when the child
-     * connects, measures round trips and not a cold JVM's class loading.
+     * Child side, before or while connecting: loads what the handshake needs (the SHA-256
+     * digest, the random source), so that the parent's handshake deadline, which starts when the
+     * child connects, measures round trips and not a cold JVM's class loading.
      */
     static void prepare() {
         sha256();

@@ -34,7 +34,7 @@ class PayloadsTest {
     }
 
     @Test
-    void anArrayAsLongAsTheLimitAllowsIsStillAccepted() {
+    void aLargeArrayThatTheMessageHoldsIsAccepted() {
         byte[] big = new byte[1 << 20];
         assertEquals(big.length, ((byte[]) Payloads.deserialize(Payloads.serialize(big))).length);
     }
