@@ -63,7 +63,7 @@ public final class ProcessStarter {
         pending.deliver(TaskCodec.encode(serialized, handle.pid(), CurrentProcess.get().info(), dieWithParent));
         CompletableFuture<Integer> exitCode = handle.onExit()
                 .thenCompose(raw -> pending.reportAfterExit()
-                        .thenApply(report -> ExitCodes.resolve(raw, report, handle.killSent())));
+                        .thenApply(report -> ExitCodes.resolve(raw, report, handle.killSent(), handle.terminateSent())));
         exitCode.whenComplete((code, failure) -> {
             pending.close();
             if (failure != null) {
@@ -135,10 +135,14 @@ public final class ProcessStarter {
         }
     }
 
-    /** Remembers a SIGKILL sent, which the raw status alone cannot tell from exit(137). */
+    /**
+     * Remembers the signals sent: the raw status alone cannot tell a SIGKILL from exit(137), nor
+     * a SIGTERM that landed while the JVM booted from a failed boot.
+     */
     static final class KillRecordingHandle implements LaunchedProcess {
         private final LaunchedProcess delegate;
         private volatile boolean killSent;
+        private volatile boolean terminateSent;
 
         KillRecordingHandle(LaunchedProcess delegate) {
             this.delegate = delegate;
@@ -146,6 +150,10 @@ public final class ProcessStarter {
 
         boolean killSent() {
             return killSent;
+        }
+
+        boolean terminateSent() {
+            return terminateSent;
         }
 
         @Override
@@ -160,6 +168,7 @@ public final class ProcessStarter {
 
         @Override
         public void terminate() {
+            terminateSent = true;
             delegate.terminate();
         }
 

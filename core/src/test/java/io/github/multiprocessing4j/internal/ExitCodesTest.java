@@ -44,6 +44,19 @@ class ExitCodesTest {
     }
 
     @Test
+    void aChildTerminatedWhileItsJvmBootedIsMinus15() {
+        // found by the reliability suite: SIGTERM during the JVM's initialisation gives exit 1
+        assertEquals(-15, ExitCodes.resolve(1, null, false, true));
+        assertEquals(-15, ExitCodes.resolve(143, null, false, true));
+        assertEquals(1, ExitCodes.resolve(1, null, false, false));
+        // a child that reported its end keeps what it reported, terminate or not
+        assertEquals(1, ExitCodes.resolve(1, new EndReport(EndReport.Kind.FAILED, 1, 0), false, true));
+        assertEquals(3, ExitCodes.resolve(3, new EndReport(EndReport.Kind.EXIT_CALLED, -1, 0), false, true));
+        assertEquals(0, ExitCodes.resolve(0, null, false, true));
+        assertEquals(-9, ExitCodes.resolve(137, null, true, true));
+    }
+
+    @Test
     void namesAreThoseOfPython() {
         assertEquals("-SIGTERM", ExitCodes.toName(-15));
         assertEquals("-SIGKILL", ExitCodes.toName(-9));

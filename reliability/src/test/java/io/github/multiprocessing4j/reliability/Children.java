@@ -77,9 +77,20 @@ public final class Children {
      * @param go the file to wait for
      */
     public static void readyThenAwait(String ready, String go) {
+        readyThenAwait(ready, go, DEADLINE.toMillis());
+    }
+
+    /**
+     * Creates {@code ready}, then waits (at most {@code millis}) for {@code go}.
+     *
+     * @param ready the file to create
+     * @param go the file to wait for
+     * @param millis how long to wait at most
+     */
+    public static void readyThenAwait(String ready, String go, long millis) {
         touch(ready);
-        if (!awaitFile(go)) {
-            throw new IllegalStateException("no " + go + " within " + DEADLINE);
+        if (!awaitFile(go, Duration.ofMillis(millis))) {
+            throw new IllegalStateException("no " + go + " within " + Duration.ofMillis(millis));
         }
     }
 
@@ -129,8 +140,19 @@ public final class Children {
      * @return whether it appeared
      */
     public static boolean awaitFile(String path) {
+        return awaitFile(path, DEADLINE);
+    }
+
+    /**
+     * Waits for a file.
+     *
+     * @param path the file
+     * @param timeout how long at most
+     * @return whether it appeared
+     */
+    public static boolean awaitFile(String path, Duration timeout) {
         try {
-            return Poll.until(() -> Files.exists(Path.of(path)), DEADLINE);
+            return Poll.until(() -> Files.exists(Path.of(path)), timeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;

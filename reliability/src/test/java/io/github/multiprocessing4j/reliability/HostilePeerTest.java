@@ -40,6 +40,8 @@ class HostilePeerTest {
     private static final Duration STALLED_DROP = Duration.ofSeconds(10);
     private static final int RANDOM_PEERS = Form.pick(8, 200);
     private static final int SLOW_LORIS_PEERS = Form.pick(8, 100);
+    /** How long all the attacks may take, at most. */
+    private static final Duration ATTACKS_END = Duration.ofMinutes(10);
 
     @TempDir
     Path tmp;
@@ -57,7 +59,9 @@ class HostilePeerTest {
     void everyHostilePeerIsRefusedAndTheParentAndItsChildrenCarryOn() throws Exception {
         String ready = tmp.resolve("ready").toString();
         String go = tmp.resolve("go").toString();
-        ChildProcess child = Children.builder(() -> Children.readyThenAwait(ready, go)).build();
+        // the attacked child waits for the end of every attack: minutes in the long form
+        long attackedChildWaits = ATTACKS_END.toMillis();
+        ChildProcess child = Children.builder(() -> Children.readyThenAwait(ready, go, attackedChildWaits)).build();
         child.start();
         Figures.CYCLES.incrementAndGet();
         try (LogCapture log = new LogCapture()) {
