@@ -83,14 +83,15 @@ public final class ChildRuntime {
         // second thread while this one connects and authenticates: a JVM's first handshake,
         // object stream and lambda cost it tens of milliseconds of class loading and
         // initialisation, and the parent waits idle meanwhile.
+        boolean standby = args.length == 3;
         Thread preload = null;
-        if (args.length == 2) {
+        if (!standby) {
             preload = new Thread(ChildRuntime::preload, "multiprocessing4j-preload");
             preload.setDaemon(true);
             preload.start();
         }
         Signals.recordExitSignals(n -> signal = n);
-        if (args.length == 3) {
+        if (standby) {
             preload();
         }
         ChildRuntime runtime;

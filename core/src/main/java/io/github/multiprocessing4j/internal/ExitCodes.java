@@ -31,26 +31,15 @@ public final class ExitCodes {
      * {@code System.exit} itself. A report only counts where the raw status agrees with it: a
      * SIGKILL that lands while the child runs its shutdown hooks after SIGTERM is -9, not -15.
      *
-     * @param raw the raw exit status: the exit value, or 128 + N after signal N
-     * @param report what the child reported, or null if it reported nothing (killed hard, or
-     *     it never got as far as the handshake)
-     * @param killSent whether the parent sent SIGKILL to it
-     * @return the user-visible exit code
-     */
-    static int resolve(int raw, EndReport report, boolean killSent) {
-        return resolve(raw, report, killSent, false);
-    }
-
-    /**
-     * {@link #resolve(int, EndReport, boolean)}, knowing also whether the parent sent SIGTERM. A
-     * JVM that gets SIGTERM while it boots, before it runs any Java code, does not die of the
-     * signal: its initialisation fails ("Error occurred during initialization of VM",
-     * {@code InternalError: Bad level}) and it exits with 1. A child that was sent SIGTERM and
+     * <p>A JVM that gets SIGTERM while it boots, before it runs any Java code, does not die of
+     * the signal: its initialisation fails ("Error occurred during initialization of VM",
+     * {@code InternalError: Bad level}) and it exits with 1. So a child that was sent SIGTERM and
      * ended with a code of its own without reporting anything never ran its target: it was
      * terminated, -15, as Python's {@code terminate()} reports.
      *
      * @param raw the raw exit status: the exit value, or 128 + N after signal N
-     * @param report what the child reported, or null if it reported nothing
+     * @param report what the child reported, or null if it reported nothing (killed hard, or
+     *     it never got as far as the handshake)
      * @param killSent whether the parent sent SIGKILL to it
      * @param terminateSent whether the parent sent SIGTERM to it
      * @return the user-visible exit code

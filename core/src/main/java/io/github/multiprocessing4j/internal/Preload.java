@@ -3,6 +3,7 @@ package io.github.multiprocessing4j.internal;
 import io.github.multiprocessing4j.ChildProcess;
 import io.github.multiprocessing4j.ProcessInfo;
 import io.github.multiprocessing4j.SerializableRunnable;
+import java.lang.invoke.MethodHandles;
 import java.util.List;
 
 /**
@@ -25,10 +26,10 @@ final class Preload {
             TaskCodec.decode(encoded).process().run();
             new EndReport(EndReport.Kind.RETURNED, 0, 0).encode();
             // what becoming the child and ending use: their static state is empty collections
-            ClassLoader loader = Preload.class.getClassLoader();
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
             for (Class<?> type : new Class<?>[] {SharedObjects.class, ShutdownSequence.class, ChildRegistry.class,
                 ControlServer.class, CurrentProcess.class}) {
-                Class.forName(type.getName(), true, loader);
+                lookup.ensureInitialized(type);
             }
         } catch (Exception e) {
             // only an optimisation: the task will load what it needs

@@ -59,7 +59,7 @@ public final class ProcessStarter {
             SharedObjects.endSendingToChild(launched == null ? null : launched.pending().id());
         }
         PendingChild pending = launched.pending();
-        KillRecordingHandle handle = launched.handle();
+        SignalRecordingHandle handle = launched.handle();
         pending.deliver(TaskCodec.encode(serialized, handle.pid(), CurrentProcess.get().info(), dieWithParent));
         CompletableFuture<Integer> exitCode = handle.onExit()
                 .thenCompose(raw -> pending.reportAfterExit()
@@ -96,7 +96,7 @@ public final class ProcessStarter {
     }
 
     /** A child JVM that runs the child runtime, and its channel, before it has its task. */
-    record Launched(PendingChild pending, KillRecordingHandle handle) {
+    record Launched(PendingChild pending, SignalRecordingHandle handle) {
     }
 
     /**
@@ -123,7 +123,7 @@ public final class ProcessStarter {
                 jvmOptions(settings.jvmOptions()), settings.environment(), List.of(server.directory()),
                 settings.launcherOptions());
         try {
-            return new Launched(pending, new KillRecordingHandle(selected.launcher().launch(request)));
+            return new Launched(pending, new SignalRecordingHandle(selected.launcher().launch(request)));
         } catch (LaunchException e) {
             pending.close();
             throw new ProcessStartException("The '" + selected.name() + "' launcher could not start process '" + name
@@ -139,12 +139,12 @@ public final class ProcessStarter {
      * Remembers the signals sent: the raw status alone cannot tell a SIGKILL from exit(137), nor
      * a SIGTERM that landed while the JVM booted from a failed boot.
      */
-    static final class KillRecordingHandle implements LaunchedProcess {
+    static final class SignalRecordingHandle implements LaunchedProcess {
         private final LaunchedProcess delegate;
         private volatile boolean killSent;
         private volatile boolean terminateSent;
 
-        KillRecordingHandle(LaunchedProcess delegate) {
+        SignalRecordingHandle(LaunchedProcess delegate) {
             this.delegate = delegate;
         }
 

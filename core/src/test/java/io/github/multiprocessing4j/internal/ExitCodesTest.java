@@ -9,38 +9,38 @@ class ExitCodesTest {
 
     @Test
     void withoutAReportHighCodesAreSignals() {
-        assertEquals(0, ExitCodes.resolve(0, null, false));
-        assertEquals(1, ExitCodes.resolve(1, null, false));
-        assertEquals(-15, ExitCodes.resolve(143, null, false));
-        assertEquals(-9, ExitCodes.resolve(137, null, false));
-        assertEquals(128, ExitCodes.resolve(128, null, false));
-        assertEquals(255, ExitCodes.resolve(255, null, false));
+        assertEquals(0, ExitCodes.resolve(0, null, false, false));
+        assertEquals(1, ExitCodes.resolve(1, null, false, false));
+        assertEquals(-15, ExitCodes.resolve(143, null, false, false));
+        assertEquals(-9, ExitCodes.resolve(137, null, false, false));
+        assertEquals(128, ExitCodes.resolve(128, null, false, false));
+        assertEquals(255, ExitCodes.resolve(255, null, false, false));
     }
 
     @Test
     void aChildThatCalledExitItselfKeepsItsCode() {
-        assertEquals(143, ExitCodes.resolve(143, new EndReport(EndReport.Kind.EXIT_CALLED, -1, 0), false));
-        assertEquals(137, ExitCodes.resolve(137, new EndReport(EndReport.Kind.EXIT_CALLED, -1, 0), false));
+        assertEquals(143, ExitCodes.resolve(143, new EndReport(EndReport.Kind.EXIT_CALLED, -1, 0), false, false));
+        assertEquals(137, ExitCodes.resolve(137, new EndReport(EndReport.Kind.EXIT_CALLED, -1, 0), false, false));
     }
 
     @Test
     void aSignalTheChildReportedIsMinusN() {
-        assertEquals(-15, ExitCodes.resolve(143, new EndReport(EndReport.Kind.SIGNALLED, 143, 15), false));
-        assertEquals(-2, ExitCodes.resolve(130, new EndReport(EndReport.Kind.SIGNALLED, 130, 2), false));
+        assertEquals(-15, ExitCodes.resolve(143, new EndReport(EndReport.Kind.SIGNALLED, 143, 15), false, false));
+        assertEquals(-2, ExitCodes.resolve(130, new EndReport(EndReport.Kind.SIGNALLED, 130, 2), false, false));
     }
 
     @Test
     void aKillAfterTheReportStillCountsAsTheSignal() {
-        assertEquals(0, ExitCodes.resolve(0, new EndReport(EndReport.Kind.RETURNED, 0, 0), false));
-        assertEquals(1, ExitCodes.resolve(1, new EndReport(EndReport.Kind.FAILED, 1, 0), false));
-        assertEquals(-9, ExitCodes.resolve(137, new EndReport(EndReport.Kind.RETURNED, 0, 0), false));
+        assertEquals(0, ExitCodes.resolve(0, new EndReport(EndReport.Kind.RETURNED, 0, 0), false, false));
+        assertEquals(1, ExitCodes.resolve(1, new EndReport(EndReport.Kind.FAILED, 1, 0), false, false));
+        assertEquals(-9, ExitCodes.resolve(137, new EndReport(EndReport.Kind.RETURNED, 0, 0), false, false));
     }
 
     @Test
     void aKillDuringShutdownHooksAfterTerminateIsMinus9() {
-        assertEquals(-9, ExitCodes.resolve(137, new EndReport(EndReport.Kind.SIGNALLED, 143, 15), false));
-        assertEquals(-9, ExitCodes.resolve(137, new EndReport(EndReport.Kind.EXIT_CALLED, -1, 0), true));
-        assertEquals(137, ExitCodes.resolve(137, new EndReport(EndReport.Kind.EXIT_CALLED, -1, 0), false));
+        assertEquals(-9, ExitCodes.resolve(137, new EndReport(EndReport.Kind.SIGNALLED, 143, 15), false, false));
+        assertEquals(-9, ExitCodes.resolve(137, new EndReport(EndReport.Kind.EXIT_CALLED, -1, 0), true, false));
+        assertEquals(137, ExitCodes.resolve(137, new EndReport(EndReport.Kind.EXIT_CALLED, -1, 0), false, false));
     }
 
     @Test
