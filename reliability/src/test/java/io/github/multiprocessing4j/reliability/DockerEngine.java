@@ -97,14 +97,8 @@ final class DockerEngine {
      * @return their ids and names
      */
     static List<String> containersOfThisJvm() {
-        if (!available()) {
-            return List.of();
-        }
-        String self = Long.toString(ProcessHandle.current().pid());
-        List<Container> containers = client().listContainersCmd().withShowAll(true)
-                .withLabelFilter(Map.of(LABEL, "true", LABEL_PARENT_PID, self)).exec();
-        return containers.stream().map(container -> container.getId().substring(0, 12) + " "
-                + String.join(",", container.getNames())).collect(Collectors.toList());
+        return ofParent(ProcessHandle.current().pid()).stream().map(container -> container.getId().substring(0, 12)
+                + " " + String.join(",", container.getNames())).collect(Collectors.toList());
     }
 
     /**
@@ -114,12 +108,7 @@ final class DockerEngine {
      * @return their ids
      */
     static List<String> containersOfParent(long parentPid) {
-        if (!available()) {
-            return List.of();
-        }
-        return client().listContainersCmd().withShowAll(true)
-                .withLabelFilter(Map.of(LABEL, "true", LABEL_PARENT_PID, Long.toString(parentPid))).exec()
-                .stream().map(Container::getId).collect(Collectors.toList());
+        return ofParent(parentPid).stream().map(Container::getId).collect(Collectors.toList());
     }
 
     /**
@@ -130,16 +119,21 @@ final class DockerEngine {
      * @return process name (label) and state, by container id
      */
     static Map<String, String> processesOfParent(long parentPid) {
-        if (!available()) {
-            return Map.of();
-        }
         Map<String, String> found = new java.util.TreeMap<>();
-        for (Container container : client().listContainersCmd().withShowAll(true)
-                .withLabelFilter(Map.of(LABEL, "true", LABEL_PARENT_PID, Long.toString(parentPid))).exec()) {
+        for (Container container : ofParent(parentPid)) {
             Map<String, String> labels = container.getLabels() == null ? Map.of() : container.getLabels();
             found.put(container.getId(), labels.get(LABEL_PROCESS_NAME) + " " + container.getState());
         }
         return found;
+    }
+
+    /** The containers, in any state, labelled as multiprocessing4j's with this parent; none without an engine. */
+    private static List<Container> ofParent(long parentPid) {
+        if (!available()) {
+            return List.of();
+        }
+        return client().listContainersCmd().withShowAll(true)
+                .withLabelFilter(Map.of(LABEL, "true", LABEL_PARENT_PID, Long.toString(parentPid))).exec();
     }
 
     /**

@@ -97,7 +97,7 @@ class DockerParentDeathTest {
                 return what + ": the parent did not die of SIGKILL";
             }
             Figures.PARENT_KILLS.incrementAndGet();
-            Poll.until(() -> runningDaemons(parentPid).isEmpty(), CONTAINERS_GONE.plusSeconds(5));
+            Poll.until(() -> daemonContainersLeft(parentPid).isEmpty(), CONTAINERS_GONE.plusSeconds(5));
             long cleanup = (System.nanoTime() - killed) / 1_000_000;
             Map<String, String> afterKill = DockerEngine.processesOfParent(parentPid);
             synchronized (this) {
@@ -105,7 +105,7 @@ class DockerParentDeathTest {
             }
             System.out.println("[reliability] parent death " + what + ": daemon containers gone after " + cleanup
                     + " ms; containers then: " + afterKill.values());
-            if (!runningDaemons(parentPid).isEmpty()) {
+            if (!daemonContainersLeft(parentPid).isEmpty()) {
                 return what + ": daemon containers still exist " + cleanup + " ms after the kill: " + afterKill.values();
             }
             if (cleanup > CONTAINERS_GONE.toMillis()) {
@@ -140,13 +140,10 @@ class DockerParentDeathTest {
         return started;
     }
 
-    private static List<String> runningDaemons(long parentPid) {
-        List<String> daemons = new ArrayList<>();
-        DockerEngine.processesOfParent(parentPid).forEach((id, process) -> {
-            if (process.startsWith("daemon-") && !process.endsWith(" created")) {
-                daemons.add(process);
-            }
-        });
+    /** The daemon children's containers that were started and are not removed yet. */
+    private static List<String> daemonContainersLeft(long parentPid) {
+        List<String> daemons = startedContainers(parentPid);
+        daemons.removeIf(process -> !process.startsWith("daemon-"));
         return daemons;
     }
 

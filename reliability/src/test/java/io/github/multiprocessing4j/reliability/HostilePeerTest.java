@@ -138,31 +138,17 @@ class HostilePeerTest {
             new Random(1).nextBytes(key);
             peer.send(Peer.frame(Peer.RESPONSE, hmac(key, "multiprocessing4j child", challenge)));
         }, DROP));
-        attacks.add(new Attack("all-zero response", (peer, e) -> {
-            peer.send(Peer.frame(Peer.HELLO, id));
-            peer.nextFrame(DROP);
-            peer.send(Peer.frame(Peer.RESPONSE, new byte[32]));
-        }, DROP));
+        attacks.add(new Attack("all-zero response", answeringTheChallengeWith(id, Peer.RESPONSE, new byte[32]), DROP));
         attacks.add(new Attack("the challenge echoed back as the response", (peer, e) -> {
             peer.send(Peer.frame(Peer.HELLO, id));
             byte[] challenge = peer.nextFrame(DROP);
             peer.send(Peer.frame(Peer.RESPONSE, java.util.Arrays.copyOfRange(challenge, 1, challenge.length)));
         }, DROP));
-        attacks.add(new Attack("a challenge instead of the response", (peer, e) -> {
-            peer.send(Peer.frame(Peer.HELLO, id));
-            peer.nextFrame(DROP);
-            peer.send(Peer.frame(Peer.CHALLENGE, new byte[32]));
-        }, DROP));
-        attacks.add(new Attack("an empty response", (peer, e) -> {
-            peer.send(Peer.frame(Peer.HELLO, id));
-            peer.nextFrame(DROP);
-            peer.send(Peer.frame(Peer.RESPONSE, new byte[0]));
-        }, DROP));
-        attacks.add(new Attack("an oversized response (257 bytes)", (peer, e) -> {
-            peer.send(Peer.frame(Peer.HELLO, id));
-            peer.nextFrame(DROP);
-            peer.send(Peer.frame(Peer.RESPONSE, new byte[256]));
-        }, DROP));
+        attacks.add(new Attack("a challenge instead of the response",
+                answeringTheChallengeWith(id, Peer.CHALLENGE, new byte[32]), DROP));
+        attacks.add(new Attack("an empty response", answeringTheChallengeWith(id, Peer.RESPONSE, new byte[0]), DROP));
+        attacks.add(new Attack("an oversized response (257 bytes)",
+                answeringTheChallengeWith(id, Peer.RESPONSE, new byte[256]), DROP));
         attacks.add(new Attack("hello of an unknown id", (peer, e) -> peer.send(Peer.frame(Peer.HELLO,
                 "00000000000000000000000000000000".getBytes(StandardCharsets.US_ASCII))), DROP));
         attacks.add(new Attack("empty hello", (peer, e) -> peer.send(Peer.frame(Peer.HELLO, new byte[0])), DROP));
@@ -222,6 +208,15 @@ class HostilePeerTest {
             }
         }
         return attacks;
+    }
+
+    /** A peer that says hello with the right id, reads the challenge and answers with this frame. */
+    private static Script answeringTheChallengeWith(byte[] id, byte type, byte[] payload) {
+        return (peer, endpoint) -> {
+            peer.send(Peer.frame(Peer.HELLO, id));
+            peer.nextFrame(DROP);
+            peer.send(Peer.frame(type, payload));
+        };
     }
 
     static byte[] hmac(byte[] key, String role, byte[] challengeFrame) throws Exception {
