@@ -1,7 +1,8 @@
 package io.github.multiprocessing4j;
 
-import io.github.multiprocessing4j.internal.PoolJob;
-import io.github.multiprocessing4j.internal.Timeouts;
+import io.github.multiprocessing4j.internal.pool.PoolJob;
+import io.github.multiprocessing4j.internal.shared.Timeouts;
+import io.github.multiprocessing4j.internal.shared.Waits;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;

@@ -1,7 +1,7 @@
 package io.github.multiprocessing4j;
 
-import io.github.multiprocessing4j.internal.HostedSemaphore;
-import io.github.multiprocessing4j.internal.SharedObjects;
+import io.github.multiprocessing4j.internal.shared.HostedSemaphore;
+import io.github.multiprocessing4j.internal.shared.SharedObjects;
 import java.io.Serial;
 
 /**

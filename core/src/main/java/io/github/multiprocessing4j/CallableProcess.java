@@ -1,7 +1,7 @@
 package io.github.multiprocessing4j;
 
-import io.github.multiprocessing4j.internal.ChildRuntime;
-import io.github.multiprocessing4j.internal.Payloads;
+import io.github.multiprocessing4j.internal.codec.Payloads;
+import io.github.multiprocessing4j.internal.process.ChildRuntime;
 import java.io.IOException;
 import java.io.Serial;
 import java.util.Objects;
@@ -49,7 +49,7 @@ public class CallableProcess<T> extends ChildProcess {
      */
     @Override
     public final void run() {
-        boolean inChild = io.github.multiprocessing4j.internal.CurrentProcess.get().isRunning(this);
+        boolean inChild = io.github.multiprocessing4j.internal.process.CurrentProcess.get().isRunning(this);
         T value;
         try {
             value = callable.call();

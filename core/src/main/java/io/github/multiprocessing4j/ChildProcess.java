@@ -1,12 +1,16 @@
 package io.github.multiprocessing4j;
 
-import io.github.multiprocessing4j.internal.ChildRegistry;
-import io.github.multiprocessing4j.internal.CurrentProcess;
-import io.github.multiprocessing4j.internal.ExitCodes;
-import io.github.multiprocessing4j.internal.LaunchSettings;
-import io.github.multiprocessing4j.internal.MainClassTarget;
-import io.github.multiprocessing4j.internal.ProcessStarter;
-import io.github.multiprocessing4j.internal.StartedProcess;
+import io.github.multiprocessing4j.internal.launch.LaunchSettings;
+import io.github.multiprocessing4j.internal.launch.Launchers;
+import io.github.multiprocessing4j.internal.process.ChildHandle;
+import io.github.multiprocessing4j.internal.process.ChildRegistry;
+import io.github.multiprocessing4j.internal.process.CurrentProcess;
+import io.github.multiprocessing4j.internal.process.ExitCodes;
+import io.github.multiprocessing4j.internal.process.MainClassTarget;
+import io.github.multiprocessing4j.internal.process.ProcessBody;
+import io.github.multiprocessing4j.internal.process.ProcessDescription;
+import io.github.multiprocessing4j.internal.process.ProcessStarter;
+import io.github.multiprocessing4j.internal.process.StartedProcess;
 import java.io.Serial;
 import java.io.Serializable;
 import java.time.Duration;
@@ -60,8 +64,14 @@ public class ChildProcess implements Serializable {
     private transient StartedProcess started;
     private transient volatile Integer exitCode;
     private transient CompletableFuture<ChildProcess> exit;
+    private transient RegistryHandle registryHandle;
 
-    private enum Phase { INITIAL, STARTED, CLOSED }
+    /**
+     * STARTING: {@link #start()} is launching the child, without holding this object's lock, so
+     * that {@link #pid()}, {@link #isAlive()} and {@link #toString()} on other threads answer at
+     * once (as before start) instead of waiting for the launch.
+     */
+    private enum Phase { INITIAL, STARTING, STARTED, CLOSED }
 
     /**
      * For subclasses that override {@link #run()}: a process with the default name and an
@@ -87,7 +97,7 @@ public class ChildProcess implements Serializable {
         this.identity = current.nextChildIdentity(); // SPEC L2: counted even if never started
         this.creatorToken = current.token();
         this.name = defaultNameIfEmpty(name);
-        this.daemon = daemon != null ? daemon : current.info().isDaemon(); // SPEC L4
+        this.daemon = daemon != null ? daemon : current.info().daemon(); // SPEC L4
         this.dieWithParent = dieWithParent;
         this.settings = settings;
     }
@@ -173,7 +183,7 @@ public class ChildProcess implements Serializable {
      * @throws IllegalStateException "process has already started" after start (SPEC L8)
      */
     public final synchronized void setDaemon(boolean daemon) {
-        if (phase() == Phase.STARTED) {
+        if (phase() == Phase.STARTED || phase() == Phase.STARTING) {
             throw new IllegalStateException("process has already started");
         }
         this.daemon = daemon;
@@ -214,21 +224,34 @@ public class ChildProcess implements Serializable {
                 throw new IllegalStateException("cannot start a process twice");
             }
             checkCreatedHere("can only start a process object created by current process");
-            if (CurrentProcess.get().info().isDaemon()) {
+            if (CurrentProcess.get().info().daemon()) {
                 throw new IllegalStateException("daemonic processes are not allowed to have children");
             }
-            CompletableFuture<ChildProcess> onExit = new CompletableFuture<>();
-            StartedProcess process = ProcessStarter.start(this, name, daemon, dieWithParent, settings());
+            phase = Phase.STARTING;
+        }
+        StartedProcess process;
+        try {
+            process = ProcessStarter.start(new Body(this), dieWithParent, settings());
+        } catch (RuntimeException | Error e) {
+            synchronized (this) {
+                phase = Phase.INITIAL; // as in Python, a start that failed may be tried again
+            }
+            throw e;
+        }
+        CompletableFuture<ChildProcess> onExit = new CompletableFuture<>();
+        RegistryHandle handle = new RegistryHandle(this);
+        synchronized (this) {
             this.started = process;
             this.exit = onExit;
+            this.registryHandle = handle;
             this.phase = Phase.STARTED;
-            ChildRegistry.add(this);
-            process.exitCode().whenComplete((code, failure) -> {
-                exitCode = code != null ? code : ExitCodes.LOST;
-                ChildRegistry.remove(this);
-                onExit.complete(this);
-            });
         }
+        ChildRegistry.add(handle);
+        process.exitCode().whenComplete((code, failure) -> {
+            exitCode = code != null ? code : ExitCodes.LOST;
+            ChildRegistry.remove(handle);
+            onExit.complete(this);
+        });
     }
 
     /**
@@ -276,7 +299,7 @@ public class ChildProcess implements Serializable {
     private synchronized CompletableFuture<ChildProcess> joinable() {
         checkNotClosed();
         checkCreatedHere("can only join a child process");
-        if (phase() == Phase.INITIAL) {
+        if (!isStarted()) {
             throw new IllegalStateException("can only join a started process");
         }
         return exit;
@@ -295,7 +318,7 @@ public class ChildProcess implements Serializable {
         }
         checkNotClosed();
         checkCreatedHere("can only test a child process");
-        return phase() == Phase.STARTED && !exit.isDone();
+        return isStarted() && !exit.isDone();
     }
 
     /**
@@ -343,7 +366,7 @@ public class ChildProcess implements Serializable {
 
     private synchronized StartedProcess signallable(String notStartedMessage) {
         checkNotClosed();
-        if (phase() == Phase.INITIAL) {
+        if (!isStarted()) {
             throw new IllegalStateException(notStartedMessage);
         }
         return started;
@@ -388,7 +411,7 @@ public class ChildProcess implements Serializable {
      */
     public final synchronized CompletableFuture<ChildProcess> onExit() {
         checkNotClosed();
-        if (phase() == Phase.INITIAL) {
+        if (!isStarted()) {
             throw new IllegalStateException("can only wait for a started process");
         }
         return exit.copy();
@@ -403,12 +426,14 @@ public class ChildProcess implements Serializable {
      *     should first call join() or terminate()."
      */
     public final synchronized void close() {
-        if (phase() == Phase.STARTED && !exit.isDone()) {
+        if (phase() == Phase.STARTING || (phase() == Phase.STARTED && !exit.isDone())) {
             throw new IllegalStateException(
                     "Cannot close a process while it is still running. You should first call join() or terminate().");
         }
         if (phase() != Phase.CLOSED) {
-            ChildRegistry.remove(this);
+            if (registryHandle != null) {
+                ChildRegistry.remove(registryHandle);
+            }
             started = null;
             phase = Phase.CLOSED;
         }
@@ -431,7 +456,7 @@ public class ChildProcess implements Serializable {
             status = "closed";
         } else if (!creatorToken.equals(current.token())) {
             status = "unknown";
-        } else if (phase() == Phase.INITIAL) {
+        } else if (!isStarted()) {
             status = "initial";
         } else {
             code = exitCode;
@@ -460,9 +485,14 @@ public class ChildProcess implements Serializable {
     private long creatorPid() {
         CurrentProcess current = CurrentProcess.get();
         if (current.isRunning(this)) {
-            return current.parent().map(ProcessInfo::pid).orElse(-1L);
+            return current.parent().map(ProcessDescription::pid).orElse(-1L);
         }
         return current.info().pid();
+    }
+
+    /** Whether start() has returned: the child has a pid and an exit future. */
+    private boolean isStarted() {
+        return phase() == Phase.STARTED;
     }
 
     private Phase phase() {
@@ -496,6 +526,97 @@ public class ChildProcess implements Serializable {
     }
 
     /**
+     * This process as the registry of active children sees it (SPEC L15, L22, L23); maps back
+     * to the process for {@link Multiprocessing#activeChildren()}.
+     */
+    static final class RegistryHandle implements ChildHandle {
+        private final ChildProcess process;
+
+        RegistryHandle(ChildProcess process) {
+            this.process = process;
+        }
+
+        ChildProcess process() {
+            return process;
+        }
+
+        @Override
+        public String name() {
+            return process.getName();
+        }
+
+        @Override
+        public boolean isDaemon() {
+            return process.isDaemon();
+        }
+
+        @Override
+        public void terminate() {
+            process.terminate();
+        }
+
+        @Override
+        public void kill() {
+            process.kill();
+        }
+
+        @Override
+        public void join() throws InterruptedException {
+            process.join();
+        }
+
+        @Override
+        public boolean join(Duration timeout) throws InterruptedException {
+            return process.join(timeout);
+        }
+    }
+
+    /**
+     * What is serialized to the child at {@link #start()}: this process object, with everything
+     * its target or subclass fields hold, seen by the child runtime through {@link ProcessBody}.
+     */
+    private static final class Body implements ProcessBody {
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        private final ChildProcess process;
+
+        Body(ChildProcess process) {
+            this.process = process;
+        }
+
+        @Override
+        public String name() {
+            return process.getName();
+        }
+
+        @Override
+        public boolean isDaemon() {
+            return process.isDaemon();
+        }
+
+        @Override
+        public List<Integer> identity() {
+            return process.identity();
+        }
+
+        @Override
+        public void run() {
+            process.run();
+        }
+
+        @Override
+        public boolean represents(Object processObject) {
+            return processObject == process;
+        }
+
+        @Override
+        public Object processObject() {
+            return process;
+        }
+    }
+
+    /**
      * Builds a {@link ChildProcess} with options beyond Python's: launcher, JVM options, class
      * path, environment, launcher-specific settings.
      */
@@ -506,6 +627,7 @@ public class ChildProcess implements Serializable {
         private Boolean daemon;
         private boolean dieWithParent;
         private String launcher;
+        private Launchers launchers;
         private final List<String> jvmOptions = new ArrayList<>();
         private List<java.nio.file.Path> classPath;
         private final Map<String, String> environment = new LinkedHashMap<>();
@@ -558,6 +680,15 @@ public class ChildProcess implements Serializable {
          */
         public Builder launcher(String launcherName) {
             this.launcher = Objects.requireNonNull(launcherName, "launcherName");
+            return this;
+        }
+
+        /**
+         * The set of launchers to choose from, instead of those found on the class path: how
+         * a {@link ProcessContext} made from given providers passes them on.
+         */
+        Builder launchers(Launchers launchers) {
+            this.launchers = launchers;
             return this;
         }
 
@@ -615,7 +746,7 @@ public class ChildProcess implements Serializable {
          */
         public ChildProcess build() {
             return new ChildProcess(target, name, daemon, dieWithParent,
-                    new LaunchSettings(launcher, jvmOptions, classPath, environment, launcherOptions));
+                    new LaunchSettings(launchers, launcher, jvmOptions, classPath, environment, launcherOptions));
         }
     }
 }

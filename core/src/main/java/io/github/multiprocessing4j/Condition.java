@@ -1,9 +1,9 @@
 package io.github.multiprocessing4j;
 
-import io.github.multiprocessing4j.internal.HostedCondition;
-import io.github.multiprocessing4j.internal.Owners;
-import io.github.multiprocessing4j.internal.Shared;
-import io.github.multiprocessing4j.internal.Timeouts;
+import io.github.multiprocessing4j.internal.shared.HostedCondition;
+import io.github.multiprocessing4j.internal.shared.Owners;
+import io.github.multiprocessing4j.internal.shared.Shared;
+import io.github.multiprocessing4j.internal.shared.Timeouts;
 import java.io.Serial;
 import java.time.Duration;
 

@@ -1,10 +1,11 @@
 package io.github.multiprocessing4j;
 
-import io.github.multiprocessing4j.internal.HostedPipe;
-import io.github.multiprocessing4j.internal.Payloads;
-import io.github.multiprocessing4j.internal.Shared;
-import io.github.multiprocessing4j.internal.SharedObjects;
-import io.github.multiprocessing4j.internal.Timeouts;
+import io.github.multiprocessing4j.internal.codec.Payloads;
+import io.github.multiprocessing4j.internal.shared.HostedPipe;
+import io.github.multiprocessing4j.internal.shared.Shared;
+import io.github.multiprocessing4j.internal.shared.SharedObjects;
+import io.github.multiprocessing4j.internal.shared.Timeouts;
+import io.github.multiprocessing4j.internal.shared.Waits;
 import java.io.EOFException;
 import java.io.Serial;
 import java.io.Serializable;

@@ -1,9 +1,10 @@
 package io.github.multiprocessing4j;
 
-import io.github.multiprocessing4j.internal.HostedEvent;
-import io.github.multiprocessing4j.internal.Shared;
-import io.github.multiprocessing4j.internal.SharedObjects;
-import io.github.multiprocessing4j.internal.Timeouts;
+import io.github.multiprocessing4j.internal.shared.HostedEvent;
+import io.github.multiprocessing4j.internal.shared.Shared;
+import io.github.multiprocessing4j.internal.shared.SharedObjects;
+import io.github.multiprocessing4j.internal.shared.Timeouts;
+import io.github.multiprocessing4j.internal.shared.Waits;
 import java.io.Serial;
 import java.io.Serializable;
 import java.time.Duration;

@@ -1,8 +1,9 @@
 package io.github.multiprocessing4j;
 
-import io.github.multiprocessing4j.internal.HostedQueue;
-import io.github.multiprocessing4j.internal.Shared;
-import io.github.multiprocessing4j.internal.Timeouts;
+import io.github.multiprocessing4j.internal.shared.HostedQueue;
+import io.github.multiprocessing4j.internal.shared.Shared;
+import io.github.multiprocessing4j.internal.shared.Timeouts;
+import io.github.multiprocessing4j.internal.shared.Waits;
 import java.io.Serial;
 import java.time.Duration;
 

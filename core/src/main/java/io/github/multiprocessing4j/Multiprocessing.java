@@ -1,9 +1,10 @@
 package io.github.multiprocessing4j;
 
-import io.github.multiprocessing4j.internal.ChildRegistry;
-import io.github.multiprocessing4j.internal.CurrentProcess;
-import io.github.multiprocessing4j.internal.Launchers;
-import io.github.multiprocessing4j.internal.WarmStandby;
+import io.github.multiprocessing4j.internal.launch.Launchers;
+import io.github.multiprocessing4j.internal.process.ChildRegistry;
+import io.github.multiprocessing4j.internal.process.CurrentProcess;
+import io.github.multiprocessing4j.internal.process.ProcessDescription;
+import io.github.multiprocessing4j.internal.process.WarmStandby;
 import java.util.List;
 import java.util.Optional;
 
@@ -36,7 +37,7 @@ public final class Multiprocessing {
      * @return the current process, never null
      */
     public static ProcessInfo currentProcess() {
-        return CurrentProcess.get().info();
+        return info(CurrentProcess.get().info());
     }
 
     /**
@@ -45,7 +46,7 @@ public final class Multiprocessing {
      * @return the parent, never null
      */
     public static Optional<ProcessInfo> parentProcess() {
-        return CurrentProcess.get().parent();
+        return CurrentProcess.get().parent().map(Multiprocessing::info);
     }
 
     /**
@@ -55,7 +56,8 @@ public final class Multiprocessing {
      * @return a snapshot list, never null
      */
     public static List<ChildProcess> activeChildren() {
-        return ChildRegistry.active();
+        return ChildRegistry.active().stream()
+                .map(handle -> ((ChildProcess.RegistryHandle) handle).process()).toList();
     }
 
     /**
@@ -66,8 +68,8 @@ public final class Multiprocessing {
      * @throws LauncherNotFoundException if no launcher of that name is on the class path (S1)
      */
     public static ProcessContext context(String launcherName) {
-        Launchers.requireKnown(launcherName);
-        return new ProcessContext(launcherName);
+        Launchers.system().requireKnown(launcherName);
+        return new ProcessContext(launcherName, Launchers.system());
     }
 
     /**
@@ -91,7 +93,7 @@ public final class Multiprocessing {
      * @throws LauncherNotFoundException if no launcher of that name is on the class path
      */
     public static void setStartMethod(String launcherName, boolean force) {
-        Launchers.setDefault(launcherName, force);
+        Launchers.system().setDefault(launcherName, force);
     }
 
     /**
@@ -101,7 +103,7 @@ public final class Multiprocessing {
      * @throws LauncherNotFoundException if there is none
      */
     public static String getStartMethod() {
-        return Launchers.defaultName();
+        return Launchers.system().defaultName();
     }
 
     /**
@@ -110,7 +112,7 @@ public final class Multiprocessing {
      * @return the names, never null
      */
     public static List<String> getAllStartMethods() {
-        return Launchers.allNames();
+        return Launchers.system().allNames();
     }
 
     /**
@@ -143,5 +145,9 @@ public final class Multiprocessing {
      */
     public static int cpuCount() {
         return Runtime.getRuntime().availableProcessors();
+    }
+
+    private static ProcessInfo info(ProcessDescription description) {
+        return new ProcessInfo(description.name(), description.pid(), description.daemon(), description.identity());
     }
 }

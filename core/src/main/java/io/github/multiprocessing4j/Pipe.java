@@ -1,7 +1,7 @@
 package io.github.multiprocessing4j;
 
-import io.github.multiprocessing4j.internal.HostedPipe;
-import io.github.multiprocessing4j.internal.SharedObjects;
+import io.github.multiprocessing4j.internal.shared.HostedPipe;
+import io.github.multiprocessing4j.internal.shared.SharedObjects;
 import java.util.Objects;
 
 /**

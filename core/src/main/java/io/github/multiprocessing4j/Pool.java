@@ -1,9 +1,9 @@
 package io.github.multiprocessing4j;
 
-import io.github.multiprocessing4j.internal.PoolChildWorkers;
-import io.github.multiprocessing4j.internal.PoolEngine;
-import io.github.multiprocessing4j.internal.PoolFunction;
-import io.github.multiprocessing4j.internal.PoolWorkerProcess;
+import io.github.multiprocessing4j.internal.launch.Launchers;
+import io.github.multiprocessing4j.internal.pool.PoolEngine;
+import io.github.multiprocessing4j.internal.pool.PoolFunction;
+import io.github.multiprocessing4j.internal.pool.PoolWorkerProcess;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -98,8 +98,8 @@ public final class Pool implements AutoCloseable {
     private Pool(Builder builder) {
         this.engine = new PoolEngine(builder.processes, builder.initializer, builder.maxTasksPerChild,
                 builder.factory != null ? builder.factory
-                        : new PoolChildWorkers(builder.launcher, builder.jvmOptions, builder.environment,
-                                builder.launcherOptions));
+                        : new PoolChildWorkers(builder.launchers, builder.launcher, builder.jvmOptions,
+                                builder.environment, builder.launcherOptions));
     }
 
     /**
@@ -266,7 +266,7 @@ public final class Pool implements AutoCloseable {
                                          int chunkSize) {
         checkChunkSize(chunkSize);
         Objects.requireNonNull(items, "items");
-        return cast(engine.submitLazy(PoolFunction.ofFunction(function), items.iterator(), chunkSize, true));
+        return new PoolResultIterator<>(engine.submitLazy(PoolFunction.ofFunction(function), items.iterator(), chunkSize, true));
     }
 
     /**
@@ -303,7 +303,7 @@ public final class Pool implements AutoCloseable {
                                                   int chunkSize) {
         checkChunkSize(chunkSize);
         Objects.requireNonNull(items, "items");
-        return cast(engine.submitLazy(PoolFunction.ofFunction(function), items.iterator(), chunkSize, false));
+        return new PoolResultIterator<>(engine.submitLazy(PoolFunction.ofFunction(function), items.iterator(), chunkSize, false));
     }
 
     // ---------------------------------------------------------------- starmap
@@ -528,6 +528,7 @@ public final class Pool implements AutoCloseable {
         private SerializableRunnable initializer;
         private int maxTasksPerChild;
         private String launcher;
+        private Launchers launchers;
         private final List<String> jvmOptions = new ArrayList<>();
         private final Map<String, String> environment = new LinkedHashMap<>();
         private final Map<String, String> launcherOptions = new LinkedHashMap<>();
@@ -590,6 +591,15 @@ public final class Pool implements AutoCloseable {
          */
         public Builder launcher(String launcherName) {
             this.launcher = Objects.requireNonNull(launcherName, "launcherName");
+            return this;
+        }
+
+        /**
+         * The set of launchers to choose from, instead of those found on the class path (tests
+         * hand in their own providers).
+         */
+        Builder launchers(Launchers launchers) {
+            this.launchers = launchers;
             return this;
         }
 

@@ -1,5 +1,6 @@
 package io.github.multiprocessing4j;
 
+import io.github.multiprocessing4j.internal.launch.Launchers;
 import java.util.Objects;
 
 /**
@@ -9,9 +10,11 @@ import java.util.Objects;
 public final class ProcessContext {
 
     private final String launcherName;
+    private final Launchers launchers;
 
-    ProcessContext(String launcherName) {
+    ProcessContext(String launcherName, Launchers launchers) {
         this.launcherName = Objects.requireNonNull(launcherName, "launcherName");
+        this.launchers = Objects.requireNonNull(launchers, "launchers");
     }
 
     /**
@@ -40,7 +43,7 @@ public final class ProcessContext {
      * @return a builder
      */
     public ChildProcess.Builder builder(SerializableRunnable target) {
-        return ChildProcess.builder(target).launcher(launcherName);
+        return ChildProcess.builder(target).launcher(launcherName).launchers(launchers);
     }
 
     /**
@@ -51,7 +54,7 @@ public final class ProcessContext {
      * @return a new, unstarted process
      */
     public ChildProcess ofMain(Class<?> mainClass, String... args) {
-        return ChildProcess.builderOfMain(mainClass, args).launcher(launcherName).build();
+        return ChildProcess.builderOfMain(mainClass, args).launcher(launcherName).launchers(launchers).build();
     }
 
     @Override

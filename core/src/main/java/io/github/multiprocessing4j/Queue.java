@@ -1,10 +1,10 @@
 package io.github.multiprocessing4j;
 
-import io.github.multiprocessing4j.internal.HostedQueue;
-import io.github.multiprocessing4j.internal.Payloads;
-import io.github.multiprocessing4j.internal.Shared;
-import io.github.multiprocessing4j.internal.SharedObjects;
-import io.github.multiprocessing4j.internal.Timeouts;
+import io.github.multiprocessing4j.internal.codec.Payloads;
+import io.github.multiprocessing4j.internal.shared.HostedQueue;
+import io.github.multiprocessing4j.internal.shared.Shared;
+import io.github.multiprocessing4j.internal.shared.SharedObjects;
+import io.github.multiprocessing4j.internal.shared.Timeouts;
 import java.io.Serial;
 import java.io.Serializable;
 import java.time.Duration;

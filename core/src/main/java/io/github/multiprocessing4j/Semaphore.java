@@ -1,9 +1,9 @@
 package io.github.multiprocessing4j;
 
-import io.github.multiprocessing4j.internal.HostedSemaphore;
-import io.github.multiprocessing4j.internal.Shared;
-import io.github.multiprocessing4j.internal.SharedObjects;
-import io.github.multiprocessing4j.internal.Timeouts;
+import io.github.multiprocessing4j.internal.shared.HostedSemaphore;
+import io.github.multiprocessing4j.internal.shared.Shared;
+import io.github.multiprocessing4j.internal.shared.SharedObjects;
+import io.github.multiprocessing4j.internal.shared.Timeouts;
 import java.io.Serial;
 import java.io.Serializable;
 import java.time.Duration;

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.never;
-import static org.mockito.Mockito.reset;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
@@ -19,6 +18,7 @@ import java.time.Duration;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,16 +34,17 @@ class ChildProcessStateMachineTest {
     private final CompletableFuture<Integer> rawExit = new CompletableFuture<>();
     private final LaunchedProcess handle = Mockito.mock(LaunchedProcess.class);
 
+    private final MockLaunchers mock = new MockLaunchers();
+
     @BeforeEach
     void stubLauncher() throws LaunchException {
-        reset(MockLauncherProvider.LAUNCHER);
         when(handle.pid()).thenReturn(4242L);
         when(handle.onExit()).thenReturn(rawExit);
-        when(MockLauncherProvider.LAUNCHER.launch(any())).thenReturn(handle);
+        when(mock.launcher.launch(any())).thenReturn(handle);
     }
 
-    private static ChildProcess process() {
-        return ChildProcess.builder(ChildProcessStateMachineTest::nothing).launcher("mock").build();
+    private ChildProcess process() {
+        return mock.context().process(ChildProcessStateMachineTest::nothing);
     }
 
     private static void nothing() {
@@ -66,15 +67,15 @@ class ChildProcessStateMachineTest {
 
     @Test
     void startHandsTheLauncherAPreparedJvmCommand() throws Exception {
-        ChildProcess p = ChildProcess.builder(ChildProcessStateMachineTest::nothing).launcher("mock").name("worker")
+        ChildProcess p = mock.context().builder(ChildProcessStateMachineTest::nothing).name("worker")
                 .daemon(true).jvmOptions("-Xmx32m").launcherOption("mock.key", "v").build();
         p.start();
         ArgumentCaptor<LaunchRequest> request = ArgumentCaptor.forClass(LaunchRequest.class);
-        verify(MockLauncherProvider.LAUNCHER).launch(request.capture());
+        verify(mock.launcher).launch(request.capture());
         LaunchRequest sent = request.getValue();
         assertEquals("worker", sent.processName());
         assertTrue(sent.daemon());
-        assertEquals("io.github.multiprocessing4j.internal.ChildRuntime", sent.mainClass());
+        assertEquals("io.github.multiprocessing4j.internal.process.ChildRuntime", sent.mainClass());
         assertEquals(2, sent.arguments().size());
         Path socket = Path.of(sent.arguments().get(0));
         assertEquals(sent.sharedPaths().get(0), socket.getParent());
@@ -89,6 +90,48 @@ class ChildProcessStateMachineTest {
         rawExit.complete(0);
         p.join();
         assertFalse(Files.exists(keyFile), "the key file is removed when the process ends");
+    }
+
+    @Test
+    void whileTheLauncherStartsTheJvmOtherThreadsAreAnsweredAtOnce() throws Exception {
+        CountDownLatch launching = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        when(mock.launcher.launch(any())).thenAnswer(invocation -> {
+            launching.countDown();
+            release.await();
+            return handle;
+        });
+        ChildProcess p = process();
+        CompletableFuture<Void> start = CompletableFuture.runAsync(p::start);
+        try {
+            assertTrue(launching.await(20, TimeUnit.SECONDS), "the launcher was called");
+            CompletableFuture<String> others = CompletableFuture.supplyAsync(
+                    () -> p.pid() + " " + p.isAlive() + " " + p.toString());
+            assertMatches("OptionalLong.empty false <ChildProcess name='ChildProcess-\\d+' parent=\\d+ initial>",
+                    others.get(5, TimeUnit.SECONDS));
+            assertEquals("cannot start a process twice",
+                    assertThrows(IllegalStateException.class, p::start).getMessage());
+            assertThrows(IllegalStateException.class, p::close, "a process being started cannot be closed");
+        } finally {
+            release.countDown();
+        }
+        start.get(20, TimeUnit.SECONDS);
+        assertEquals(OptionalLong.of(4242), p.pid());
+        assertTrue(p.isAlive());
+        rawExit.complete(0);
+        p.join();
+    }
+
+    @Test
+    void aStartThatFailedMayBeTriedAgain() throws Exception {
+        when(mock.launcher.launch(any())).thenThrow(new LaunchException("not yet")).thenReturn(handle);
+        ChildProcess p = process();
+        assertThrows(ProcessStartException.class, p::start);
+        assertEquals(OptionalLong.empty(), p.pid());
+        p.start();
+        assertEquals(OptionalLong.of(4242), p.pid());
+        rawExit.complete(0);
+        p.join();
     }
 
     @Test
@@ -182,17 +225,17 @@ class ChildProcessStateMachineTest {
     @Test
     void aTargetThatCannotBeSerializedFailsInTheParentBeforeAnyLaunch() throws Exception {
         Thread notSerializable = new Thread(() -> { });
-        ChildProcess p = ChildProcess.builder(() -> System.out.println(notSerializable)).launcher("mock").build();
+        ChildProcess p = mock.context().process(() -> System.out.println(notSerializable));
         TargetNotSerializableException e = assertThrows(TargetNotSerializableException.class, p::start);
         assertEquals("java.lang.Thread", e.offendingClass());
         assertContains(e.getMessage(), "java.lang.Thread", "captured value #1");
-        verify(MockLauncherProvider.LAUNCHER, never()).launch(any());
+        verify(mock.launcher, never()).launch(any());
         assertFalse(p.isAlive());
     }
 
     @Test
     void aFailingLauncherGivesOneClearExceptionAndNoChild() throws Exception {
-        when(MockLauncherProvider.LAUNCHER.launch(any())).thenThrow(new LaunchException("the engine is down: start it"));
+        when(mock.launcher.launch(any())).thenThrow(new LaunchException("the engine is down: start it"));
         ChildProcess p = process();
         ProcessStartException e = assertThrows(ProcessStartException.class, p::start);
         assertContains(e.getMessage(), "mock", "the engine is down: start it");
@@ -219,7 +262,7 @@ class ChildProcessStateMachineTest {
     void anUnknownLauncherNameListsTheLaunchersFound() {
         LauncherNotFoundException e = assertThrows(LauncherNotFoundException.class,
                 () -> Multiprocessing.context("nope"));
-        assertContains(e.getMessage(), "'nope'", "mock", "multiprocessing4j-launcher-nope");
+        assertContains(e.getMessage(), "'nope'", "Launchers found: none", "multiprocessing4j-launcher-nope");
     }
 
     private static void assertMatches(String regex, String actual) {

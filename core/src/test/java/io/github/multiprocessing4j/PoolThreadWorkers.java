@@ -1,6 +1,6 @@
 package io.github.multiprocessing4j;
 
-import io.github.multiprocessing4j.internal.PoolWorkerProcess;
+import io.github.multiprocessing4j.internal.pool.PoolWorkerProcess;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;

@@ -36,10 +36,11 @@ class PoolWorkersTest {
     private final List<CompletableFuture<Integer>> exits = new ArrayList<>();
     private final List<LaunchedProcess> handles = new ArrayList<>();
 
+    private final MockLaunchers mock = new MockLaunchers();
+
     @BeforeEach
     void stubLauncher() throws LaunchException {
-        reset(MockLauncherProvider.LAUNCHER);
-        when(MockLauncherProvider.LAUNCHER.launch(any())).thenAnswer(invocation -> {
+        when(mock.launcher.launch(any())).thenAnswer(invocation -> {
             CompletableFuture<Integer> exit = new CompletableFuture<>();
             LaunchedProcess handle = Mockito.mock(LaunchedProcess.class);
             when(handle.pid()).thenReturn(5000L + handles.size());
@@ -54,10 +55,10 @@ class PoolWorkersTest {
 
     @Test
     void workersAreDaemonChildProcessesOfThePoolsLauncherNamedPoolWorkerN() throws Exception {
-        Pool pool = Pool.builder().processes(2).launcher("mock").launcherOption("mock.key", "v")
+        Pool pool = mock.pool().processes(2).launcherOption("mock.key", "v")
                 .environment("POOL_ENV", "1").jvmOptions("-Xmx64m").build();
         ArgumentCaptor<LaunchRequest> requests = ArgumentCaptor.forClass(LaunchRequest.class);
-        verify(MockLauncherProvider.LAUNCHER, times(2)).launch(requests.capture());
+        verify(mock.launcher, times(2)).launch(requests.capture());
         for (LaunchRequest request : requests.getAllValues()) {
             assertTrue(request.processName().matches("PoolWorker-\\d+"), request.processName());
             assertTrue(request.daemon(), "Python's pool workers are daemons");
@@ -89,14 +90,14 @@ class PoolWorkersTest {
 
     @Test
     void aPoolWhoseWorkersCannotStartFailsAtConstructionAndLeavesNothingRunning() throws Exception {
-        reset(MockLauncherProvider.LAUNCHER);
-        when(MockLauncherProvider.LAUNCHER.launch(any())).thenThrow(new LaunchException("no java here"));
+        reset(mock.launcher);
+        when(mock.launcher.launch(any())).thenThrow(new LaunchException("no java here"));
         ProcessStartException failure = assertThrows(ProcessStartException.class,
-                () -> Pool.builder().processes(2).launcher("mock").build());
+                () -> mock.pool().processes(2).build());
         assertTrue(failure.getMessage().contains("no java here"), failure.getMessage());
         assertThrows(LauncherNotFoundException.class, () -> Pool.builder().launcher("no-such-launcher").build());
         Object notSerializable = new Object();
-        assertThrows(TargetNotSerializableException.class, () -> Pool.builder().launcher("mock")
+        assertThrows(TargetNotSerializableException.class, () -> mock.pool()
                 .initializer(() -> notSerializable.hashCode()).build());
     }
 

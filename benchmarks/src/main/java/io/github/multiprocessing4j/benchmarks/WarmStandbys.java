@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 final class WarmStandbys {
 
     /** The child runtime's main class: internal to core, visible only on the command line. */
-    private static final String CHILD_RUNTIME = "io.github.multiprocessing4j.internal.ChildRuntime";
+    private static final String CHILD_RUNTIME = "io.github.multiprocessing4j.internal.process.ChildRuntime";
     /** The last argument of a standby JVM's command line. */
     private static final String STANDBY_ARGUMENT = "standby";
     /** How long a standby must use no CPU time to count as booted (CPU time has a 10 ms resolution). */

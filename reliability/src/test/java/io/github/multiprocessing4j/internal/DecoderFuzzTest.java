@@ -2,6 +2,12 @@ package io.github.multiprocessing4j.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.github.multiprocessing4j.internal.channel.Calls;
+import io.github.multiprocessing4j.internal.channel.EndReport;
+import io.github.multiprocessing4j.internal.channel.Frames;
+import io.github.multiprocessing4j.internal.channel.Values;
+import io.github.multiprocessing4j.internal.codec.Payloads;
+import io.github.multiprocessing4j.internal.process.TaskCodec;
 import io.github.multiprocessing4j.reliability.Figures;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;

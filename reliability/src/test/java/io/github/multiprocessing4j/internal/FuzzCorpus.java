@@ -1,7 +1,16 @@
 package io.github.multiprocessing4j.internal;
 
 import io.github.multiprocessing4j.ChildProcess;
-import io.github.multiprocessing4j.ProcessInfo;
+import io.github.multiprocessing4j.internal.channel.Calls;
+import io.github.multiprocessing4j.internal.channel.EndReport;
+import io.github.multiprocessing4j.internal.channel.Frames;
+import io.github.multiprocessing4j.internal.channel.Values;
+import io.github.multiprocessing4j.internal.codec.Payloads;
+import io.github.multiprocessing4j.internal.process.ProcessBody;
+import io.github.multiprocessing4j.internal.process.ProcessDescription;
+import io.github.multiprocessing4j.internal.process.TaskCodec;
+import io.github.multiprocessing4j.internal.shared.HostedQueue;
+import io.github.multiprocessing4j.internal.shared.HostedSemaphore;
 import io.github.multiprocessing4j.reliability.Children;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -69,8 +78,9 @@ final class FuzzCorpus {
                 Payloads.serialize(new Object[] {"x", new int[] {1}}),
                 Payloads.serialize(new IllegalArgumentException("boom")));
         seeds.put("payload", payloads);
-        byte[] process = TaskCodec.serializeProcess(new ChildProcess(Children::nothing));
-        seeds.put("task", List.of(TaskCodec.encode(process, 42, new ProcessInfo("MainProcess", 1, false, List.of()), false)));
+        byte[] process = TaskCodec.serializeProcess(new TaskBody(new ChildProcess(Children::nothing)));
+        seeds.put("task", List.of(TaskCodec.encode(process, 42,
+                new ProcessDescription("MainProcess", 1, false, List.of()), false)));
         List<byte[]> frames = new ArrayList<>();
         frames.add(Mutator.concat(bytes(Frames.frame(Frames.END, seeds.get("end").get(0)))));
         frames.add(Mutator.concat(bytes(Frames.frame(Frames.CALL, seeds.get("call").get(0))),
@@ -146,5 +156,39 @@ final class FuzzCorpus {
                     .forEach(index::add);
         }
         Files.writeString(directory.resolve("index.txt"), "# the corpus files, one per line\n" + String.join("\n", index) + "\n");
+    }
+
+    /** A task's body as the API makes one: it carries a real process object and its lambda. */
+    private record TaskBody(ChildProcess process) implements ProcessBody {
+
+        @Override
+        public String name() {
+            return process.getName();
+        }
+
+        @Override
+        public boolean isDaemon() {
+            return process.isDaemon();
+        }
+
+        @Override
+        public List<Integer> identity() {
+            return process.identity();
+        }
+
+        @Override
+        public void run() {
+            process.run();
+        }
+
+        @Override
+        public boolean represents(Object processObject) {
+            return processObject == process;
+        }
+
+        @Override
+        public Object processObject() {
+            return process;
+        }
     }
 }

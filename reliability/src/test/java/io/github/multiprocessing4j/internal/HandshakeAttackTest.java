@@ -4,6 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.multiprocessing4j.internal.channel.Calls;
+import io.github.multiprocessing4j.internal.channel.ControlServer;
+import io.github.multiprocessing4j.internal.channel.Frames;
+import io.github.multiprocessing4j.internal.channel.Handshake;
+import io.github.multiprocessing4j.internal.channel.PendingChild;
+import io.github.multiprocessing4j.internal.shared.SharedObjects;
 import io.github.multiprocessing4j.reliability.Children;
 import io.github.multiprocessing4j.reliability.Figures;
 import io.github.multiprocessing4j.reliability.Peer;
@@ -36,7 +42,7 @@ class HandshakeAttackTest {
 
     @Test
     void replayedReflectedAndSecondHandshakesAreRefused() throws Exception {
-        ControlServer server = ControlServer.get();
+        ControlServer server = ControlServer.get(SharedObjects.router(), true);
         PendingChild child = server.expect("reliability-replay");
         byte[] id = child.id().getBytes(StandardCharsets.US_ASCII);
         try (Peer honest = Peer.connect(server.socket());
@@ -105,7 +111,7 @@ class HandshakeAttackTest {
                 Peer.frame(Frames.GONE, new byte[0]),
                 ByteBuffer.allocate(8).putInt(Frames.MAX_FROM_CHILD + 1).put(Frames.RESULT).array(),
                 ByteBuffer.allocate(8).putInt(-5).put(Frames.RESULT).array());
-        ControlServer server = ControlServer.get();
+        ControlServer server = ControlServer.get(SharedObjects.router(), true);
         for (byte[] frame : hostile) {
             PendingChild child = server.expect("reliability-authenticated");
             byte[] id = child.id().getBytes(StandardCharsets.US_ASCII);

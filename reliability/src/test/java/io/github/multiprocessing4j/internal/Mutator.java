@@ -1,5 +1,6 @@
 package io.github.multiprocessing4j.internal;
 
+import io.github.multiprocessing4j.internal.codec.Payloads;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;

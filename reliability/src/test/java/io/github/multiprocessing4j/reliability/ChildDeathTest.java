@@ -49,7 +49,7 @@ class ChildDeathTest {
     static final int HANDSHAKE_KILLS = Form.pick(4, 100);
     static final int RESULT_KILLS = Form.pick(3, 50);
     private static final int LARGE_RESULT_BYTES = 16 * 1024 * 1024;
-    private static final String CHILD_RUNTIME = "io.github.multiprocessing4j.internal.ChildRuntime";
+    private static final String CHILD_RUNTIME = "io.github.multiprocessing4j.internal.process.ChildRuntime";
 
     @TempDir
     Path tmp;

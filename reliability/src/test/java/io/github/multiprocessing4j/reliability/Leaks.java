@@ -41,7 +41,7 @@ final class Leaks {
     static final int FD_TOLERANCE = 4;
     static final int IDLE_POOL_WORKERS_LIMIT = 64;
     static final Duration SETTLE = Duration.ofSeconds(15);
-    private static final String CHILD_RUNTIME = "io.github.multiprocessing4j.internal.ChildRuntime";
+    private static final String CHILD_RUNTIME = "io.github.multiprocessing4j.internal.process.ChildRuntime";
 
     private Leaks() {
     }

@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  */
 final class LogCapture implements AutoCloseable {
 
-    private static final String CONTROL_SERVER = "io.github.multiprocessing4j.internal.ControlServer";
+    private static final String CONTROL_SERVER = "io.github.multiprocessing4j.internal.channel.ControlServer";
 
     private final Logger logger = (Logger) LoggerFactory.getLogger(CONTROL_SERVER);
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();

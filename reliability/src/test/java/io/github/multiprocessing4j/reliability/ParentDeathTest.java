@@ -47,7 +47,7 @@ class ParentDeathTest {
     static final Duration DAEMONS_GONE = Duration.ofSeconds(2);
     static final Duration BOOTING_GONE = Duration.ofSeconds(10);
     private static final String TRIAL = "RELIABILITY_TRIAL";
-    private static final String CHILD_RUNTIME = "io.github.multiprocessing4j.internal.ChildRuntime";
+    private static final String CHILD_RUNTIME = "io.github.multiprocessing4j.internal.process.ChildRuntime";
     private static final String[] PHASES = {"start", "running", "terminate"};
     /** The random moment: up to this many ms after the phase began. */
     private static final int[] MAX_DELAY_MILLIS = {1000, 500, 600};

@@ -28,7 +28,7 @@ public final class Peer implements AutoCloseable {
     public static final byte HELLO = 1;
     public static final byte CHALLENGE = 2;
     public static final byte RESPONSE = 3;
-    private static final String CHILD_RUNTIME = "io.github.multiprocessing4j.internal.ChildRuntime";
+    private static final String CHILD_RUNTIME = "io.github.multiprocessing4j.internal.process.ChildRuntime";
 
     private final SocketChannel channel;
     private final CompletableFuture<List<byte[]>> received = new CompletableFuture<>();

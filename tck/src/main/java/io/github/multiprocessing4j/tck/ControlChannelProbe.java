@@ -19,13 +19,13 @@ import java.util.regex.Pattern;
 /**
  * A hostile peer of the control channel (SPEC C1–C4), from the outside: it finds the channel on
  * a child's command line, which ends with
- * {@code io.github.multiprocessing4j.internal.ChildRuntime <unix socket path> <child id>}, and
+ * {@code io.github.multiprocessing4j.internal.process.ChildRuntime <unix socket path> <child id>}, and
  * speaks its framing: a 4-byte big-endian length N, then a type byte and N-1 bytes of payload;
  * HELLO (1, the child id), CHALLENGE (2, 32 random bytes), RESPONSE (3, an HMAC-SHA256).
  */
 final class ControlChannelProbe {
 
-    static final String CHILD_RUNTIME = "io.github.multiprocessing4j.internal.ChildRuntime";
+    static final String CHILD_RUNTIME = "io.github.multiprocessing4j.internal.process.ChildRuntime";
     static final byte HELLO = 1;
     static final byte CHALLENGE = 2;
     static final byte RESPONSE = 3;

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * Fails a suite that leaves a child JVM or scenario JVM running (STYLE: no child outlives the
  * test run). Before the suite's tests it records the processes whose command line names
- * {@code io.github.multiprocessing4j.internal.ChildRuntime} or a scenario class; after them it
+ * {@code io.github.multiprocessing4j.internal.process.ChildRuntime} or a scenario class; after them it
  * waits up to 15 s for every new one of this test run to end, then kills the rest and fails
  * naming them.
  *
@@ -36,7 +36,7 @@ public final class NoLeakedProcesses implements BeforeAllCallback, AfterAllCallb
     public static final String RUN_TAG = UUID.randomUUID().toString();
 
     private static final List<String> MARKERS = List.of(
-            "io.github.multiprocessing4j.internal.ChildRuntime",
+            "io.github.multiprocessing4j.internal.process.ChildRuntime",
             "io.github.multiprocessing4j.tck.scenarios");
     private static final Duration GRACE = Duration.ofSeconds(15);
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(NoLeakedProcesses.class);

@@ -6,8 +6,8 @@ import io.github.multiprocessing4j.ChildProcess;
 import io.github.multiprocessing4j.Multiprocessing;
 import io.github.multiprocessing4j.tck.Capability;
 import io.github.multiprocessing4j.tck.OsProcesses;
-import io.github.multiprocessing4j.tck.TckLauncher;
 import io.github.multiprocessing4j.tck.Targets;
+import io.github.multiprocessing4j.tck.TckLauncher;
 import java.nio.file.Path;
 import java.time.Duration;
 

@@ -4,8 +4,8 @@ import static io.github.multiprocessing4j.tck.scenarios.ScenarioSupport.print;
 
 import io.github.multiprocessing4j.ChildProcess;
 import io.github.multiprocessing4j.Multiprocessing;
-import io.github.multiprocessing4j.tck.TckLauncher;
 import io.github.multiprocessing4j.tck.Targets;
+import io.github.multiprocessing4j.tck.TckLauncher;
 
 /**
  * SPEC L2 in a fresh JVM, where the counter is exact: every construction takes a number, names

@@ -4,8 +4,8 @@ import static io.github.multiprocessing4j.tck.scenarios.ScenarioSupport.print;
 
 import io.github.multiprocessing4j.ChildProcess;
 import io.github.multiprocessing4j.Multiprocessing;
-import io.github.multiprocessing4j.tck.TckLauncher;
 import io.github.multiprocessing4j.tck.Targets;
+import io.github.multiprocessing4j.tck.TckLauncher;
 import java.nio.file.Path;
 
 /**

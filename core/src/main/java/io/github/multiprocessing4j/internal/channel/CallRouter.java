@@ -1,0 +1,43 @@
+package io.github.multiprocessing4j.internal.channel;
+
+/**
+ * Where the control channel meets the shared objects (SPEC C1): the calls a channel carries are
+ * routed through this interface, and nothing else of either side is known to the other. The
+ * shared objects implement it for the objects this JVM hosts; a child's {@link ParentLink}
+ * implements it for the objects its parent reaches.
+ */
+public interface CallRouter {
+
+    /**
+     * Performs an operation on a shared object.
+     *
+     * @param objectId the object's id
+     * @param op the operation's number, defined by the object's type
+     * @param args the arguments: null, Boolean, Integer, Long, String or byte[]
+     * @param caller who calls: a child's key, or a key relative to the link's own process
+     * @return the result: null, Boolean, Integer, Long, String or byte[]
+     * @throws Exception what the operation's contract says; interruption aborts blocking ones
+     */
+    Object call(String objectId, int op, Object[] args, String caller) throws Exception;
+
+    /**
+     * Whether an operation may wait. Calls that cannot are answered on the channel's own thread.
+     *
+     * @param objectId the object's id
+     * @param op the operation's number
+     * @param args its arguments
+     * @return false only if the operation returns without waiting
+     */
+    default boolean mayBlock(String objectId, int op, Object[] args) {
+        return true;
+    }
+
+    /**
+     * A caller has ended: what it held is released (if it was killed) or kept (if it ended by
+     * itself), as each object's contract says.
+     *
+     * @param caller the caller's key
+     * @param killed whether it was killed rather than ending by itself
+     */
+    void callerGone(String caller, boolean killed);
+}

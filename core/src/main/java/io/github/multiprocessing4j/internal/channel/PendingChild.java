@@ -1,0 +1,207 @@
+package io.github.multiprocessing4j.internal.channel;
+
+import java.io.IOException;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The parent's side of one child's control channel: its id and secret, the task to hand over
+ * once the child has authenticated and its pid is known, and the end report it sends back.
+ */
+public final class PendingChild {
+
+    /** How long to wait, after the process ended, for its channel to deliver what it sent. */
+    private static final long END_REPORT_GRACE_MILLIS = 2000;
+
+    private final ControlServer server;
+    private final String id;
+    private final String processName;
+    private final byte[] secret;
+    private final Path keyFile;
+    private final CompletableFuture<byte[]> task = new CompletableFuture<>();
+    private final CompletableFuture<EndReport> ended = new CompletableFuture<>();
+    private volatile SocketChannel channel;
+    private volatile EndReport report;
+    private volatile byte[] result;
+
+    PendingChild(ControlServer server, String id, String processName, byte[] secret, Path keyFile) {
+        this.server = server;
+        this.id = id;
+        this.processName = processName;
+        this.secret = secret;
+        this.keyFile = keyFile;
+    }
+
+    /**
+     * The child's id: the first argument it is started with, and what it says first.
+     *
+     * @return the id, never null
+     */
+    public String id() {
+        return id;
+    }
+
+    String processName() {
+        return processName;
+    }
+
+    /**
+     * The child's secret (SPEC C2).
+     *
+     * @return the secret's bytes, never null
+     */
+    public byte[] secret() {
+        return secret;
+    }
+
+    /** Hands the encoded task over; it is sent as soon as the child has authenticated. */
+    public void deliver(byte[] encodedTask) {
+        task.complete(encodedTask);
+    }
+
+    synchronized boolean attach(SocketChannel authenticated) {
+        if (channel != null || ended.isDone()) {
+            return false;
+        }
+        channel = authenticated;
+        deleteKeyFile();
+        return true;
+    }
+
+    /** Sends the task, then reads what the child reports until its channel closes. */
+    void serve(SocketChannel authenticated) throws IOException {
+        byte[] encoded;
+        try {
+            encoded = task.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the task", e);
+        } catch (ExecutionException e) {
+            throw new IOException("the process ended before its task was sent", e.getCause());
+        }
+        Frames.write(authenticated, Frames.TASK, encoded);
+        ChannelWriter writer = new ChannelWriter(authenticated, "multiprocessing4j-child-writer-" + processName);
+        Map<Long, Future<?>> inFlight = new ConcurrentHashMap<>();
+        try {
+            Frames.Frame frame;
+            while ((frame = Frames.read(authenticated, Frames.MAX_FROM_CHILD)) != null) {
+                switch (frame.type()) {
+                    case Frames.END -> report = EndReport.decode(frame.payload());
+                    case Frames.RESULT -> result = frame.payload();
+                    case Frames.CALL -> {
+                        Calls.Call call = Calls.decodeCall(frame.payload());
+                        if (!server.router().mayBlock(call.objectId(), call.op(), call.args())) {
+                            answer(writer, call, inFlight);
+                            continue;
+                        }
+                        Future<?> running = server.calls().submit(() -> answer(writer, call, inFlight));
+                        inFlight.put(call.id(), running);
+                        if (running.isDone()) {
+                            inFlight.remove(call.id(), running);
+                        }
+                    }
+                    case Frames.GONE -> {
+                        Calls.Gone gone = Calls.decodeGone(frame.payload());
+                        server.router().callerGone(id + "/" + gone.caller(), gone.killed());
+                    }
+                    case Frames.CANCEL -> {
+                        Future<?> running = inFlight.remove(Calls.decodeCancel(frame.payload()));
+                        if (running != null) {
+                            running.cancel(true);
+                        }
+                    }
+                    default -> throw new ProtocolException("unexpected frame type " + frame.type() + " from a child");
+                }
+            }
+        } finally {
+            writer.close();
+            inFlight.values().forEach(running -> running.cancel(true));
+            EndReport last = report;
+            server.router().callerGone(id, last == null || last.kind() == EndReport.Kind.SIGNALLED);
+        }
+    }
+
+    private void answer(ChannelWriter writer, Calls.Call call, Map<Long, Future<?>> inFlight) {
+        byte[] reply;
+        try {
+            String caller = call.onBehalfOf().isEmpty() ? id : id + "/" + call.onBehalfOf();
+            Object value = server.router().call(call.objectId(), call.op(), call.args(), caller);
+            reply = Calls.encodeReply(call.id(), value, null);
+        } catch (InterruptedException e) {
+            // cancelled: the caller stopped waiting, or its channel ended
+            return;
+        } catch (Exception e) {
+            reply = Calls.encodeReply(call.id(), null, e);
+        } finally {
+            inFlight.remove(call.id());
+        }
+        try {
+            writer.send(Frames.REPLY, reply);
+        } catch (IOException e) {
+            // the child is gone; its reader saw the end too
+        }
+    }
+
+    /**
+     * What the child's callable produced, if it sent anything before its channel ended.
+     *
+     * @return the encoded result, or null
+     */
+    public byte[] result() {
+        return result;
+    }
+
+    void channelClosed() {
+        ended.complete(report);
+    }
+
+    /**
+     * What the child reported, once its process has ended: null if it never authenticated (it
+     * cannot have reported anything), else what arrived before its channel closed.
+     */
+    public CompletableFuture<EndReport> reportAfterExit() {
+        synchronized (this) {
+            if (channel == null) {
+                ended.complete(null);
+            }
+        }
+        task.completeExceptionally(new IllegalStateException("process ended"));
+        server.timer().schedule(() -> ended.complete(report), END_REPORT_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        return ended;
+    }
+
+    /** Forgets this child: removes its key file and closes its channel. */
+    public void close() {
+        boolean neverConnected;
+        synchronized (this) {
+            neverConnected = channel == null && !ended.isDone();
+        }
+        if (neverConnected) {
+            // a child that never got its task cannot use what its task held: release it
+            server.router().callerGone(id, true);
+        }
+        server.forget(this);
+        deleteKeyFile();
+        task.completeExceptionally(new IllegalStateException("closed"));
+        SocketChannel open = channel;
+        if (open != null) {
+            ControlServer.closeQuietly(open);
+        }
+        ended.complete(report);
+    }
+
+    private void deleteKeyFile() {
+        try {
+            Files.deleteIfExists(keyFile);
+        } catch (IOException e) {
+            // the directory is removed with the server at exit
+        }
+    }
+}

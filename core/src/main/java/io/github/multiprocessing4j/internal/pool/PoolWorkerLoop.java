@@ -1,0 +1,186 @@
+package io.github.multiprocessing4j.internal.pool;
+
+import io.github.multiprocessing4j.SerializableRunnable;
+import io.github.multiprocessing4j.internal.codec.Payloads;
+import io.github.multiprocessing4j.internal.shared.Shared;
+import java.io.Serial;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/**
+ * The target of every pool worker: Python's {@code multiprocessing.pool.worker}. Runs the
+ * initializer once, then asks its pool's {@link PoolTaskBoard} for a chunk, runs it, and hands
+ * the chunk's results back with the request for the next one (one round trip per chunk), until
+ * the board says to exit. Then the target returns and the worker's JVM ends with exit code 0.
+ *
+ * <p>Each item's exception is caught and sent back as that item's outcome (the JVM's own
+ * {@link VirtualMachineError}s, but for {@link StackOverflowError}, end the worker instead,
+ * as Python's {@code BaseException}s do); an exception in the initializer ends the worker with
+ * exit code 1 and its stack trace on stderr, as in Python.
+ */
+public final class PoolWorkerLoop implements SerializableRunnable {
+
+    @Serial
+    private static final long serialVersionUID = 1L;
+
+    private final String boardId;
+    private final int serial;
+    private final SerializableRunnable initializer;
+
+    /** The job whose function is cached, and the function or why it could not be read. */
+    private transient long cachedJob;
+    private transient PoolFunction function;
+    private transient RuntimeException functionFailure;
+
+    /**
+     * Creates the loop of one worker.
+     *
+     * @param boardId the id of the pool's board, a shared object of the parent
+     * @param serial the worker's number in its pool, which the board knows it by
+     * @param initializer what to run before the first task, or null
+     */
+    public PoolWorkerLoop(String boardId, int serial, SerializableRunnable initializer) {
+        this.boardId = boardId;
+        this.serial = serial;
+        this.initializer = initializer;
+    }
+
+    /** Runs in the worker until the pool says to exit. */
+    @Override
+    public void run() {
+        if (initializer != null) {
+            initializer.run();
+        }
+        cachedJob = Long.MIN_VALUE;
+        byte[] results = null;
+        while (true) {
+            Object reply = take(results, false);
+            results = null;
+            if (PoolTaskBoard.NOTHING.equals(reply)) {
+                reply = take(null, true);
+            }
+            if (!(reply instanceof byte[] task)) {
+                return;
+            }
+            results = runChunk(task);
+        }
+    }
+
+    private Object take(byte[] results, boolean wait) {
+        try {
+            return Shared.call(boardId, PoolTaskBoard.TAKE, serial, results, wait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return PoolTaskBoard.EXIT;
+        }
+    }
+
+    private byte[] runChunk(byte[] task) {
+        ByteBuffer buffer = ByteBuffer.wrap(task);
+        long job = buffer.getLong();
+        int count = buffer.getInt();
+        int functionLength = buffer.getInt();
+        if (functionLength >= 0) {
+            cachedJob = job;
+            try {
+                function = (PoolFunction) Payloads.deserialize(
+                        Arrays.copyOfRange(task, buffer.position(), buffer.position() + functionLength));
+                functionFailure = null;
+            } catch (RuntimeException e) {
+                function = null;
+                functionFailure = e;
+            }
+            buffer.position(buffer.position() + functionLength);
+        } else if (cachedJob != job) {
+            function = null;
+            functionFailure = new IllegalStateException("the pool sent a chunk of job " + job
+                    + " without its function");
+        }
+        Object[] values = new Object[count];
+        Throwable[] failures = null;
+        Object[] items = null;
+        RuntimeException chunkFailure = functionFailure;
+        if (chunkFailure == null) {
+            try {
+                items = (Object[]) Payloads.deserialize(Arrays.copyOfRange(task, buffer.position(), task.length));
+            } catch (RuntimeException e) {
+                chunkFailure = e;
+            }
+        }
+        if (chunkFailure != null) {
+            failures = new Throwable[count];
+            Arrays.fill(failures, chunkFailure);
+            return encode(values, failures);
+        }
+        for (int i = 0; i < count; i++) {
+            try {
+                values[i] = function.apply(items[i]);
+            } catch (StackOverflowError e) {
+                failures = record(failures, count, i, e);
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Exception | Error e) {
+                failures = record(failures, count, i, e);
+            }
+        }
+        return encode(values, failures);
+    }
+
+    private static Throwable[] record(Throwable[] failures, int count, int index, Throwable failure) {
+        Throwable[] all = failures != null ? failures : new Throwable[count];
+        all[index] = failure;
+        return all;
+    }
+
+    /**
+     * Serializes the outcomes. What cannot be sent fails its own item only: an exception that is
+     * not serializable travels as a stand-in with its text and stack trace; a value that is
+     * not serializable becomes that item's {@link IllegalArgumentException}.
+     */
+    static byte[] encode(Object[] values, Throwable[] failures) {
+        Throwable[] sendable = failures == null ? null : new Throwable[failures.length];
+        for (int i = 0; sendable != null && i < sendable.length; i++) {
+            sendable[i] = failures[i] == null ? null : sendable(failures[i]);
+        }
+        try {
+            return Payloads.serialize(new PoolChunkResult(values, sendable));
+        } catch (IllegalArgumentException whole) {
+            Throwable[] checked = sendable != null ? sendable : new Throwable[values.length];
+            for (int i = 0; i < values.length; i++) {
+                if (checked[i] == null) {
+                    try {
+                        Payloads.serialize(values[i]);
+                    } catch (IllegalArgumentException e) {
+                        values[i] = null;
+                        checked[i] = new IllegalArgumentException("the result cannot be sent back: " + e.getMessage());
+                    }
+                }
+            }
+            try {
+                return Payloads.serialize(new PoolChunkResult(values, checked));
+            } catch (IllegalArgumentException e) {
+                // together still too large: every item of the chunk fails with the reason
+                Throwable[] all = new Throwable[values.length];
+                Arrays.fill(all, new IllegalArgumentException("the results of this chunk cannot be sent: "
+                        + e.getMessage() + "; use a smaller chunk size"));
+                return Payloads.serialize(new PoolChunkResult(new Object[values.length], all));
+            }
+        }
+    }
+
+    private static Throwable sendable(Throwable failure) {
+        try {
+            Payloads.serialize(failure);
+            return failure;
+        } catch (IllegalArgumentException notSerializable) {
+            RuntimeException stand = new RuntimeException(failure.toString());
+            stand.setStackTrace(failure.getStackTrace());
+            return stand;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "PoolWorkerLoop[" + serial + "]";
+    }
+}

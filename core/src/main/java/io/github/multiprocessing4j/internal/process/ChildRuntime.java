@@ -1,0 +1,279 @@
+package io.github.multiprocessing4j.internal.process;
+
+import io.github.multiprocessing4j.internal.channel.ControlServer;
+import io.github.multiprocessing4j.internal.channel.EndReport;
+import io.github.multiprocessing4j.internal.channel.Frames;
+import io.github.multiprocessing4j.internal.channel.Handshake;
+import io.github.multiprocessing4j.internal.channel.ParentLink;
+import io.github.multiprocessing4j.internal.channel.ProtocolException;
+import io.github.multiprocessing4j.internal.shared.SharedObjects;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The main class of every child JVM, whatever the launcher: connects back to the parent,
+ * authenticates, receives its process object, becomes that process ({@code currentProcess()},
+ * {@code parentProcess()}), runs it, ends its own children, and tells the parent how it ended
+ * before exiting (SPEC L12–L16, L24, C1–C3). Python: {@code spawn._main} and
+ * {@code BaseProcess._bootstrap}.
+ *
+ * <p>Arguments: the control socket's path and this child's id. The secret is read from
+ * {@code <socket directory>/<id>.key}, which is deleted at once.
+ */
+public final class ChildRuntime {
+
+    /** The third argument of a warm standby JVM, which boots before its task is chosen. */
+    static final String STANDBY = "standby";
+
+    /** Exit code when the child cannot even get its task: 1, like an uncaught exception. */
+    private static final int SETUP_FAILED = 1;
+    /** How long the child waits for its last frames to be written before it exits anyway. */
+    private static final long FLUSH_MILLIS = 5000;
+    /** How long a daemon's shutdown may take after its parent died before the JVM is halted. */
+    private static final long ORPHAN_EXIT_GRACE_MILLIS = 1000;
+
+    private static volatile ChildRuntime running;
+    /** The signal that made this JVM exit, recorded by the handler; 0 if none. */
+    private static volatile int signal;
+
+    private final SocketChannel channel;
+    private final ParentLink link;
+    private final Object endLock = new Object();
+    private boolean endSent;
+    private volatile boolean exiting;
+
+    private ChildRuntime(SocketChannel channel) {
+        this.channel = channel;
+        this.link = new ParentLink(channel);
+    }
+
+    /**
+     * Sends what the child's callable produced to the parent, before the child ends.
+     *
+     * @param encoded the encoded result
+     * @throws IllegalStateException if this JVM is not a child
+     * @throws IOException if the parent is gone
+     */
+    public static void sendResult(byte[] encoded) throws IOException {
+        ChildRuntime runtime = running;
+        if (runtime == null) {
+            throw new IllegalStateException("only a child process can send a result to its parent");
+        }
+        runtime.link.writer().sendAndWait(Frames.RESULT, encoded, FLUSH_MILLIS);
+    }
+
+    /**
+     * Entry point of a child JVM.
+     *
+     * @param args the control socket's path and the child's id
+     */
+    public static void main(String[] args) {
+        // SPEC L13: user code sees an empty standard input, whatever the launcher left there
+        System.setIn(new ByteArrayInputStream(new byte[0]));
+        if (args.length != 2 && !(args.length == 3 && STANDBY.equals(args[2]))) {
+            System.err.println("multiprocessing4j: the child runtime is started by ChildProcess.start(), not by hand");
+            System.exit(2);
+        }
+        Path socket = Path.of(args[0]);
+        String id = args[1];
+        // A warm standby does this work before its task arrives. A cold child does it on a
+        // second thread while this one connects and authenticates: a JVM's first handshake,
+        // object stream and lambda cost it tens of milliseconds of class loading and
+        // initialisation, and the parent waits idle meanwhile.
+        boolean standby = args.length == 3;
+        Thread preload = null;
+        if (!standby) {
+            preload = new Thread(ChildRuntime::preload, "multiprocessing4j-preload");
+            preload.setDaemon(true);
+            preload.start();
+        }
+        Signals.recordExitSignals(n -> signal = n);
+        if (standby) {
+            preload();
+        }
+        ChildRuntime runtime;
+        TaskCodec.Task task;
+        try {
+            byte[] secret = readAndDeleteSecret(socket.resolveSibling(id + ".key"));
+            SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket));
+            runtime = new ChildRuntime(channel);
+            Frames.write(channel, Frames.HELLO, id.getBytes(StandardCharsets.US_ASCII));
+            Handshake.authenticateParent(channel, secret);
+            byte[] encoded = Frames.expect(channel, Frames.TASK, Frames.MAX_FROM_PARENT);
+            task = TaskCodec.decode(encoded);
+        } catch (ClassNotFoundException e) {
+            System.err.println("multiprocessing4j: the child cannot load class " + e.getMessage()
+                    + " of its target: it is not on the child's class path (by default the parent's);"
+                    + " add it with ChildProcess.builder(..).classPath(..) or to the image");
+            System.exit(SETUP_FAILED);
+            return;
+        } catch (IOException | RuntimeException e) {
+            System.err.println("multiprocessing4j: the child could not receive its task from the parent: " + e);
+            System.exit(SETUP_FAILED);
+            return;
+        }
+        if (preload != null) {
+            // no preload work runs beside user code: what it has not done yet, the task's
+            // first steps would wait for on the same class-initialisation locks anyway
+            awaitPreload(preload);
+        }
+        runtime.run(task);
+    }
+
+    private static void preload() {
+        Handshake.prepare();
+        Preload.classesOfATask();
+    }
+
+    private static void awaitPreload(Thread preload) {
+        try {
+            preload.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void run(TaskCodec.Task task) {
+        ProcessBody process = task.process();
+        CurrentProcess.becomeChild(process, task.pid(), task.parent());
+        running = this;
+        SharedObjects.setUpstream(link);
+        ShutdownSequence.setFinalStep(this::reportExitAtShutdown);
+        watchParent(process.isDaemon() || task.dieWithParent());
+
+        int code;
+        try {
+            process.run();
+            code = 0;
+        } catch (Throwable t) {
+            // Python's _bootstrap: "Process <name>:" and the traceback on stderr, exit code 1
+            System.err.println("Process " + process.name() + ":");
+            t.printStackTrace();
+            code = 1;
+        }
+        joinNonDaemonThreads();
+        ChildRegistry.endChildren();
+        System.out.flush();
+        System.err.flush();
+        sendEnd(new EndReport(code == 0 ? EndReport.Kind.RETURNED : EndReport.Kind.FAILED, code, 0));
+        System.exit(code);
+    }
+
+    /** Runs in the shutdown hook: the JVM exits for a reason other than the target's end. */
+    private void reportExitAtShutdown() {
+        int received = signal;
+        sendEnd(received > 0
+                ? new EndReport(EndReport.Kind.SIGNALLED, 128 + received, received)
+                : new EndReport(EndReport.Kind.EXIT_CALLED, -1, 0));
+    }
+
+    private void sendEnd(EndReport report) {
+        synchronized (endLock) {
+            if (endSent) {
+                return;
+            }
+            endSent = true;
+            exiting = true;
+            try {
+                link.writer().sendAndWait(Frames.END, report.encode(), FLUSH_MILLIS);
+            } catch (IOException e) {
+                // the parent is gone; nobody is left to tell
+            }
+            // closing also ends the watcher's blocked read, so the JVM exits without a stall
+            ControlServer.closeQuietly(channel);
+        }
+    }
+
+    /**
+     * Reads the channel until it ends. A daemon (or a process that asked to die with its
+     * parent) exits when the parent is gone without having ended it: the parent was killed
+     * before it could run its shutdown code (SPEC L24).
+     */
+    private void watchParent(boolean exitWithParent) {
+        Thread watcher = new Thread(() -> {
+            try {
+                Frames.Frame frame;
+                while ((frame = Frames.read(channel, Frames.MAX_FROM_PARENT)) != null) {
+                    if (frame.type() != Frames.REPLY) {
+                        throw new ProtocolException("unexpected frame type " + frame.type() + " from the parent");
+                    }
+                    link.replied(frame.payload());
+                }
+            } catch (ClosedChannelException e) {
+                // this side closed it: the child is exiting
+                link.closed();
+                return;
+            } catch (IOException e) {
+                // a broken channel is a dead parent, too
+            }
+            link.closed();
+            if (exitWithParent && !exiting) {
+                exitBecauseParentDied();
+            }
+        }, "multiprocessing4j-parent-watch");
+        watcher.setDaemon(true);
+        watcher.start();
+    }
+
+    private static void exitBecauseParentDied() {
+        Thread halt = new Thread(() -> {
+            try {
+                Thread.sleep(ORPHAN_EXIT_GRACE_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            Runtime.getRuntime().halt(128 + 15);
+        }, "multiprocessing4j-orphan-halt");
+        halt.setDaemon(true);
+        halt.start();
+        System.err.flush();
+        System.exit(128 + 15);
+    }
+
+    /** Python's {@code threading._shutdown}: the target's non-daemon threads finish first. */
+    private static void joinNonDaemonThreads() {
+        Thread self = Thread.currentThread();
+        while (true) {
+            List<Thread> others = new ArrayList<>();
+            for (Thread thread : Thread.getAllStackTraces().keySet()) {
+                if (thread != self && !thread.isDaemon() && thread.isAlive()
+                        && !"DestroyJavaVM".equals(thread.getName())) {
+                    others.add(thread);
+                }
+            }
+            if (others.isEmpty()) {
+                return;
+            }
+            for (Thread thread : others) {
+                try {
+                    thread.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private static byte[] readAndDeleteSecret(Path keyFile) throws IOException {
+        try {
+            byte[] secret = Files.readAllBytes(keyFile);
+            Files.deleteIfExists(keyFile);
+            if (secret.length != Handshake.SECRET_BYTES) {
+                throw new IOException("the key file " + keyFile + " holds " + secret.length + " bytes");
+            }
+            return secret;
+        } catch (NoSuchFileException e) {
+            throw new IOException("the key file " + keyFile + " is gone: the parent ended or this child was started twice", e);
+        }
+    }
+}

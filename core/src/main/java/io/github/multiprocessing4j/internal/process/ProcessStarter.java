@@ -1,0 +1,194 @@
+package io.github.multiprocessing4j.internal.process;
+
+import io.github.multiprocessing4j.ProcessStartException;
+import io.github.multiprocessing4j.internal.channel.ControlServer;
+import io.github.multiprocessing4j.internal.channel.PendingChild;
+import io.github.multiprocessing4j.internal.launch.ClassPath;
+import io.github.multiprocessing4j.internal.launch.LaunchSettings;
+import io.github.multiprocessing4j.internal.launch.Launchers;
+import io.github.multiprocessing4j.internal.shared.SharedObjects;
+import io.github.multiprocessing4j.spi.LaunchException;
+import io.github.multiprocessing4j.spi.LaunchRequest;
+import io.github.multiprocessing4j.spi.LaunchedProcess;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts a process object (SPEC L10, L11, S1, S2, C1, C2): serializes it (failing in the
+ * parent), selects the launcher, prepares the child's channel, launches the child runtime, and
+ * derives the user-visible exit code from the raw status and the child's end report.
+ */
+public final class ProcessStarter {
+
+    private ProcessStarter() {
+    }
+
+    /**
+     * Starts a process.
+     *
+     * @param process the process object, serialized as it is now, with its name and daemon flag
+     * @param dieWithParent whether it ends when its parent dies
+     * @param settings how to launch it
+     * @return the started process, never null
+     */
+    public static StartedProcess start(ProcessBody process, boolean dieWithParent, LaunchSettings settings) {
+        String name = process.name();
+        boolean daemon = process.isDaemon();
+        byte[] serialized;
+        SharedObjects.beginSendingToChild();
+        try {
+            serialized = TaskCodec.serializeProcess(process);
+        } catch (RuntimeException e) {
+            SharedObjects.endSendingToChild(null);
+            throw e;
+        }
+        Launchers.Selected selected;
+        try {
+            selected = settings.launchers().forStart(settings.launcherName());
+        } catch (RuntimeException e) {
+            SharedObjects.endSendingToChild(null);
+            throw e;
+        }
+        Launched launched = settings.isDefaultFor(selected.name()) ? WarmStandby.take(selected) : null;
+        try {
+            if (launched == null) {
+                launched = launch(selected, name, daemon, settings, false);
+            }
+        } finally {
+            SharedObjects.endSendingToChild(launched == null ? null : launched.pending().id());
+        }
+        PendingChild pending = launched.pending();
+        SignalRecordingHandle handle = launched.handle();
+        pending.deliver(TaskCodec.encode(serialized, handle.pid(), CurrentProcess.get().info(), dieWithParent));
+        CompletableFuture<Integer> exitCode = handle.onExit()
+                .thenCompose(raw -> pending.reportAfterExit()
+                        .thenApply(report -> ExitCodes.resolve(raw, report, handle.killSent(), handle.terminateSent())));
+        exitCode.whenComplete((code, failure) -> {
+            pending.close();
+            if (failure != null) {
+                Log.LOGGER.error("lost track of process '{}' (pid {}): {}; reporting exit code {}", name, handle.pid(),
+                        failure.toString(), ExitCodes.LOST);
+            }
+        });
+        return new StartedProcess(handle, exitCode, pending::result);
+    }
+
+    /**
+     * The user's options, after the parent's text encodings: a child writes its lines in the
+     * encoding the parent's standard streams use (SPEC L13), whatever the locale where it runs
+     * (containers usually run with the POSIX locale). An option the user gives wins.
+     */
+    static List<String> jvmOptions(List<String> userOptions) {
+        List<String> options = new ArrayList<>();
+        String fileEncoding = System.getProperty("file.encoding");
+        for (String[] property : new String[][] {
+            {"file.encoding", fileEncoding},
+            {"sun.stdout.encoding", System.getProperty("sun.stdout.encoding", fileEncoding)},
+            {"sun.stderr.encoding", System.getProperty("sun.stderr.encoding", fileEncoding)}}) {
+            String prefix = "-D" + property[0] + "=";
+            if (property[1] != null && userOptions.stream().noneMatch(option -> option.startsWith(prefix))) {
+                options.add(prefix + property[1]);
+            }
+        }
+        options.addAll(userOptions);
+        return options;
+    }
+
+    /** A child JVM that runs the child runtime, and its channel, before it has its task. */
+    record Launched(PendingChild pending, SignalRecordingHandle handle) {
+    }
+
+    /**
+     * Launches the child runtime.
+     *
+     * @param standby whether it is a warm standby, which waits for a task not yet chosen
+     */
+    static Launched launch(Launchers.Selected selected, String name, boolean daemon, LaunchSettings settings,
+                           boolean standby) {
+        PendingChild pending;
+        ControlServer server;
+        try {
+            server = ControlServer.get(SharedObjects.router(), CurrentProcess.get().parent().isEmpty());
+            pending = server.expect(name);
+        } catch (IOException e) {
+            throw new ProcessStartException("Could not open the control channel in " + System.getProperty("java.io.tmpdir")
+                    + ": " + e.getMessage() + ". Check that java.io.tmpdir is a writable local directory.", e);
+        }
+        List<String> arguments = standby
+                ? List.of(server.socket().toString(), pending.id(), ChildRuntime.STANDBY)
+                : List.of(server.socket().toString(), pending.id());
+        LaunchRequest request = new LaunchRequest(name, daemon, ChildRuntime.class.getName(), arguments,
+                settings.classPath() != null ? settings.classPath() : ParentClassPath.ENTRIES,
+                jvmOptions(settings.jvmOptions()), settings.environment(), List.of(server.directory()),
+                settings.launcherOptions());
+        try {
+            return new Launched(pending, new SignalRecordingHandle(selected.launcher().launch(request)));
+        } catch (LaunchException e) {
+            pending.close();
+            throw new ProcessStartException("The '" + selected.name() + "' launcher could not start process '" + name
+                    + "': " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            pending.close();
+            throw new ProcessStartException("The '" + selected.name() + "' launcher failed to start process '" + name
+                    + "': " + e, e);
+        }
+    }
+
+    /**
+     * Remembers the signals sent: the raw status alone cannot tell a SIGKILL from exit(137), nor
+     * a SIGTERM that landed while the JVM booted from a failed boot.
+     */
+    static final class SignalRecordingHandle implements LaunchedProcess {
+        private final LaunchedProcess delegate;
+        private volatile boolean killSent;
+        private volatile boolean terminateSent;
+
+        SignalRecordingHandle(LaunchedProcess delegate) {
+            this.delegate = delegate;
+        }
+
+        boolean killSent() {
+            return killSent;
+        }
+
+        boolean terminateSent() {
+            return terminateSent;
+        }
+
+        @Override
+        public long pid() {
+            return delegate.pid();
+        }
+
+        @Override
+        public CompletableFuture<Integer> onExit() {
+            return delegate.onExit();
+        }
+
+        @Override
+        public void terminate() {
+            terminateSent = true;
+            delegate.terminate();
+        }
+
+        @Override
+        public void kill() {
+            killSent = true;
+            delegate.kill();
+        }
+    }
+
+    /** The parent's class path, computed once. */
+    private static final class ParentClassPath {
+        static final List<Path> ENTRIES = ClassPath.ofThisJvm();
+    }
+
+    private static final class Log {
+        static final Logger LOGGER = LoggerFactory.getLogger(ProcessStarter.class);
+    }
+}

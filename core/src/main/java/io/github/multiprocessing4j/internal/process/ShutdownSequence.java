@@ -1,0 +1,63 @@
+package io.github.multiprocessing4j.internal.process;
+
+import io.github.multiprocessing4j.internal.channel.ControlServer;
+import io.github.multiprocessing4j.internal.launch.Launchers;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * What every JVM that uses multiprocessing4j does when it exits normally (main returned,
+ * {@code System.exit}, SIGTERM, SIGINT): end its children as SPEC L23 says, let the child
+ * runtime report how this process ended (L16), then release launchers and the control channel.
+ * A JVM killed with SIGKILL runs none of this: L24 is handled by the children themselves.
+ */
+final class ShutdownSequence {
+
+    private static final AtomicBoolean INSTALLED = new AtomicBoolean();
+    private static volatile Runnable finalStep;
+    /** Whether this JVM started children: a plain child that did not skips their clean-up. */
+    private static volatile boolean startedChildren;
+
+    private ShutdownSequence() {
+    }
+
+    /** Registers the shutdown hook, once, in a JVM that starts children. */
+    static void install() {
+        startedChildren = true;
+        register();
+    }
+
+    private static void register() {
+        if (INSTALLED.compareAndSet(false, true)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(ShutdownSequence::run, "multiprocessing4j-shutdown"));
+        }
+    }
+
+    /**
+     * Sets what runs after the children have ended: the child runtime's end report.
+     *
+     * @param step the step
+     */
+    static void setFinalStep(Runnable step) {
+        finalStep = step;
+        register();
+    }
+
+    private static void run() {
+        boolean parent = startedChildren;
+        try {
+            if (parent) {
+                WarmStandby.endAll();
+                ChildRegistry.endChildren();
+            }
+        } finally {
+            Runnable step = finalStep;
+            if (step != null) {
+                step.run();
+            }
+            if (parent) {
+                Launchers.closeAll();
+                ControlServer.shutdown();
+            }
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package io.github.multiprocessing4j.internal.shared;
+
+import io.github.multiprocessing4j.QueueEmptyException;
+import io.github.multiprocessing4j.QueueFullException;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The state of a {@code Queue}, {@code SimpleQueue} or {@code JoinableQueue} in the JVM that
+ * created it: serialized messages in FIFO order, a bound, a closed flag and the count of
+ * unfinished tasks. Blocking operations wait on this monitor; interruption (a cancelled call)
+ * aborts them without taking anything.
+ */
+public final class HostedQueue implements SharedObjects.Hosted {
+
+    /** put(bytes, timeoutNanos): -1 waits for ever, 0 does not wait. */
+    public static final int PUT = 1;
+    /** get(timeoutNanos) returns bytes. */
+    public static final int GET = 2;
+    /** size() returns an int. */
+    public static final int SIZE = 3;
+    /** close(). */
+    public static final int CLOSE = 4;
+    /** taskDone(). */
+    public static final int TASK_DONE = 5;
+    /** join(timeoutNanos) returns whether every task is done. */
+    public static final int JOIN = 6;
+
+    private final int maxSize;
+    private final ArrayDeque<byte[]> messages = new ArrayDeque<>();
+    private boolean closed;
+    private long unfinished;
+
+    /**
+     * Creates the state.
+     *
+     * @param maxSize the bound; 0 or less means unbounded
+     */
+    public HostedQueue(int maxSize) {
+        this.maxSize = maxSize;
+    }
+
+    @Override
+    public boolean mayBlock(int op, Object[] args) {
+        switch (op) {
+            case PUT:
+                return maxSize > 0 && (Long) args[1] != 0;
+            case GET:
+            case JOIN:
+                return (Long) args[0] != 0;
+            default:
+                return false;
+        }
+    }
+
+    @Override
+    public synchronized Object invoke(int op, Object[] args, String caller) throws Exception {
+        switch (op) {
+            case PUT:
+                put((byte[]) args[0], (Long) args[1]);
+                return null;
+            case GET:
+                return get((Long) args[0]);
+            case SIZE:
+                return messages.size();
+            case CLOSE:
+                closed = true;
+                notifyAll();
+                return null;
+            case TASK_DONE:
+                if (unfinished <= 0) {
+                    throw new IllegalStateException("taskDone() called too many times");
+                }
+                if (--unfinished == 0) {
+                    notifyAll();
+                }
+                return null;
+            case JOIN:
+                return awaitAllDone((Long) args[0]);
+            default:
+                throw new IllegalArgumentException("unknown queue operation " + op);
+        }
+    }
+
+    private void put(byte[] message, long timeoutNanos) throws InterruptedException, QueueFullException {
+        long deadline = Waits.deadline(timeoutNanos);
+        while (!closed && maxSize > 0 && messages.size() >= maxSize) {
+            if (!Waits.await(this, timeoutNanos, deadline)) {
+                throw new QueueFullException("the queue stayed full (" + maxSize + " messages)"
+                        + waited(timeoutNanos));
+            }
+        }
+        if (closed) {
+            throw new IllegalStateException("the queue is closed");
+        }
+        messages.addLast(message);
+        unfinished++;
+        notifyAll();
+    }
+
+    private byte[] get(long timeoutNanos) throws InterruptedException, QueueEmptyException {
+        long deadline = Waits.deadline(timeoutNanos);
+        while (messages.isEmpty()) {
+            if (closed) {
+                throw new IllegalStateException("the queue is closed and empty");
+            }
+            if (!Waits.await(this, timeoutNanos, deadline)) {
+                throw new QueueEmptyException("the queue stayed empty" + waited(timeoutNanos));
+            }
+        }
+        byte[] message = messages.removeFirst();
+        notifyAll();
+        return message;
+    }
+
+    private boolean awaitAllDone(long timeoutNanos) throws InterruptedException {
+        long deadline = Waits.deadline(timeoutNanos);
+        while (unfinished > 0) {
+            if (!Waits.await(this, timeoutNanos, deadline)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String waited(long timeoutNanos) {
+        return timeoutNanos == 0 ? "" : " for " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms";
+    }
+}

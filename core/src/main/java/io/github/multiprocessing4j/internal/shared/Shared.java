@@ -1,0 +1,124 @@
+package io.github.multiprocessing4j.internal.shared;
+
+import io.github.multiprocessing4j.QueueEmptyException;
+import io.github.multiprocessing4j.QueueFullException;
+import io.github.multiprocessing4j.internal.channel.Calls;
+import java.io.EOFException;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Calls on a shared object from its public handle, with the exceptions the handle's contract
+ * allows passed through and anything else (a lost parent, a protocol error) as unchecked.
+ */
+public final class Shared {
+
+    private Shared() {
+    }
+
+    /**
+     * Calls an operation that may block and fail with {@link QueueEmptyException} or
+     * {@link QueueFullException}.
+     *
+     * @param id the object's id
+     * @param op the operation
+     * @param args its arguments
+     * @return the result
+     * @throws InterruptedException if the caller was interrupted
+     * @throws QueueEmptyException if the queue stayed empty
+     * @throws QueueFullException if the queue stayed full
+     */
+    public static Object queueCall(String id, int op, Object... args)
+            throws InterruptedException, QueueEmptyException, QueueFullException {
+        try {
+            return SharedObjects.call(id, op, args);
+        } catch (InterruptedException | QueueEmptyException | QueueFullException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e.toString(), e);
+        }
+    }
+
+    /**
+     * Calls an operation that may block and end with end of stream.
+     *
+     * @param id the object's id
+     * @param op the operation
+     * @param args its arguments
+     * @return the result
+     * @throws InterruptedException if the caller was interrupted
+     * @throws EOFException if the stream has ended
+     */
+    public static Object streamCall(String id, int op, Object... args) throws InterruptedException, EOFException {
+        try {
+            return SharedObjects.call(id, op, args);
+        } catch (InterruptedException | EOFException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e.toString(), e);
+        }
+    }
+
+    /**
+     * Calls an operation that may block and fail with {@link BrokenBarrierException} or
+     * {@link TimeoutException}.
+     *
+     * @param id the object's id
+     * @param op the operation
+     * @param args its arguments
+     * @return the result
+     * @throws InterruptedException if the caller was interrupted
+     * @throws BrokenBarrierException if the barrier is broken
+     * @throws TimeoutException if the wait timed out
+     */
+    public static Object barrierCall(String id, int op, Object... args)
+            throws InterruptedException, BrokenBarrierException, TimeoutException {
+        try {
+            return SharedObjects.call(id, op, args);
+        } catch (InterruptedException | BrokenBarrierException | TimeoutException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e.toString(), e);
+        }
+    }
+
+    /**
+     * Calls an operation that may block.
+     *
+     * @param id the object's id
+     * @param op the operation
+     * @param args its arguments
+     * @return the result
+     * @throws InterruptedException if the caller was interrupted
+     */
+    public static Object call(String id, int op, Object... args) throws InterruptedException {
+        try {
+            return SharedObjects.call(id, op, args);
+        } catch (InterruptedException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e.toString(), e);
+        }
+    }
+
+    /**
+     * Calls an operation that does not block.
+     *
+     * @param id the object's id
+     * @param op the operation
+     * @param args its arguments
+     * @return the result
+     */
+    public static Object quickCall(String id, int op, Object... args) {
+        try {
+            return SharedObjects.call(id, op, args);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (Exception e) {
+            throw new IllegalStateException(e.toString(), e);
+        }
+    }
+}

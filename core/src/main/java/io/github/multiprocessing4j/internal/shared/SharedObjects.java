@@ -1,0 +1,230 @@
+package io.github.multiprocessing4j.internal.shared;
+
+import io.github.multiprocessing4j.internal.channel.CallRouter;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Where shared objects (queues, pipes, locks, ...) live: in the JVM that created them. Their
+ * copies in children call them over the control channel; a call for an object this JVM does
+ * not host goes on to its own parent, so a grandchild reaches an object of the main JVM.
+ */
+public final class SharedObjects {
+
+    /** The caller key of calls made in the hosting JVM itself. */
+    public static final String LOCAL_CALLER = "local";
+
+    private static final Map<String, Hosted> HOSTED = new ConcurrentHashMap<>();
+    private static final AtomicLong COUNTER = new AtomicLong();
+    /** Random, so that ids are unique across the process tree. */
+    private static final String JVM_TOKEN = java.util.UUID.randomUUID().toString();
+    private static final CallRouter ROUTER = new Router();
+    private static volatile CallRouter upstream;
+    /** While a process object is serialized for a child: the calls to make on its behalf. */
+    private static final ThreadLocal<java.util.List<Object[]>> SENT_TO_CHILD = new ThreadLocal<>();
+
+    private SharedObjects() {
+    }
+
+    /** The state of a shared object, in the JVM that hosts it. Implementations are thread safe. */
+    public interface Hosted {
+
+        /**
+         * Performs one operation.
+         *
+         * @param op the operation's number, defined by the object's type
+         * @param args the arguments: null, Boolean, Integer, Long, String or byte[]
+         * @param caller who calls: {@link #LOCAL_CALLER} or a child's key
+         * @return the result: null, Boolean, Integer, Long, String or byte[]
+         * @throws Exception what the operation's contract says; interruption aborts blocking ones
+         */
+        Object invoke(int op, Object[] args, String caller) throws Exception;
+
+        /**
+         * Whether an operation may wait. Calls that cannot are answered on the channel's own
+         * thread, without a hand-over to another thread; the default says every one may.
+         *
+         * @param op the operation's number
+         * @param args its arguments
+         * @return false only if the operation returns without waiting
+         */
+        public default boolean mayBlock(int op, Object[] args) {
+            return true;
+        }
+
+        /**
+         * A child's channel has ended: the child is gone.
+         *
+         * @param caller the child's key
+         * @param killed whether it was killed (no end report, or ended by a signal) rather than
+         *     ending by itself: what a killed process held is released (beyond Python), what a
+         *     process that ended by itself kept stays taken (Python)
+         */
+        public default void callerGone(String caller, boolean killed) {
+        }
+    }
+
+    /**
+     * Hosts an object here.
+     *
+     * @param object the object's state
+     * @return its id, unique across the process tree
+     */
+    public static String host(Hosted object) {
+        String id = JVM_TOKEN + "#" + COUNTER.incrementAndGet();
+        HOSTED.put(id, object);
+        return id;
+    }
+
+    /**
+     * Whether the object lives in this JVM.
+     *
+     * @param id the object's id
+     * @return true if hosted here
+     */
+    public static boolean isHostedHere(String id) {
+        return HOSTED.containsKey(id);
+    }
+
+    /**
+     * Calls an operation from this JVM: directly if the object lives here, else through the
+     * parent.
+     *
+     * @param id the object's id
+     * @param op the operation
+     * @param args the arguments
+     * @return the result
+     * @throws Exception as the operation's contract says
+     */
+    public static Object call(String id, int op, Object... args) throws Exception {
+        return dispatch(id, op, args, LOCAL_CALLER);
+    }
+
+    static Object dispatch(String id, int op, Object[] args, String caller) throws Exception {
+        Hosted object = HOSTED.get(id);
+        if (object != null) {
+            return object.invoke(op, args, caller);
+        }
+        CallRouter link = upstream;
+        if (link == null) {
+            throw new IllegalStateException("this shared object is not reachable from this process"
+                    + ": pass queues, pipes and locks from a process"
+                    + " to its children (by capturing them in the target), not the other way");
+        }
+        return link.call(id, op, args, LOCAL_CALLER.equals(caller) ? "" : caller);
+    }
+
+    /** This JVM's random token: shared object ids and lock owners start with it. */
+    static String jvmToken() {
+        return JVM_TOKEN;
+    }
+
+    /**
+     * The calls that children make on the objects hosted here, and on objects further up the
+     * tree through this JVM, for the control channel to route.
+     *
+     * @return the router, never null
+     */
+    public static CallRouter router() {
+        return ROUTER;
+    }
+
+    private static final class Router implements CallRouter {
+
+        @Override
+        public Object call(String objectId, int op, Object[] args, String caller) throws Exception {
+            return dispatch(objectId, op, args, caller);
+        }
+
+        @Override
+        public boolean mayBlock(String objectId, int op, Object[] args) {
+            return SharedObjects.mayBlock(objectId, op, args);
+        }
+
+        @Override
+        public void callerGone(String caller, boolean killed) {
+            SharedObjects.callerGone(caller, killed);
+        }
+    }
+
+    static boolean mayBlock(String id, int op, Object[] args) {
+        Hosted object = HOSTED.get(id);
+        // a call forwarded to the parent waits for the parent's answer
+        return object == null || object.mayBlock(op, args);
+    }
+
+    /**
+     * Notes, while a process object is being serialized for a child, an operation to perform on
+     * the child's behalf once it has a key (e.g. a pipe end that the child holds from its start).
+     * Outside that serialization (a message on a queue, say) it does nothing.
+     *
+     * @param id the object's id
+     * @param op the operation
+     * @param args its arguments
+     */
+    public static void sentToChild(String id, int op, Object... args) {
+        java.util.List<Object[]> noted = SENT_TO_CHILD.get();
+        if (noted != null) {
+            noted.add(new Object[] {id, op, args});
+        }
+    }
+
+    /** Starts noting {@link #sentToChild} operations on this thread. */
+    public static void beginSendingToChild() {
+        SENT_TO_CHILD.set(new java.util.ArrayList<>());
+    }
+
+    /**
+     * Stops noting, and performs what was noted as calls of {@code caller} on the objects
+     * hosted here (objects hosted further up learn of the child when it first uses them).
+     */
+    public static void endSendingToChild(String caller) {
+        java.util.List<Object[]> noted = SENT_TO_CHILD.get();
+        SENT_TO_CHILD.remove();
+        if (noted == null || caller == null) {
+            return;
+        }
+        for (Object[] call : noted) {
+            Hosted object = HOSTED.get((String) call[0]);
+            if (object != null) {
+                try {
+                    object.invoke((Integer) call[1], (Object[]) call[2], caller);
+                } catch (Exception e) {
+                    throw new IllegalStateException("could not register a shared object with its child: " + e, e);
+                }
+            }
+        }
+    }
+
+    static void callerGone(String caller, boolean killed) {
+        for (Hosted object : HOSTED.values()) {
+            object.callerGone(caller, killed);
+        }
+        CallRouter link = upstream;
+        if (link != null) {
+            link.callerGone(caller, killed);
+        }
+    }
+
+    /**
+     * Whether {@code key} is the caller that ended or one below it: a process's descendants
+     * reach shared objects through it, and lose them with it.
+     *
+     * @param key a caller's key
+     * @param gone the key of the caller that ended
+     * @return true if {@code key} is {@code gone} or under it
+     */
+    public static boolean isWithin(String key, String gone) {
+        return key.equals(gone) || key.startsWith(gone + "/");
+    }
+
+    /**
+     * Called once in a child: objects not hosted here are reached through its parent.
+     *
+     * @param link the child's link to its parent
+     */
+    public static void setUpstream(CallRouter link) {
+        upstream = link;
+    }
+}
