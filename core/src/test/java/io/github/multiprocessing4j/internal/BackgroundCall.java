@@ -27,6 +27,12 @@ final class BackgroundCall<T> {
     /** How long a test waits for what must happen; far more than it takes when it works. */
     static final Duration PATIENCE = Duration.ofSeconds(10);
 
+    /**
+     * The most a test of these objects may take: a call made on the test's own thread that
+     * never returns (a bug) is interrupted then, and the test fails.
+     */
+    static final long TEST_SECONDS = 30;
+
     private final CompletableFuture<T> outcome = new CompletableFuture<>();
     private final Thread thread;
 

@@ -18,12 +18,14 @@ import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Calls: the envelopes of calls on shared objects (call, reply, cancel, gone) survive the round
  * trip; a reply's exception comes back as the same type only for the exceptions a shared
  * object's contract names; bytes that are not a whole envelope fail with an IOException.
  */
+@Timeout(BackgroundCall.TEST_SECONDS)
 class CallsTest {
 
     @Test

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * and learn their arrival index; a timeout, an interruption, an abort or the death of a
  * waiter's process breaks it for every waiter; reset makes it usable again.
  */
+@Timeout(BackgroundCall.TEST_SECONDS)
 class HostedBarrierTest {
 
     private static final long FOREVER = Timeouts.FOREVER;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * call it: ownership by a thread of a process (an owner key), recursion, wait and notify with the
  * lock re-taken on return, timeouts, and a killed owner's lock released.
  */
+@Timeout(BackgroundCall.TEST_SECONDS)
 class HostedConditionTest {
 
     private static final long FOREVER = Timeouts.FOREVER;

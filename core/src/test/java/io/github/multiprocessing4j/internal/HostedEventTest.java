@@ -8,9 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** HostedEvent through its {@code invoke} protocol, as {@code Event} calls it. */
+@Timeout(BackgroundCall.TEST_SECONDS)
 class HostedEventTest {
 
     private static final long FOREVER = Timeouts.FOREVER;

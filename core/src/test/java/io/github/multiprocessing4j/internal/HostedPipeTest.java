@@ -10,6 +10,7 @@ import java.io.EOFException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * from one end to the other in order, and an end closes by {@code close()} or when every child
  * that used it has ended, so that the reader at the other end sees end of stream.
  */
+@Timeout(BackgroundCall.TEST_SECONDS)
 class HostedPipeTest {
 
     private static final long FOREVER = Timeouts.FOREVER;

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * {@code JoinableQueue} call it: FIFO, the bound, timeouts, close, the unfinished-task count, and
  * cancellation (interruption) that takes nothing.
  */
+@Timeout(BackgroundCall.TEST_SECONDS)
 class HostedQueueTest {
 
     private static final long FOREVER = Timeouts.FOREVER;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * {@code BoundedSemaphore} call it: the counter, the bound, timeouts, and what a caller that
  * ended held (given back if it was killed, kept if it ended by itself).
  */
+@Timeout(BackgroundCall.TEST_SECONDS)
 class HostedSemaphoreTest {
 
     private static final long FOREVER = Timeouts.FOREVER;

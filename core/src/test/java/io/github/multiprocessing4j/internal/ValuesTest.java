@@ -16,12 +16,14 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Values: every type a shared object's call carries survives the round trip; anything else is
  * refused when written, and bytes that are not a whole value (truncated, an unknown type, a
  * length beyond the limit) fail with an IOException when read.
  */
+@Timeout(BackgroundCall.TEST_SECONDS)
 class ValuesTest {
 
     private static final int LIMIT = 1024;
