@@ -22,16 +22,16 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * @param <T> what the call returns
  */
-final class BackgroundCall<T> {
+public final class BackgroundCall<T> {
 
     /** How long a test waits for what must happen; far more than it takes when it works. */
-    static final Duration PATIENCE = Duration.ofSeconds(10);
+    public static final Duration PATIENCE = Duration.ofSeconds(10);
 
     /**
      * The most a test of these objects may take: a call made on the test's own thread that
      * never returns (a bug) is interrupted then, and the test fails.
      */
-    static final long TEST_SECONDS = 30;
+    public static final long TEST_SECONDS = 30;
 
     private final CompletableFuture<T> outcome = new CompletableFuture<>();
     private final Thread thread;
@@ -51,7 +51,7 @@ final class BackgroundCall<T> {
      * The calls a test started; registered as an extension, it ends those a failed test left
      * waiting.
      */
-    static final class Tracker implements AfterEachCallback {
+    public static final class Tracker implements AfterEachCallback {
 
         private final List<BackgroundCall<?>> started = new ArrayList<>();
 
@@ -62,7 +62,7 @@ final class BackgroundCall<T> {
          * @param call the call
          * @return the running call
          */
-        synchronized <T> BackgroundCall<T> start(String name, Callable<T> call) {
+        public synchronized <T> BackgroundCall<T> start(String name, Callable<T> call) {
             BackgroundCall<T> running = new BackgroundCall<>(name, call);
             started.add(running);
             running.thread.start();
@@ -81,7 +81,7 @@ final class BackgroundCall<T> {
      *
      * @return this
      */
-    BackgroundCall<T> assertBlocked() {
+    public BackgroundCall<T> assertBlocked() {
         long deadline = System.nanoTime() + PATIENCE.toNanos();
         while (!outcome.isDone()) {
             Thread.State state = thread.getState();
@@ -102,7 +102,7 @@ final class BackgroundCall<T> {
      *
      * @return true once it returned or threw
      */
-    boolean isDone() {
+    public boolean isDone() {
         return outcome.isDone();
     }
 
@@ -114,7 +114,7 @@ final class BackgroundCall<T> {
      * @return the one that has ended ({@code one} if both have)
      * @throws AssertionError if neither ends in time
      */
-    static <T> BackgroundCall<T> firstEnded(BackgroundCall<T> one, BackgroundCall<T> other) {
+    public static <T> BackgroundCall<T> firstEnded(BackgroundCall<T> one, BackgroundCall<T> other) {
         long deadline = System.nanoTime() + PATIENCE.toNanos();
         while (!one.isDone() && !other.isDone()) {
             if (System.nanoTime() > deadline) {
@@ -126,7 +126,7 @@ final class BackgroundCall<T> {
     }
 
     /** Fails if the call has ended. */
-    void assertStillBlocked() {
+    public void assertStillBlocked() {
         assertFalse(outcome.isDone(), () -> thread.getName() + " should still wait, but it ended with "
                 + describe());
     }
@@ -137,7 +137,7 @@ final class BackgroundCall<T> {
      * @return what the call returned
      * @throws AssertionError if it threw or did not end in time
      */
-    T value() {
+    public T value() {
         try {
             return outcome.get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
@@ -157,7 +157,7 @@ final class BackgroundCall<T> {
      * @return the exception
      * @throws AssertionError if it returned, threw something else or did not end in time
      */
-    <X extends Throwable> X failure(Class<X> type) {
+    public <X extends Throwable> X failure(Class<X> type) {
         try {
             T value = outcome.get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
             throw new AssertionError(thread.getName() + " returned " + value + " instead of throwing " + type.getName());
@@ -172,7 +172,7 @@ final class BackgroundCall<T> {
     }
 
     /** Interrupts the call's thread: what cancelling a call does in the hosting JVM. */
-    void interrupt() {
+    public void interrupt() {
         thread.interrupt();
     }
 

@@ -1,4 +1,4 @@
-package io.github.multiprocessing4j.internal;
+package io.github.multiprocessing4j.internal.pool;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.multiprocessing4j.internal.BackgroundCall;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;

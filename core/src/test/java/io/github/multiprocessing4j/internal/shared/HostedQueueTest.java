@@ -1,6 +1,6 @@
-package io.github.multiprocessing4j.internal;
+package io.github.multiprocessing4j.internal.shared;
 
-import static io.github.multiprocessing4j.internal.SharedObjects.LOCAL_CALLER;
+import static io.github.multiprocessing4j.internal.shared.SharedObjects.LOCAL_CALLER;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.multiprocessing4j.QueueEmptyException;
 import io.github.multiprocessing4j.QueueFullException;
+import io.github.multiprocessing4j.internal.BackgroundCall;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;

@@ -1,11 +1,12 @@
-package io.github.multiprocessing4j.internal;
+package io.github.multiprocessing4j.internal.shared;
 
-import static io.github.multiprocessing4j.internal.SharedObjects.LOCAL_CALLER;
+import static io.github.multiprocessing4j.internal.shared.SharedObjects.LOCAL_CALLER;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.multiprocessing4j.internal.BackgroundCall;
 import java.io.EOFException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;

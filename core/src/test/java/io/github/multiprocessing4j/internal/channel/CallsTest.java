@@ -1,4 +1,4 @@
-package io.github.multiprocessing4j.internal;
+package io.github.multiprocessing4j.internal.channel;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,6 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.github.multiprocessing4j.QueueEmptyException;
 import io.github.multiprocessing4j.QueueFullException;
+import io.github.multiprocessing4j.internal.BackgroundCall;
+import io.github.multiprocessing4j.internal.codec.Payloads;
+import io.github.multiprocessing4j.internal.shared.HostedEvent;
+import io.github.multiprocessing4j.internal.shared.HostedPipe;
+import io.github.multiprocessing4j.internal.shared.HostedQueue;
+import io.github.multiprocessing4j.internal.shared.Timeouts;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
