@@ -326,8 +326,11 @@ public final class PoolEngine {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            // nothing is left to deliver: whatever still waits would wait for ever
-            CancellationException gone = new CancellationException("the pool ended before this task finished");
+            // nothing is left to deliver: whatever still waits would wait for ever. A worker that
+            // ended just after terminate() changed the board's state may have let this loop stop
+            // before terminate() queued cancelAll: those jobs are cancelled by the termination too.
+            CancellationException gone = board.state() == PoolTaskBoard.State.TERMINATE
+                    ? terminated() : new CancellationException("the pool ended before this task finished");
             jobs.values().forEach(job -> job.cancel(gone));
             jobs.clear();
             maintenance.shutdown();
@@ -384,8 +387,12 @@ public final class PoolEngine {
         }
     }
 
+    private static CancellationException terminated() {
+        return new CancellationException("the pool was terminated before this task finished");
+    }
+
     private void cancelAll() {
-        CancellationException cancelled = new CancellationException("the pool was terminated before this task finished");
+        CancellationException cancelled = terminated();
         for (PoolJob job : jobs.values()) {
             job.cancel(cancelled);
         }

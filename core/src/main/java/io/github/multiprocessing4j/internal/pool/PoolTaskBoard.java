@@ -25,8 +25,9 @@ import java.util.Map;
  * {@link #EXIT} when the worker should end (the pool is terminated, closed and drained, or
  * the worker has done its {@code maxTasksPerChild}), {@link #NOTHING} when there is no chunk
  * and {@code wait} is false, else the chunk: its job id, item count, the job's function (only
- * when this worker has not had it yet; -1 length otherwise) and the serialized items. A call
- * without {@code wait} never blocks and is answered on the channel's own thread.
+ * when the worker's previous chunk was of another job, since a worker keeps one function; -1
+ * length otherwise) and the serialized items. A call without {@code wait} never blocks and is
+ * answered on the channel's own thread.
  */
 public final class PoolTaskBoard implements SharedObjects.Hosted {
 
