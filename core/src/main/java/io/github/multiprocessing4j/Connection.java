@@ -29,6 +29,11 @@ public final class Connection implements Serializable {
     private final int end;
     private final boolean readable;
     private final boolean writable;
+    /**
+     * Whether this process closed this end: sends that are posted without waiting check here
+     * first, so that a send on an end this process closed fails at once, as in Python.
+     */
+    private volatile boolean closedHere;
 
     Connection(String pipeId, int end, boolean readable, boolean writable) {
         this.pipeId = pipeId;
@@ -42,7 +47,9 @@ public final class Connection implements Serializable {
      *
      * @param message a serializable object, or null
      * @throws IllegalArgumentException if it cannot be serialized or is larger than 64 MiB
-     * @throws IllegalStateException if either end is closed, or this end is receive-only
+     * @throws IllegalStateException if either end is closed, or this end is receive-only; from a
+     *     child, whose send returns once the message is on its way, a send that could not be
+     *     delivered throws at the next call on this end
      */
     public void send(Object message) {
         sendBytes(Payloads.serialize(message), true);
@@ -64,10 +71,20 @@ public final class Connection implements Serializable {
         if (!writable) {
             throw new IllegalStateException("connection is read-only");
         }
+        if (closedHere) {
+            throw new IllegalStateException("this end of the pipe is closed");
+        }
         byte[] framed = new byte[bytes.length + 1];
         framed[0] = (byte) (object ? 1 : 0);
         System.arraycopy(bytes, 0, framed, 1, bytes.length);
-        Shared.quickCall(pipeId, HostedPipe.SEND, end, framed);
+        try {
+            // posted: the parent performs it in order and reports a failure at the next call
+            Shared.post(pipeId, HostedPipe.SEND, end, framed);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the channel to the pipe's process was full;"
+                    + " the message was not sent", e);
+        }
     }
 
     /**
@@ -145,6 +162,7 @@ public final class Connection implements Serializable {
      * it has received what was sent before. Closing twice is fine.
      */
     public void close() {
+        closedHere = true;
         Shared.quickCall(pipeId, HostedPipe.CLOSE, end);
     }
 

@@ -37,6 +37,11 @@ public class Queue<T> implements Serializable {
 
     private final String id;
     private final int maxSize;
+    /**
+     * Whether this process closed the queue, or had it closed when it received this handle: a
+     * put that is posted without waiting checks here first, so that such a put fails at once.
+     */
+    private volatile boolean closed;
 
     /** An unbounded queue. */
     public Queue() {
@@ -68,9 +73,19 @@ public class Queue<T> implements Serializable {
      * @param message a serializable object, or null
      * @throws InterruptedException if interrupted while waiting
      * @throws IllegalArgumentException if the message cannot be serialized or is too large
-     * @throws IllegalStateException if the queue is closed
+     * @throws IllegalStateException if the queue is closed; on an unbounded queue used from a
+     *     child, whose put returns once the message is on its way, a put that could not be
+     *     delivered throws at the next call on the queue
      */
     public final void put(T message) throws InterruptedException {
+        if (maxSize == 0) {
+            // an unbounded queue's put never waits: Python's feeder thread, without the thread
+            if (closed) {
+                throw new IllegalStateException("the queue is closed");
+            }
+            Shared.post(id, HostedQueue.PUT, Payloads.serialize(message), Timeouts.FOREVER);
+            return;
+        }
         try {
             Shared.queueCall(id, HostedQueue.PUT, Payloads.serialize(message), Timeouts.FOREVER);
         } catch (QueueEmptyException | QueueFullException e) {
@@ -194,6 +209,7 @@ public class Queue<T> implements Serializable {
      * fail instead of waiting. Closing twice is fine.
      */
     public final void close() {
+        closed = true;
         Shared.quickCall(id, HostedQueue.CLOSE);
     }
 

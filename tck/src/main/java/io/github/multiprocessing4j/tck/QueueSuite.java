@@ -541,6 +541,53 @@ public abstract class QueueSuite extends TckSuite {
         assertEquals(0, exitCodeAfterJoin(child));
     }
 
+    @Test
+    void queue_aChildsPutReturnsOnceBufferedAndOneThatFailedShowsUpAtItsNextCallOnTheQueue() throws Exception {
+        Queue<String> queue = new Queue<>();
+        Queue<Object> reports = new Queue<>();
+        Event closedByParent = new Event();
+        ChildProcess child = child(() -> {
+            queue.put("before");
+            reports.put("put before");
+            assertTrue(closedByParent.await(Targets.MAX_WAIT), "the parent closed the queue");
+            List<String> seen = new ArrayList<>();
+            // the child's handle does not know the queue was closed elsewhere: the put is sent
+            // without waiting, and its failure answers the child's next call on the queue
+            queue.put("after");
+            seen.add("put returned");
+            try {
+                seen.add("next call returned " + queue.qsize());
+            } catch (IllegalStateException e) {
+                seen.add("next call: " + e.getMessage());
+            }
+            seen.add("then qsize " + queue.qsize());
+            reports.put(seen);
+        });
+        assertEquals("put before", next(reports));
+        assertEquals("before", next(queue), "a put that returned was delivered");
+        queue.close();
+        closedByParent.set();
+        List<String> seen = next(reports);
+        assertEquals(List.of("put returned", "next call: the queue is closed", "then qsize 0"), seen);
+        assertEquals(0, exitCodeAfterJoin(child));
+    }
+
+    @Test
+    void m1_putsOfOneChildArriveOnceAndInTheOrderTheyWereMade() throws Exception {
+        Queue<Integer> queue = new Queue<>();
+        int count = 5_000;
+        ChildProcess child = child(() -> {
+            for (int i = 0; i < count; i++) {
+                queue.put(i);
+            }
+        });
+        for (int i = 0; i < count; i++) {
+            assertEquals(i, (Integer) next(queue), "message " + i);
+        }
+        assertEquals(0, exitCodeAfterJoin(child));
+        assertTrue(queue.isEmpty(), "no message arrived twice");
+    }
+
     // ---------------------------------------------------------------- waiting with deadlines
 
     /** In the test: the next message, which must arrive within {@link #READY_TIMEOUT}. */

@@ -21,6 +21,20 @@ public interface CallRouter {
     Object call(String objectId, int op, Object[] args, String caller) throws Exception;
 
     /**
+     * Performs an operation that never waits, without answering its caller: the caller goes on
+     * at once, calls made after it are performed after it, and a failure is reported to the
+     * caller at its next call on the object (Python's queue feeder thread, without the thread).
+     *
+     * @param objectId the object's id
+     * @param op the operation's number, one that never waits
+     * @param args the arguments
+     * @param caller who calls
+     * @throws Exception what the operation threw, where the router performs it; a router that
+     *     forwards it reports an earlier posted call's failure, or a channel that has ended
+     */
+    void post(String objectId, int op, Object[] args, String caller) throws Exception;
+
+    /**
      * Whether an operation may wait. Calls that cannot are answered on the channel's own thread.
      *
      * @param objectId the object's id

@@ -120,7 +120,7 @@ public final class Calls {
                 Values.write(out, value);
             } else {
                 out.writeUTF(failure.getClass().getName());
-                out.writeUTF(String.valueOf(failure.getMessage()));
+                out.writeUTF(truncated(String.valueOf(failure.getMessage())));
             }
         } catch (IOException e) {
             throw new IllegalStateException("writing to memory cannot fail", e);
@@ -146,6 +146,14 @@ public final class Calls {
         Function<String, Exception> known = KNOWN_EXCEPTIONS.get(type);
         Exception failure = known != null ? known.apply(message) : new IllegalStateException(type + ": " + message);
         return new Reply(id, null, failure);
+    }
+
+    /** The id of a posted call: the caller does not wait, and success is not answered. */
+    public static final long POSTED = 0;
+
+    /** A message short enough for {@code writeUTF}, whatever its characters. */
+    private static String truncated(String message) {
+        return message.length() > 16_000 ? message.substring(0, 16_000) + "..." : message;
     }
 
     /**

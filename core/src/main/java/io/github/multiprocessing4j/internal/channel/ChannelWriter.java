@@ -3,6 +3,9 @@ package io.github.multiprocessing4j.internal.channel;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -17,12 +20,20 @@ import java.util.concurrent.TimeoutException;
 public final class ChannelWriter {
 
     private final SocketChannel channel;
+    /** How many bytes of posted frames may wait to be written before {@link #post} waits. */
+    static final long MAX_POSTED_BYTES = 8L * 1024 * 1024;
+    /** Frames written by one gathering write, at most. */
+    private static final int BATCH = 64;
+
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final Object postedLock = new Object();
+    private long postedBytes;
     private volatile boolean failed;
     private volatile boolean closed;
     /** Queued by {@link #close()}: the writer thread ends once the frames before it are written. */
     private static final Pending STOP = new Pending(null, null);
 
+    /** A frame to write; {@code written} is null for a posted frame, which nobody waits for. */
     private record Pending(ByteBuffer frame, CompletableFuture<Void> written) {
     }
 
@@ -40,6 +51,39 @@ public final class ChannelWriter {
      */
     public void send(byte type, byte[] payload) throws IOException {
         enqueue(type, payload);
+    }
+
+    /**
+     * Queues a frame nobody waits for; returns at once unless {@link #MAX_POSTED_BYTES} of
+     * posted frames wait to be written already (a peer that does not read), then waits for
+     * room: a producer never fills the heap (SPEC M3).
+     *
+     * @throws IOException if the channel has failed or closed
+     * @throws InterruptedException if interrupted while waiting for room; nothing was queued
+     */
+    public void post(byte type, byte[] payload) throws IOException, InterruptedException {
+        ByteBuffer frame = Frames.frame(type, payload);
+        synchronized (postedLock) {
+            while (postedBytes > 0 && postedBytes + frame.remaining() > MAX_POSTED_BYTES) {
+                if (closed || failed || !channel.isOpen()) {
+                    throw new IOException("the control channel is closed");
+                }
+                postedLock.wait(100);
+            }
+            postedBytes += frame.remaining();
+        }
+        if (closed || failed || !channel.isOpen()) {
+            written(frame.capacity());
+            throw new IOException("the control channel is closed");
+        }
+        queue.add(new Pending(frame, null));
+    }
+
+    private void written(long bytes) {
+        synchronized (postedLock) {
+            postedBytes -= bytes;
+            postedLock.notifyAll();
+        }
     }
 
     /**
@@ -88,27 +132,61 @@ public final class ChannelWriter {
     }
 
     private void run() {
+        List<Pending> batch = new ArrayList<>(BATCH);
+        ByteBuffer[] buffers = new ByteBuffer[BATCH];
         try {
             while (true) {
-                Pending next = queue.take();
-                if (next == STOP) {
-                    return;
+                batch.add(queue.take());
+                // what piled up meanwhile goes out in the same system call
+                queue.drainTo(batch, BATCH - 1);
+                int stopAt = batch.indexOf(STOP);
+                boolean stop = stopAt >= 0;
+                if (stop) {
+                    // frames queued after close() raced with it: they are not written
+                    IOException closing = new IOException("the control channel is closed");
+                    batch.subList(stopAt + 1, batch.size()).forEach(late -> finished(late, closing));
+                    batch.subList(stopAt, batch.size()).clear();
+                }
+                int count = batch.size();
+                for (int i = 0; i < count; i++) {
+                    buffers[i] = batch.get(i).frame();
                 }
                 try {
-                    while (next.frame().hasRemaining()) {
-                        channel.write(next.frame());
+                    while (count > 0 && buffers[count - 1].hasRemaining()) {
+                        channel.write(buffers, 0, count);
                     }
-                    next.written().complete(null);
+                    for (Pending pending : batch) {
+                        finished(pending, null);
+                    }
                 } catch (IOException e) {
                     failed = true;
-                    next.written().completeExceptionally(e);
                     ControlServer.closeQuietly(channel);
-                    queue.forEach(pending -> pending.written().completeExceptionally(e));
+                    batch.forEach(pending -> finished(pending, e));
+                    queue.forEach(pending -> finished(pending, e));
+                    return;
+                } finally {
+                    batch.clear();
+                    Arrays.fill(buffers, null);
+                }
+                if (stop) {
                     return;
                 }
             }
         } catch (InterruptedException e) {
             // shut down with the JVM
+        }
+    }
+
+    private void finished(Pending pending, IOException failure) {
+        if (pending == STOP) {
+            return;
+        }
+        if (pending.written() == null) {
+            written(pending.frame().capacity());
+        } else if (failure == null) {
+            pending.written().complete(null);
+        } else {
+            pending.written().completeExceptionally(failure);
         }
     }
 }

@@ -67,6 +67,23 @@ public final class ParentLink implements CallRouter {
         return answer.value();
     }
 
+    /**
+     * Sends a call without waiting for it: the parent performs it in order with this link's
+     * other calls, and answers this process's next call on the object with the failure, if it
+     * failed. Waits only while too many posted bytes are not yet written (the channel's bound).
+     */
+    @Override
+    public void post(String objectId, int op, Object[] args, String onBehalfOf) throws Exception {
+        if (closed) {
+            throw parentGone();
+        }
+        try {
+            writer.post(Frames.CALL, Calls.encodeCall(Calls.POSTED, objectId, op, args, onBehalfOf));
+        } catch (IOException e) {
+            throw parentGone();
+        }
+    }
+
     /** Tells the parent that a process below this one has ended. */
     @Override
     public void callerGone(String caller, boolean killed) {

@@ -10,6 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The parent's side of one child's control channel: its id and secret, the task to hand over
@@ -30,6 +32,12 @@ public final class PendingChild {
     private volatile SocketChannel channel;
     private volatile EndReport report;
     private volatile byte[] result;
+    /**
+     * What a posted call of the child (or of a descendant it speaks for) failed with, by caller
+     * and object, until that caller's next call on the object is answered with it. Written and
+     * read by the channel's reader only, in the order the child sent its calls.
+     */
+    private final Map<String, Exception> failedPosts = new ConcurrentHashMap<>();
 
     PendingChild(ControlServer server, String id, String processName, byte[] secret, Path keyFile) {
         this.server = server;
@@ -97,6 +105,17 @@ public final class PendingChild {
                     case Frames.RESULT -> result = frame.payload();
                     case Frames.CALL -> {
                         Calls.Call call = Calls.decodeCall(frame.payload());
+                        if (call.id() == Calls.POSTED) {
+                            // performed here, in order, by the channel's own thread: it never waits
+                            posted(call);
+                            continue;
+                        }
+                        Exception failedPost = failedPosts.remove(postKey(call));
+                        if (failedPost != null) {
+                            // the caller's next call on the object after a post that failed
+                            writer.send(Frames.REPLY, Calls.encodeReply(call.id(), null, failedPost));
+                            continue;
+                        }
                         if (!server.router().mayBlock(call.objectId(), call.op(), call.args())) {
                             answer(writer, call, inFlight);
                             continue;
@@ -121,6 +140,11 @@ public final class PendingChild {
                 }
             }
         } finally {
+            if (!failedPosts.isEmpty()) {
+                // Python's queue feeder prints what it could not send; nobody is left to ask here
+                Log.LOGGER.warn("process '{}' ended without learning that {} of its puts or sends failed, first: {}",
+                        processName, failedPosts.size(), failedPosts.values().iterator().next().toString());
+            }
             writer.close();
             inFlight.values().forEach(running -> running.cancel(true));
             EndReport last = report;
@@ -128,10 +152,31 @@ public final class PendingChild {
         }
     }
 
+    private void posted(Calls.Call call) throws IOException {
+        try {
+            server.router().post(call.objectId(), call.op(), call.args(), callerOf(call));
+        } catch (InterruptedException e) {
+            // the server is shutting down
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while performing a posted call", e);
+        } catch (Exception e) {
+            // the first failure is what the caller's next call on the object reports
+            failedPosts.putIfAbsent(postKey(call), e);
+        }
+    }
+
+    private String postKey(Calls.Call call) {
+        return callerOf(call) + "\n" + call.objectId();
+    }
+
+    private String callerOf(Calls.Call call) {
+        return call.onBehalfOf().isEmpty() ? id : id + "/" + call.onBehalfOf();
+    }
+
     private void answer(ChannelWriter writer, Calls.Call call, Map<Long, Future<?>> inFlight) {
         byte[] reply;
         try {
-            String caller = call.onBehalfOf().isEmpty() ? id : id + "/" + call.onBehalfOf();
+            String caller = callerOf(call);
             Object value = server.router().call(call.objectId(), call.op(), call.args(), caller);
             reply = Calls.encodeReply(call.id(), value, null);
         } catch (InterruptedException e) {
@@ -203,5 +248,9 @@ public final class PendingChild {
         } catch (IOException e) {
             // the directory is removed with the server at exit
         }
+    }
+
+    private static final class Log {
+        static final Logger LOGGER = LoggerFactory.getLogger(PendingChild.class);
     }
 }

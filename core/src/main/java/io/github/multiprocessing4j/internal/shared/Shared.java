@@ -40,6 +40,25 @@ public final class Shared {
     }
 
     /**
+     * Posts an operation that never waits (see {@link SharedObjects#post}): a put on an
+     * unbounded queue, a send on a pipe.
+     *
+     * @param id the object's id
+     * @param op the operation
+     * @param args its arguments
+     * @throws InterruptedException if interrupted while the channel had no room for it
+     */
+    public static void post(String id, int op, Object... args) throws InterruptedException {
+        try {
+            SharedObjects.post(id, op, args);
+        } catch (InterruptedException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e.toString(), e);
+        }
+    }
+
+    /**
      * Calls an operation that may block and end with end of stream.
      *
      * @param id the object's id

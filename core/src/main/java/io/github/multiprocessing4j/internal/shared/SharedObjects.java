@@ -101,18 +101,52 @@ public final class SharedObjects {
         return dispatch(id, op, args, LOCAL_CALLER);
     }
 
-    static Object dispatch(String id, int op, Object[] args, String caller) throws Exception {
+    /**
+     * Performs an operation that never waits without waiting for it: at once if the object lives
+     * here, else posted to the parent, which reports a failure at this JVM's next call on the
+     * object. Calls made after it are performed after it.
+     *
+     * @param id the object's id
+     * @param op an operation that never waits
+     * @param args the arguments
+     * @throws Exception what the operation threw (if the object lives here), or what an earlier
+     *     posted call on the object failed with
+     */
+    public static void post(String id, int op, Object... args) throws Exception {
+        post(id, op, args, LOCAL_CALLER);
+    }
+
+    static void post(String id, int op, Object[] args, String caller) throws Exception {
         Hosted object = HOSTED.get(id);
         if (object != null) {
-            return object.invoke(op, args, caller);
+            object.invoke(op, args, caller);
+            return;
         }
+        if (LOCAL_CALLER.equals(caller)) {
+            reachableUpstream().post(id, op, args, "");
+        } else {
+            // a descendant's post, passed on: waiting for the answer here lets its failure reach
+            // the descendant that posted it, and this channel's reader keeps the order
+            reachableUpstream().call(id, op, args, caller);
+        }
+    }
+
+    private static CallRouter reachableUpstream() {
         CallRouter link = upstream;
         if (link == null) {
             throw new IllegalStateException("this shared object is not reachable from this process"
                     + ": pass queues, pipes and locks from a process"
                     + " to its children (by capturing them in the target), not the other way");
         }
-        return link.call(id, op, args, LOCAL_CALLER.equals(caller) ? "" : caller);
+        return link;
+    }
+
+    static Object dispatch(String id, int op, Object[] args, String caller) throws Exception {
+        Hosted object = HOSTED.get(id);
+        if (object != null) {
+            return object.invoke(op, args, caller);
+        }
+        return reachableUpstream().call(id, op, args, LOCAL_CALLER.equals(caller) ? "" : caller);
     }
 
     /** This JVM's random token: shared object ids and lock owners start with it. */
@@ -135,6 +169,11 @@ public final class SharedObjects {
         @Override
         public Object call(String objectId, int op, Object[] args, String caller) throws Exception {
             return dispatch(objectId, op, args, caller);
+        }
+
+        @Override
+        public void post(String objectId, int op, Object[] args, String caller) throws Exception {
+            SharedObjects.post(objectId, op, args, caller);
         }
 
         @Override

@@ -26,13 +26,20 @@ public final class Waits {
     public static boolean await(Object monitor, long timeoutNanos, long deadline) throws InterruptedException {
         if (timeoutNanos < 0) {
             monitor.wait();
-            return true;
+        } else {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            TimeUnit.NANOSECONDS.timedWait(monitor, left);
         }
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-            return false;
+        if (Thread.interrupted()) {
+            // notified and cancelled in the same instant, and the JVM chose the notification: a
+            // cancelled call takes nothing (its caller no longer waits for it), so the wake-up
+            // goes on to the other waiters
+            monitor.notifyAll();
+            throw new InterruptedException("cancelled while it was being woken up");
         }
-        TimeUnit.NANOSECONDS.timedWait(monitor, left);
         return true;
     }
 }
