@@ -20,6 +20,30 @@ public interface CallRouter {
      */
     Object call(String objectId, int op, Object[] args, String caller) throws Exception;
 
+    /** What {@link #tryCall} returns when the operation would have to wait. */
+    Object WOULD_WAIT = new Object() {
+        @Override
+        public String toString() {
+            return "WOULD_WAIT";
+        }
+    };
+
+    /**
+     * Performs an operation that may wait only if it can be done at once (a get on a queue that
+     * holds a message, say): the channel's own thread then answers it without handing it to
+     * another thread.
+     *
+     * @param objectId the object's id
+     * @param op the operation's number
+     * @param args its arguments
+     * @param caller who calls
+     * @return the result, or {@link #WOULD_WAIT} if nothing was done because it would wait
+     * @throws Exception what the operation's contract says
+     */
+    default Object tryCall(String objectId, int op, Object[] args, String caller) throws Exception {
+        return WOULD_WAIT;
+    }
+
     /**
      * Performs an operation that never waits, without answering its caller: the caller goes on
      * at once, calls made after it are performed after it, and a failure is reported to the

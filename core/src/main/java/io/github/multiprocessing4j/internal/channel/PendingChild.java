@@ -120,6 +120,9 @@ public final class PendingChild {
                             answer(writer, call, inFlight);
                             continue;
                         }
+                        if (answeredAtOnce(writer, call)) {
+                            continue;
+                        }
                         Future<?> running = server.calls().submit(() -> answer(writer, call, inFlight));
                         inFlight.put(call.id(), running);
                         if (running.isDone()) {
@@ -167,6 +170,25 @@ public final class PendingChild {
 
     private String postKey(Calls.Call call) {
         return callerOf(call) + "\n" + call.objectId();
+    }
+
+    /** Answers a call that may wait on this thread if it need not wait; else does nothing. */
+    private boolean answeredAtOnce(ChannelWriter writer, Calls.Call call) throws IOException {
+        byte[] reply;
+        try {
+            Object value = server.router().tryCall(call.objectId(), call.op(), call.args(), callerOf(call));
+            if (value == CallRouter.WOULD_WAIT) {
+                return false;
+            }
+            reply = Calls.encodeReply(call.id(), value, null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while answering a call", e);
+        } catch (Exception e) {
+            reply = Calls.encodeReply(call.id(), null, e);
+        }
+        writer.send(Frames.REPLY, reply);
+        return true;
     }
 
     private String callerOf(Calls.Call call) {

@@ -2,6 +2,7 @@ package io.github.multiprocessing4j.internal.shared;
 
 import io.github.multiprocessing4j.QueueEmptyException;
 import io.github.multiprocessing4j.QueueFullException;
+import io.github.multiprocessing4j.internal.channel.CallRouter;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 
@@ -51,6 +52,14 @@ public final class HostedQueue implements SharedObjects.Hosted {
             default:
                 return false;
         }
+    }
+
+    @Override
+    public synchronized Object tryInvoke(int op, Object[] args, String caller) throws Exception {
+        if (op == GET && (!messages.isEmpty() || closed)) {
+            return invoke(op, args, caller);
+        }
+        return CallRouter.WOULD_WAIT;
     }
 
     @Override

@@ -49,8 +49,22 @@ public final class SharedObjects {
          * @param args its arguments
          * @return false only if the operation returns without waiting
          */
-        public default boolean mayBlock(int op, Object[] args) {
+        default boolean mayBlock(int op, Object[] args) {
             return true;
+        }
+
+        /**
+         * Performs an operation that may wait only if it need not: atomically, either it is done
+         * at once or nothing is done.
+         *
+         * @param op the operation's number
+         * @param args its arguments
+         * @param caller who calls
+         * @return the result, or {@link CallRouter#WOULD_WAIT}; the default never does it
+         * @throws Exception as {@link #invoke}
+         */
+        default Object tryInvoke(int op, Object[] args, String caller) throws Exception {
+            return CallRouter.WOULD_WAIT;
         }
 
         /**
@@ -61,7 +75,7 @@ public final class SharedObjects {
          *     ending by itself: what a killed process held is released (beyond Python), what a
          *     process that ended by itself kept stays taken (Python)
          */
-        public default void callerGone(String caller, boolean killed) {
+        default void callerGone(String caller, boolean killed) {
         }
     }
 
@@ -174,6 +188,13 @@ public final class SharedObjects {
         @Override
         public void post(String objectId, int op, Object[] args, String caller) throws Exception {
             SharedObjects.post(objectId, op, args, caller);
+        }
+
+        @Override
+        public Object tryCall(String objectId, int op, Object[] args, String caller) throws Exception {
+            Hosted object = HOSTED.get(objectId);
+            // a call forwarded to the parent always waits for the parent's answer
+            return object == null ? WOULD_WAIT : object.tryInvoke(op, args, caller);
         }
 
         @Override

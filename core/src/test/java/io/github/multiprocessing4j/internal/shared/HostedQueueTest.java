@@ -4,12 +4,14 @@ import static io.github.multiprocessing4j.internal.shared.SharedObjects.LOCAL_CA
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.multiprocessing4j.QueueEmptyException;
 import io.github.multiprocessing4j.QueueFullException;
 import io.github.multiprocessing4j.internal.BackgroundCall;
+import io.github.multiprocessing4j.internal.channel.CallRouter;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +44,23 @@ class HostedQueueTest {
         assertEquals("b", get(queue, FOREVER));
         assertEquals("c", get(queue, SHORT));
         assertEquals(0, queue.invoke(HostedQueue.SIZE, new Object[0], LOCAL_CALLER));
+    }
+
+    @Test
+    void aGetTriedOnTheChannelsThreadTakesAMessageOnlyIfOneIsThere() throws Exception {
+        HostedQueue queue = new HostedQueue(0);
+        Object[] getForever = {FOREVER};
+        assertSame(CallRouter.WOULD_WAIT, queue.tryInvoke(HostedQueue.GET, getForever, LOCAL_CALLER));
+        put(queue, "a", 0L);
+        assertEquals("a", new String((byte[]) queue.tryInvoke(HostedQueue.GET, getForever, LOCAL_CALLER),
+                StandardCharsets.UTF_8));
+        assertSame(CallRouter.WOULD_WAIT, queue.tryInvoke(HostedQueue.GET, getForever, LOCAL_CALLER));
+        assertSame(CallRouter.WOULD_WAIT, queue.tryInvoke(HostedQueue.PUT, new Object[] {new byte[1], FOREVER},
+                LOCAL_CALLER), "only a get is tried");
+        assertEquals(0, queue.invoke(HostedQueue.SIZE, new Object[0], LOCAL_CALLER));
+        queue.invoke(HostedQueue.CLOSE, new Object[0], LOCAL_CALLER);
+        assertThrows(IllegalStateException.class, () -> queue.tryInvoke(HostedQueue.GET, getForever, LOCAL_CALLER),
+                "a closed, empty queue fails at once");
     }
 
     @Test
