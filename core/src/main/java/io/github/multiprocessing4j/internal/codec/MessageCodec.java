@@ -65,10 +65,13 @@ import java.util.TreeSet;
  * of the fallback is the version, one tag and the fallback's bytes.
  *
  * <h2>Bad input</h2>
- * Decoding never allocates more than a small constant times the bytes it was given: every
- * count is checked against the bytes left before anything is allocated. Whatever the bytes,
- * decoding returns a message or throws {@link IllegalStateException}. Malformed UTF-8 in a
- * string decodes with U+FFFD in place of the bad bytes (the encoder never writes it).
+ * Every count is checked against the bytes left before anything is allocated, so what a
+ * message announces is never allocated beyond what its bytes can hold: decoding takes memory in
+ * proportion to the message, at most a few tens of times its size (a set of small distinct
+ * integers, two bytes each encoded, is a boxed integer and a hash node each on the heap, as with
+ * any compact format; Python's pickle is alike). Whatever the bytes, decoding returns a message
+ * or throws {@link IllegalStateException}. Malformed UTF-8 in a string decodes with U+FFFD in
+ * place of the bad bytes (the encoder never writes it).
  *
  * <p>Instances are immutable and safe for concurrent use.
  */
