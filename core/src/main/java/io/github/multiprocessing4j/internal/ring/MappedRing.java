@@ -154,8 +154,9 @@ public final class MappedRing {
             if (Integer.bitCount(capacity) != 1 || (long) DATA_AT + capacity != size) {
                 throw new IOException(file + " is not a ring: capacity " + capacity + " in a file of " + size + " bytes");
             }
-            long write = (long) LONGS.getAcquire(buffer, WRITE_INDEX_AT);
+            // the read index first: a reader at work only moves it towards the write index
             long read = (long) LONGS.getAcquire(buffer, READ_INDEX_AT);
+            long write = (long) LONGS.getAcquire(buffer, WRITE_INDEX_AT);
             if (read < 0 || write < read || write - read > capacity) {
                 throw new IOException(file + " is not a ring: write index " + write + ", read index " + read);
             }
