@@ -87,6 +87,12 @@ public final class Benchmarks {
             step(results, live, "local: Pool(2).map", messaging::poolMap, "pool_map");
             step(results, live, "local: Pipe round trip", messaging::pipeRoundTrip, "pipe_round_trip_us");
             step(results, live, "local: Queue throughput", messaging::queueThroughput, "queue_throughput");
+            FloorFigures floors = new FloorFigures(settings, results, live, java, classPath, scratch);
+            step(results, live, "raw floor: Unix-domain socket round trip", floors::rawUds, "raw_uds_round_trip_us");
+            step(results, live, "raw floor: /dev/shm round trip, spinning", floors::rawShm, "raw_shm_round_trip_us");
+            step(results, live, "MappedRing round trip", floors::ring, "ring_round_trip_us");
+            CodecFigures codec = new CodecFigures(settings, results);
+            step(results, live, "MessageCodec vs Java serialization", codec::run, CodecFigures.KEYS);
             if (docker) {
                 DockerFigures figures = new DockerFigures(settings, results, live, jar);
                 step(results, live, "docker: start vs raw container", figures::run, DockerFigures.KEYS);
@@ -131,6 +137,8 @@ public final class Benchmarks {
         results.ratio("pipe_round_trip_vs_python", "pipe_round_trip_us", "python_pipe_round_trip_us");
         // throughput: higher is better, so Python's over ours (= our time / Python's for the same count)
         results.ratio("queue_throughput_vs_python", "python_queue_throughput", "queue_throughput");
+        results.ratio("ring_vs_raw_shm", "ring_round_trip_us", "raw_shm_round_trip_us");
+        results.ratio("codec_vs_java_serialization", "codec_small_ns", "java_serialization_small_ns");
     }
 
     private static void describeMachine(Results results, Settings settings) {

@@ -19,6 +19,8 @@ final class Results {
         MIB("MiB", "medians_mib"),
         /** Microseconds (printed "us"): per message, where milliseconds would show only zeros. */
         US("us", "medians_us"),
+        /** Nanoseconds: per operation within one JVM, where microseconds would show only zeros. */
+        NS("ns", "medians_ns"),
         /** Messages per second: the one unit where higher is better. */
         PER_S("msg/s", "medians_msgs_per_s");
 
