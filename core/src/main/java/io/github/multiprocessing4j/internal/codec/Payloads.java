@@ -19,6 +19,22 @@ public final class Payloads {
 
     /** The largest message, serialized: 64 MiB. Larger ones are refused by the sender. */
     public static final int MAX_BYTES = 64 * 1024 * 1024;
+    /**
+     * Messages of the common types (null, boxed primitives, strings, arrays of primitives, and
+     * lists, sets and maps of these) in a compact form without object streams; everything else
+     * through Java serialization behind the filter.
+     */
+    private static final MessageCodec CODEC = new MessageCodec(MAX_BYTES, new Fallback() {
+        @Override
+        public byte[] serialize(Object message) {
+            return javaSerialize(message);
+        }
+
+        @Override
+        public Object deserialize(byte[] bytes, int offset, int length) {
+            return javaDeserialize(bytes, offset, length);
+        }
+    });
 
     private static final ObjectInputFilter LIMITS =
             ObjectInputFilter.Config.createFilter("maxdepth=200;maxrefs=10000000;maxbytes=" + MAX_BYTES);
@@ -35,6 +51,11 @@ public final class Payloads {
      *     than {@link #MAX_BYTES}
      */
     public static byte[] serialize(Object message) {
+        return CODEC.encode(message);
+    }
+
+    /** Java serialization: the codec's fallback for what it has no compact form for. */
+    private static byte[] javaSerialize(Object message) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
             out.writeObject(message);
@@ -70,10 +91,14 @@ public final class Payloads {
      *     bytes are not a whole serialized object; never another exception for bad bytes
      */
     public static Object deserialize(byte[] bytes) {
+        return CODEC.decode(bytes);
+    }
+
+    private static Object javaDeserialize(byte[] bytes, int offset, int length) {
         ContextObjectInputStream stream = null;
-        try (ContextObjectInputStream in = new ContextObjectInputStream(bytes)) {
+        try (ContextObjectInputStream in = new ContextObjectInputStream(bytes, offset, length)) {
             stream = in;
-            in.setObjectInputFilter(filter(LIMITS, bytes.length));
+            in.setObjectInputFilter(filter(LIMITS, length));
             return in.readObject();
         } catch (ClassNotFoundException | ClassCastException e) {
             String missing = stream == null || stream.missingClass() == null ? e.getMessage() : stream.missingClass();
@@ -125,7 +150,11 @@ public final class Payloads {
          * @throws IOException if they do not start with a stream header
          */
         public ContextObjectInputStream(byte[] bytes) throws IOException {
-            super(new ByteArrayInputStream(bytes));
+            this(bytes, 0, bytes.length);
+        }
+
+        ContextObjectInputStream(byte[] bytes, int offset, int length) throws IOException {
+            super(new ByteArrayInputStream(bytes, offset, length));
         }
 
         @Override

@@ -29,9 +29,19 @@ class PayloadsTest {
 
     @Test
     void aMessageAnnouncingAHugeArrayIsRefusedBeforeAllocating() {
-        byte[] message = withLastInt(Payloads.serialize(new long[0]), Integer.MAX_VALUE);
+        // an Object[] has no compact form: its long[] goes through Java serialization's filter
+        byte[] message = withLastInt(Payloads.serialize(new Object[] {new long[0]}), Integer.MAX_VALUE);
         IllegalStateException refused = assertThrows(IllegalStateException.class, () -> Payloads.deserialize(message));
         assertTrue(refused.getMessage().contains("refused"), refused.getMessage());
+    }
+
+    @Test
+    void commonTypesTakeTheCompactFormAndOthersJavaSerialization() {
+        byte[] compact = Payloads.serialize(List.of("a", 1));
+        assertEquals(MessageCodec.VERSION, compact[0]);
+        assertTrue(compact.length < 20, "no object stream for a list of a string and an int: " + compact.length);
+        byte[] fallback = Payloads.serialize(new java.util.concurrent.atomic.AtomicInteger(7));
+        assertEquals(7, ((java.util.concurrent.atomic.AtomicInteger) Payloads.deserialize(fallback)).get());
     }
 
     @Test
@@ -42,7 +52,7 @@ class PayloadsTest {
 
     @Test
     void aNegativeArrayLengthFailsWithIllegalStateException() {
-        byte[] message = withLastInt(Payloads.serialize(new long[0]), -1);
+        byte[] message = withLastInt(Payloads.serialize(new Object[] {new long[0]}), -1);
         assertThrows(IllegalStateException.class, () -> Payloads.deserialize(message));
     }
 
