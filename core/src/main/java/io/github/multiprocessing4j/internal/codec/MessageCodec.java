@@ -260,8 +260,9 @@ public final class MessageCodec {
      */
     private static void checkSize(long size, int maxBytes) {
         if (size > maxBytes) {
+            String mebibytes = maxBytes % (1024 * 1024) == 0 ? " (" + maxBytes / (1024 * 1024) + " MiB)" : "";
             throw new IllegalArgumentException("a message of at least " + size + " bytes, encoded, is larger than the"
-                    + " limit of " + maxBytes + " bytes; send it in parts");
+                    + " limit of " + maxBytes + " bytes" + mebibytes + "; send it in parts");
         }
     }
 
