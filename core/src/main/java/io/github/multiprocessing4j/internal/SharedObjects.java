@@ -118,10 +118,6 @@ public final class SharedObjects {
     }
 
     /**
-     * A caller has ended: the objects hosted here release what it held, and the parent is told,
-     * for what it held further up the tree.
-     */
-    /**
      * Notes, while a process object is being serialized for a child, an operation to perform on
      * the child's behalf once it has a key (e.g. a pipe end that the child holds from its start).
      * Outside that serialization (a message on a queue, say) it does nothing.
@@ -164,6 +160,10 @@ public final class SharedObjects {
         }
     }
 
+    /**
+     * A caller has ended: the objects hosted here release what it held, and the parent is told,
+     * for what it held further up the tree.
+     */
     static void callerGone(String caller, boolean killed) {
         for (Hosted object : HOSTED.values()) {
             object.callerGone(caller, killed);
