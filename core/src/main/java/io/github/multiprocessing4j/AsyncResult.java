@@ -56,7 +56,7 @@ public final class AsyncResult<T> {
         } catch (ExecutionException e) {
             throw rethrowable(e);
         } catch (CancellationException e) {
-            throw PoolJob.rethrowable(e);
+            throw rethrowable(e);
         }
     }
 
@@ -79,7 +79,7 @@ public final class AsyncResult<T> {
         } catch (ExecutionException e) {
             throw rethrowable(e);
         } catch (CancellationException e) {
-            throw PoolJob.rethrowable(e);
+            throw rethrowable(e);
         } catch (TimeoutException e) {
             throw new TimeoutException("no result within " + timeout);
         }
@@ -168,5 +168,14 @@ public final class AsyncResult<T> {
             throw error;
         }
         return new IllegalStateException(String.valueOf(cause), cause);
+    }
+
+    private static RuntimeException rethrowable(CancellationException e) {
+        // from JDK 23 on, CompletableFuture.get() throws a new CancellationException("get") whose
+        // cause is the one the pool completed the future with: the caller gets the pool's reason
+        if (e.getCause() instanceof CancellationException stored) {
+            return PoolJob.rethrowable(stored);
+        }
+        return PoolJob.rethrowable(e);
     }
 }

@@ -374,7 +374,8 @@ public class ChildProcess implements Serializable {
 
     /**
      * The pid as reported by the launcher (the host pid for containers); empty before start
-     * (SPEC L6, L11).
+     * (SPEC L6, L11). It is 0 for a container that ended before the engine could report its pid
+     * (its JVM failed at once, as with a JVM option the image's {@code java} rejects).
      *
      * @return the pid, never null
      * @throws IllegalStateException "process object is closed"

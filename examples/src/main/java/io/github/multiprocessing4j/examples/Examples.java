@@ -120,7 +120,7 @@ public final class Examples {
                 + "  create     five children print 测试Python多进程, then the parent prints 结束测试\n"
                 + "  subclass   the same, with a subclass of ChildProcess that overrides run()\n"
                 + "  name       a process named foo_process and one with the default name\n"
-                + "  pid        the same, with the pids the children and the parent see\n"
+                + "  pid        the same, each child printing its pid instead of its name\n"
                 + "  daemon     a daemon child is ended by the parent's exit, a non-daemon child is awaited\n"
                 + "  terminate  a child is terminated right after it started: exit code -15\n"
                 + "  pipe       a child sends [42, null, hello] through a Pipe, the parent prints it\n"

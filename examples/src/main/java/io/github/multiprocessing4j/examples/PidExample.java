@@ -2,16 +2,16 @@ package io.github.multiprocessing4j.examples;
 
 import io.github.multiprocessing4j.ChildProcess;
 import io.github.multiprocessing4j.Multiprocessing;
-import io.github.multiprocessing4j.ProcessInfo;
 import java.time.Duration;
-import java.util.List;
 
 /**
- * {@code pid}: the {@code name} program again, with pids. Each child prints its name and pid as
- * it sees them ({@code Starting: foo_process 4242}, {@code Exiting : foo_process 4242}, PyMOTW's
- * words, flushed as PyMOTW flushes), and the parent prints the pid that
- * {@link ChildProcess#pid()} reports for each ({@code Started : foo_process 4242}): the same
- * number (SPEC L12), also for containers.
+ * {@code pid}: the {@code name} program with {@code .name} replaced by {@code .pid}. Each child
+ * prints {@code Starting <pid>}, sleeps three seconds and prints {@code Exiting <pid>}, with the
+ * pid it sees for itself: the pid that {@link ChildProcess#pid()} reports in the parent and the
+ * host's process table shows (SPEC L12), also for containers.
+ *
+ * <p>As in {@code name}, {@code foo_process} is a daemon that the parent joins, and the
+ * default-named process is not a daemon, so the parent's exit waits for it (SPEC L23).
  */
 public final class PidExample {
 
@@ -19,12 +19,10 @@ public final class PidExample {
     }
 
     static void foo() {
-        ProcessInfo p = Multiprocessing.currentProcess();
-        System.out.println("Starting: " + p.name() + " " + p.pid());
-        System.out.flush();
+        long pid = Multiprocessing.currentProcess().pid();
+        System.out.println("Starting " + pid);
         Time.sleep(Duration.ofSeconds(3));
-        System.out.println("Exiting : " + p.name() + " " + p.pid());
-        System.out.flush();
+        System.out.println("Exiting " + pid);
     }
 
     /**
@@ -41,9 +39,6 @@ public final class PidExample {
         ChildProcess processWithDefaultName = new ChildProcess(PidExample::foo);
         processWithName.start();
         processWithDefaultName.start();
-        for (ChildProcess p : List.of(processWithName, processWithDefaultName)) {
-            System.out.println("Started : " + p.getName() + " " + p.pid().orElseThrow());
-        }
         processWithName.join();
     }
 }

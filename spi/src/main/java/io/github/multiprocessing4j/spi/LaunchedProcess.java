@@ -8,9 +8,12 @@ import java.util.concurrent.CompletableFuture;
 public interface LaunchedProcess {
 
     /**
-     * The process id as the parent sees it (the host pid for containers).
+     * The process id as the parent sees it (the host pid for containers). A process that ended
+     * before its launcher could read its pid has none left to report: a container whose JVM fails
+     * at once (a JVM option the image's {@code java} rejects) may be gone before the engine is
+     * asked. Its pid is then 0, and {@link #onExit()} still reports how it ended.
      *
-     * @return the pid, positive
+     * @return the pid, positive, or 0 if the process ended before its pid could be read
      */
     long pid();
 

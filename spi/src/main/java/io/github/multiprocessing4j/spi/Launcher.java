@@ -9,7 +9,8 @@ public interface Launcher extends AutoCloseable {
 
     /**
      * Starts the JVM described by the request and returns once the process exists and its pid
-     * is known. The child's standard input must be empty (end of stream at once); its standard
+     * is known (or once it has been started and has ended already: see
+     * {@link LaunchedProcess#pid()}). The child's standard input must be empty (end of stream at once); its standard
      * output and error must reach the parent's {@code System.out} and {@code System.err} (or
      * the parent's file descriptors 1 and 2) line by line, with nothing lost at exit.
      *

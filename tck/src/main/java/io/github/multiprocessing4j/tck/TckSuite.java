@@ -207,7 +207,6 @@ public abstract class TckSuite {
                 process + ": join returned true but exitCode() is empty"));
     }
 
-    /** Kills whatever the test left running. */
     /**
      * Ends the warm standby JVMs, if warm start is on, before the leak check looks at the
      * process table; the next suite boots new ones.
@@ -221,6 +220,7 @@ public abstract class TckSuite {
         }
     }
 
+    /** Kills whatever the test left running. */
     @AfterEach
     void killLeftovers() throws InterruptedException {
         for (ChildProcess process : tracked) {

@@ -257,6 +257,10 @@ public final class SharedObjects {
         }
     }
 
+    /**
+     * A caller has ended: the objects hosted here release what it held, and the parent is told,
+     * for what it held further up the tree.
+     */
     static void callerGone(String caller, boolean killed) {
         for (Hosted object : HOSTED.values()) {
             object.callerGone(caller, killed);

@@ -304,17 +304,36 @@ final class DockerLauncher implements Launcher {
     }
 
     /**
-     * The container's pid on the host (SPEC L12). A JVM that fails at once (a bad JVM option)
-     * may be gone before the engine is asked: then there is no pid left to report, and 0 says so.
+     * The container's pid on the host (SPEC L12), or 0 if it has ended already: a JVM that fails
+     * at once (a JVM option the image's {@code java} rejects) may be gone, even removed, before the
+     * engine is asked, and a process that has ended has no pid left to read. Its exit status and
+     * output still arrive through the wait and the attach registered before the start, as the
+     * contract of {@link LaunchedProcess#pid()} says.
      */
     private long hostPid(String id, String name) {
-        InspectContainerResponse inspected = requests.inspectContainerCmd(id).exec();
-        Long pid = inspected.getState() == null ? null : inspected.getState().getPidLong();
-        if (pid == null || pid <= 0) {
-            LOGGER.debug("container {} ended before its pid could be read", name);
-            return 0;
+        Long pid;
+        try {
+            InspectContainerResponse.ContainerState state = requests.inspectContainerCmd(id).exec().getState();
+            pid = state == null ? null : state.getPidLong();
+        } catch (NotFoundException e) {
+            pid = null; // auto-removed: it has ended
         }
-        return pid;
+        long hostPid = hostPid(pid);
+        if (hostPid == 0) {
+            LOGGER.debug("container {} ended before its pid could be read", name);
+        }
+        return hostPid;
+    }
+
+    /**
+     * The pid to report for a container that was just started, from the engine's
+     * {@code State.Pid}: the engine reports 0 (or no state at all) for a container that has ended.
+     *
+     * @param enginePid the engine's {@code State.Pid}, possibly null
+     * @return the pid if positive, else 0
+     */
+    static long hostPid(Long enginePid) {
+        return enginePid == null || enginePid <= 0 ? 0 : enginePid;
     }
 
     private static long millis(long fromNanos, long toNanos) {
