@@ -36,7 +36,7 @@ public final class Condition extends RLock {
     /**
      * Like {@link #await()}, waiting at most {@code timeout}; the lock is held again on return.
      *
-     * @param timeout how long to wait
+     * @param timeout how long to wait; zero or negative does not wait (SPEC L17)
      * @return whether it was notified in time
      * @throws InterruptedException if interrupted while waiting
      * @throws IllegalStateException "cannot wait on un-acquired lock"

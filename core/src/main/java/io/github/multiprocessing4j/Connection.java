@@ -130,7 +130,7 @@ public final class Connection implements Serializable {
     /**
      * Waits at most {@code timeout} for a message (or the end of the stream).
      *
-     * @param timeout how long to wait
+     * @param timeout how long to wait; zero or negative does not wait (SPEC L17)
      * @return true if {@link #recv()} would not wait
      * @throws InterruptedException if interrupted while waiting
      */

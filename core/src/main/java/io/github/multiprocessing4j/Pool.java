@@ -446,10 +446,9 @@ public final class Pool implements AutoCloseable {
     /**
      * As {@link #join()}, waiting at most {@code timeout}.
      *
-     * @param timeout how long to wait at most; zero checks without waiting
+     * @param timeout how long to wait at most; zero or negative checks without waiting (SPEC L17)
      * @return whether the pool has ended
      * @throws IllegalStateException "Pool is still running" before {@code close()} or {@code terminate()}
-     * @throws IllegalArgumentException if {@code timeout} is negative
      * @throws InterruptedException if the calling thread is interrupted while waiting
      */
     public boolean join(Duration timeout) throws InterruptedException {

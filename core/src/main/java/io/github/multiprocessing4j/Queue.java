@@ -82,11 +82,11 @@ public class Queue<T> implements Serializable {
      * Adds a message, waiting at most {@code timeout} for room.
      *
      * @param message a serializable object, or null
-     * @param timeout how long to wait for room; zero does not wait
+     * @param timeout how long to wait for room; zero or negative does not wait (SPEC L17)
      * @throws QueueFullException if there was no room in time
      * @throws InterruptedException if interrupted while waiting
-     * @throws IllegalArgumentException if the message cannot be serialized, is too large, or
-     *     the timeout is negative
+     * @throws IllegalArgumentException if the message cannot be serialized or is too large
+     * @throws QueueShutDownException if the queue is shut down
      * @throws IllegalStateException if the queue is closed
      */
     public final void put(T message, Duration timeout) throws QueueFullException, InterruptedException {

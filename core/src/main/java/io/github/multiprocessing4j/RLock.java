@@ -42,7 +42,7 @@ public class RLock implements Serializable {
     /**
      * Acquires the lock, waiting at most {@code timeout}.
      *
-     * @param timeout how long to wait; zero does not wait
+     * @param timeout how long to wait; zero or negative does not wait (SPEC L17)
      * @return whether the lock was acquired
      * @throws InterruptedException if interrupted while waiting
      */

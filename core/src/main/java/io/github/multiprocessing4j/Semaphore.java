@@ -45,7 +45,7 @@ public class Semaphore implements Serializable {
     /**
      * Takes a unit, waiting at most {@code timeout}: Python's {@code acquire(timeout=...)}.
      *
-     * @param timeout how long to wait; zero does not wait
+     * @param timeout how long to wait; zero or negative does not wait (SPEC L17)
      * @return whether a unit was taken
      * @throws InterruptedException if interrupted while waiting
      */

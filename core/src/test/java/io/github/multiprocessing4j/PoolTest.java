@@ -427,7 +427,7 @@ class PoolTest {
                 assertThrows(IllegalStateException.class, result::successful).getMessage());
         assertThrows(TimeoutException.class, () -> result.get(Duration.ofMillis(50)));
         assertFalse(result.await(Duration.ofMillis(50)));
-        assertThrows(IllegalArgumentException.class, () -> result.get(Duration.ofMillis(-1)));
+        assertThrows(TimeoutException.class, () -> result.get(Duration.ofMillis(-1)), "negative means zero (SPEC L17)");
         java.util.concurrent.CompletableFuture<String> future = result.toCompletableFuture();
         future.cancel(true);
         java.util.concurrent.CompletableFuture<Integer> length = result.toCompletableFuture().thenApply(String::length);

@@ -146,7 +146,7 @@ public abstract class PipeSuite extends TckSuite {
         assertFalse(mine.poll(Duration.ofMillis(300)), "poll(300 ms) with nothing sent");
         long waitedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         assertTrue(waitedMillis >= 250, "poll(300 ms) waited " + waitedMillis + " ms");
-        assertThrows(IllegalArgumentException.class, () -> mine.poll(Duration.ofMillis(-1)), "a negative timeout");
+        assertFalse(mine.poll(Duration.ofMillis(-1)), "a negative timeout means zero (SPEC L17)");
 
         go.set();
         assertTrue(mine.poll(READY_TIMEOUT), "poll(timeout) returns once the child has sent");
