@@ -324,6 +324,26 @@ public class ChildProcess implements Serializable {
     }
 
     /**
+     * Sends SIGINT, as Ctrl-C in a terminal does: Python 3.14's {@code interrupt()}. The child
+     * ends through its normal exit path, as a Python child whose target gets
+     * {@code KeyboardInterrupt} does: it terminates its daemon children and waits for its
+     * non-daemon children and threads (SPEC L15, L23), prints {@code Process <name>:} and a
+     * {@code KeyboardInterrupt} line on its stderr, and exits with code 1 (SPEC L14). A child that
+     * gets SIGINT while its JVM still boots, before its runtime handles signals, ends with -2.
+     * Returns once the signal is sent; does nothing once the process has ended.
+     *
+     * @throws IllegalStateException "can only interrupt a started process", "process object is
+     *     closed"
+     * @throws UnsupportedOperationException if the process's launcher cannot deliver SIGINT
+     */
+    public final void interrupt() {
+        StartedProcess process = signallable("can only interrupt a started process");
+        if (!exit.isDone()) {
+            process.handle().interrupt();
+        }
+    }
+
+    /**
      * Beyond Python: sends SIGTERM to the child's own live descendants (as far as this host's
      * process table shows them), then to the child. Returns at once.
      *

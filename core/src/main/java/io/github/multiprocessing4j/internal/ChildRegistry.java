@@ -64,6 +64,18 @@ public final class ChildRegistry {
      * the non-daemon children, however long they take (SPEC L15, L23).
      */
     static void endChildren() {
+        endChildren(true);
+    }
+
+    /**
+     * Ends this process's daemon children as {@link #endChildren()} does; then waits for the
+     * non-daemon children only if asked to. A process that SIGTERM ends does not wait for them:
+     * they keep running, as in Python, where SIGTERM's default action ends the process at once
+     * (SPEC L23).
+     *
+     * @param joinNonDaemons whether to wait for the non-daemon children
+     */
+    static void endChildren(boolean joinNonDaemons) {
         List<ChildProcess> children = active();
         List<ChildProcess> daemons = new ArrayList<>();
         for (ChildProcess child : children) {
@@ -86,6 +98,9 @@ public final class ChildRegistry {
                 Thread.currentThread().interrupt();
                 return;
             }
+        }
+        if (!joinNonDaemons) {
+            return;
         }
         for (ChildProcess child : children) {
             if (!child.isDaemon()) {
