@@ -45,8 +45,11 @@ public class ChildProcess implements Serializable {
     @Serial
     private static final long serialVersionUID = 1L;
 
-    /** The target; null when a subclass overrides {@link #run()}. */
-    private final SerializableRunnable target;
+    /**
+     * The target; null when a subclass overrides {@link #run()}, and in the parent once
+     * {@link #start()} has sent it (Python drops it there too: {@code test_lose_target_ref}).
+     */
+    private volatile SerializableRunnable target;
     /** Python: {@code _identity}. */
     private final int[] identity;
     /** Which JVM created this object: only that one may start, join or test it. */
@@ -127,7 +130,9 @@ public class ChildProcess implements Serializable {
 
     /**
      * What the child does: runs the target. Subclasses override it. Called in the child by the
-     * runtime; calling it directly runs the target in the calling JVM (SPEC L5).
+     * runtime; calling it directly runs the target in the calling JVM (SPEC L5). In the parent,
+     * {@link #start()} releases the target once it has been serialized (as Python does), so
+     * afterwards this does nothing there.
      */
     public void run() {
         if (target != null) {
@@ -197,7 +202,9 @@ public class ChildProcess implements Serializable {
 
     /**
      * Starts the process. When this returns, {@link #pid()} is set and {@link #isAlive()} is
-     * true (SPEC L11).
+     * true (SPEC L11), and this object no longer holds the target, which was serialized for the
+     * child: what the target captured can be garbage collected here (Python:
+     * {@code test_lose_target_ref}).
      *
      * @throws IllegalStateException "cannot start a process twice" (L8), "daemonic processes
      *     are not allowed to have children" (L9), "process object is closed", or "can only
@@ -220,6 +227,7 @@ public class ChildProcess implements Serializable {
             CompletableFuture<ChildProcess> onExit = new CompletableFuture<>();
             StartedProcess process = ProcessStarter.start(this, name, daemon, dieWithParent, settings());
             this.started = process;
+            releaseTarget();
             this.exit = onExit;
             this.phase = Phase.STARTED;
             ChildRegistry.add(this);
@@ -468,6 +476,11 @@ public class ChildProcess implements Serializable {
     }
 
     // ---------------------------------------------------------------- internals
+
+    /** Drops the target, which the child now has: called by {@link #start()} once it is serialized. */
+    void releaseTarget() {
+        target = null;
+    }
 
     /** What the child sent as its result ({@link CallableProcess}); null if nothing or not started. */
     final synchronized byte[] resultBytes() {
