@@ -564,17 +564,19 @@ public final class Pool implements AutoCloseable {
         }
 
         /**
-         * How many tasks a worker runs before it exits and a fresh worker takes its place;
-         * 0 (the default) for no limit. A chunk of a map counts as one task, as in Python.
+         * How many tasks a worker runs before it exits and a fresh worker takes its place. A
+         * chunk of a map counts as one task, as in Python. Unset (the default), a worker runs
+         * tasks for as long as the pool lives: Python's {@code maxtasksperchild=None}.
          *
-         * @param maxTasksPerChild at least 0
+         * @param maxTasksPerChild at least 1
          * @return this builder
-         * @throws IllegalArgumentException if negative
+         * @throws IllegalArgumentException if less than 1 (Python's {@code ValueError}
+         *     "maxtasksperchild must be a positive int or None")
          */
         public Builder maxTasksPerChild(int maxTasksPerChild) {
-            if (maxTasksPerChild < 0) {
-                throw new IllegalArgumentException("maxTasksPerChild must be a positive int or 0 (no limit), was "
-                        + maxTasksPerChild);
+            if (maxTasksPerChild < 1) {
+                throw new IllegalArgumentException("maxTasksPerChild must be a positive int, was " + maxTasksPerChild
+                        + "; leave it unset for no limit");
             }
             this.maxTasksPerChild = maxTasksPerChild;
             return this;
