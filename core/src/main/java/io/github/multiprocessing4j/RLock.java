@@ -51,6 +51,31 @@ public class RLock implements Serializable {
     }
 
     /**
+     * Acquires the lock, waiting for it, and returns it as a resource that releases one level
+     * when closed: Python's {@code with rlock:} (and {@code with condition:} for a
+     * {@link Condition}, whose lock this is).
+     *
+     * <pre>{@code
+     * try (Held held = condition.hold()) {
+     *     condition.waitFor(() -> ready.isSet());
+     * }
+     * }</pre>
+     *
+     * <p>The lock is not {@link AutoCloseable} itself: one statement acquires and releases, as
+     * Python's {@code with} does, and a lock that was not acquired is never released by
+     * accident. Close it in the thread that acquired it: only that thread may release it.
+     * javac's {@code -Xlint:try} notes that {@code held} is not used inside the block; that is
+     * expected ({@code @SuppressWarnings("try")} silences it).
+     *
+     * @return the held lock, to close once; never null
+     * @throws InterruptedException if interrupted while waiting (nothing is acquired)
+     */
+    public final Held hold() throws InterruptedException {
+        acquire();
+        return new HeldOnce(this::release);
+    }
+
+    /**
      * Releases one level of the lock.
      *
      * @throws IllegalStateException "cannot release un-acquired lock" if the calling thread
