@@ -103,7 +103,11 @@ final class ChannelWriter {
                     failed = true;
                     next.written().completeExceptionally(e);
                     ControlServer.closeQuietly(channel);
-                    queue.forEach(pending -> pending.written().completeExceptionally(e));
+                    queue.forEach(pending -> {
+                        if (pending != STOP) {
+                            pending.written().completeExceptionally(e);
+                        }
+                    });
                     return;
                 }
             }
