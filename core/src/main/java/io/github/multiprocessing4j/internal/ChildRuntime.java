@@ -177,6 +177,12 @@ public final class ChildRuntime {
     private void reportExitAtShutdown() {
         int received = signal;
         if (received == Signals.SIGINT) {
+            synchronized (endLock) {
+                if (endSent) {
+                    // the target's end was reported already: the JVM exits with its code
+                    return;
+                }
+            }
             // Python prints the KeyboardInterrupt's traceback after "Process <name>:"
             PrintStream err = stderr();
             err.println("Process " + CurrentProcess.get().info().name() + ":");
