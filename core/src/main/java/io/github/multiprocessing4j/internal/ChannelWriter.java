@@ -103,11 +103,7 @@ final class ChannelWriter {
                     failed = true;
                     next.written().completeExceptionally(e);
                     ControlServer.closeQuietly(channel);
-                    queue.forEach(pending -> {
-                        if (pending != STOP) {
-                            pending.written().completeExceptionally(e);
-                        }
-                    });
+                    queue.forEach(pending -> pending.written().completeExceptionally(e));
                     return;
                 }
             }
