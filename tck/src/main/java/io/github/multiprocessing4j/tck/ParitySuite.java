@@ -384,8 +384,8 @@ public abstract class ParitySuite extends TckSuite {
             }
         });
         assertEquals(0, exitCodeAfterJoin(poller));
-        assertArrayEquals(new byte[] {1}, polled.recvBytes(), "the first unread message");
-        assertArrayEquals(new byte[] {2}, polled.recvBytes(), "the second unread message");
+        assertArrayEquals(new byte[] {1}, recvBytes(polled), "the first unread message");
+        assertArrayEquals(new byte[] {2}, recvBytes(polled), "the second unread message");
         assertFalse(polled.poll(SHORT), "the creator holds the other end: no end of stream");
     }
 
@@ -578,8 +578,9 @@ public abstract class ParitySuite extends TckSuite {
                 calls.incrementAndGet();
                 evaluated.set();
                 return flag.isSet();
-            }, Targets.MAX_WAIT);
-            reports.put(Arrays.asList(result, calls.get() >= 2, condition.isHeldByCurrentThread()));
+            });
+            boolean timedOut = !condition.waitFor(() -> false, SHORT);
+            reports.put(Arrays.asList(result, calls.get() >= 2, timedOut, condition.isHeldByCurrentThread()));
             condition.release();
         });
         assertTrue(evaluated.await(READY_TIMEOUT), "the child evaluated its predicate");
@@ -587,8 +588,9 @@ public abstract class ParitySuite extends TckSuite {
         flag.set();
         condition.signalAll();
         condition.release();
-        assertEquals(Arrays.asList(true, true, true), next(reports),
-                "waitFor returned true, after evaluating the predicate again, with the lock held");
+        assertEquals(Arrays.asList(true, true, true, true), next(reports),
+                "waitFor returned true after evaluating the predicate again, waitFor with a timeout returned false,"
+                        + " and the lock is held");
         assertEquals(0, exitCodeAfterJoin(child));
 
         NotSerializable local = new NotSerializable();
