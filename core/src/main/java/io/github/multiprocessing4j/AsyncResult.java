@@ -64,13 +64,12 @@ public final class AsyncResult<T> {
      * Waits at most {@code timeout} for the value. Python: {@code get(timeout)}, which raises
      * {@code TimeoutError}.
      *
-     * @param timeout how long to wait; zero does not wait
+     * @param timeout how long to wait; zero or negative does not wait (SPEC L17)
      * @return the value, possibly null
      * @throws TimeoutException if the value did not come in time; the task goes on
      * @throws ChildProcessException if the task failed, as for {@link #get()}
      * @throws CancellationException if the pool was terminated before the task finished
      * @throws InterruptedException if the calling thread is interrupted while waiting
-     * @throws IllegalArgumentException if {@code timeout} is negative
      */
     public T get(Duration timeout) throws InterruptedException, TimeoutException {
         long nanos = Timeouts.nanos(timeout);
@@ -101,10 +100,9 @@ public final class AsyncResult<T> {
     /**
      * Waits at most {@code timeout} until the result has come. Python: {@code wait(timeout)}.
      *
-     * @param timeout how long to wait; zero does not wait
+     * @param timeout how long to wait; zero or negative does not wait (SPEC L17)
      * @return whether the result has come ({@link #ready()})
      * @throws InterruptedException if the calling thread is interrupted while waiting
-     * @throws IllegalArgumentException if {@code timeout} is negative
      */
     public boolean await(Duration timeout) throws InterruptedException {
         long nanos = Timeouts.nanos(timeout);

@@ -8,13 +8,23 @@ import io.github.multiprocessing4j.internal.shared.Waits;
 import java.io.Serial;
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.TimeoutException;
 
 /**
  * A barrier for a fixed number of parties, in any processes: Python's
- * {@code multiprocessing.Barrier}. A waiter that times out, is interrupted or whose process
- * dies breaks it: every other waiter gets {@link BrokenBarrierException}.
+ * {@code multiprocessing.Barrier(parties, action, timeout)}. A waiter that times out, is
+ * interrupted or whose process dies breaks it: every other waiter gets
+ * {@link BrokenBarrierException}, and so does every later {@code await} until {@link #reset()}.
+ *
+ * <p>With an action, the last party to arrive runs it, in its own process, before the others are
+ * released; if it throws, the barrier breaks, that party gets the action's exception and the
+ * others {@link BrokenBarrierException}, as in Python. With a default timeout, {@link #await()}
+ * waits at most that long, and a timeout breaks the barrier with a
+ * {@link BrokenBarrierException} (Python's {@code BrokenBarrierError});
+ * {@link #await(Duration)} throws {@link TimeoutException} instead, as
+ * {@link java.util.concurrent.CyclicBarrier} does.
  */
 public final class Barrier implements Serializable {
 
@@ -23,43 +33,92 @@ public final class Barrier implements Serializable {
 
     private final String id;
     private final int parties;
+    /** Run by the last party of each round; null for none. */
+    private final SerializableRunnable action;
+    /** What {@link #await()} waits at most; null for ever. */
+    private final Duration timeout;
 
     /**
      * A barrier, hosted in this process.
      *
      * @param parties how many waiters release each other, at least 1
+     * @throws IllegalArgumentException if {@code parties} is less than 1
      */
     public Barrier(int parties) {
-        this.id = SharedObjects.host(new HostedBarrier(parties));
-        this.parties = parties;
+        this(parties, null, null);
     }
 
     /**
-     * Waits until {@link #parties()} waiters are here.
+     * A barrier with an action and a default timeout, hosted in this process: Python's
+     * {@code Barrier(parties, action, timeout)}.
+     *
+     * @param parties how many waiters release each other, at least 1
+     * @param action what the last party to arrive runs, in its process, before the others are
+     *     released; null for none. It travels with the barrier to every process that gets it, so
+     *     it and what it captures must be serializable
+     * @param timeout what {@link #await()} waits at most; null for ever; negative means zero
+     *     (SPEC L17)
+     * @throws IllegalArgumentException if {@code parties} is less than 1
+     */
+    public Barrier(int parties, SerializableRunnable action, Duration timeout) {
+        this.id = SharedObjects.host(new HostedBarrier(parties, action != null));
+        this.parties = parties;
+        this.action = action;
+        this.timeout = timeout;
+    }
+
+    /**
+     * Waits until {@link #parties()} waiters are here, at most the default timeout if the
+     * barrier has one.
      *
      * @return this waiter's arrival index, 0 to parties - 1
-     * @throws BrokenBarrierException if the barrier is or becomes broken
+     * @throws BrokenBarrierException if the barrier is or becomes broken, or the default timeout
+     *     passed (which breaks it)
      * @throws InterruptedException if interrupted while waiting (the barrier breaks)
      */
     public int await() throws BrokenBarrierException, InterruptedException {
         try {
-            return (Integer) Shared.barrierCall(id, HostedBarrier.AWAIT, Timeouts.FOREVER);
+            return awaitNanos(timeout == null ? Timeouts.FOREVER : Timeouts.nanos(timeout));
         } catch (TimeoutException e) {
-            throw new IllegalStateException("unreachable: an unbounded wait cannot time out", e);
+            BrokenBarrierException broken = new BrokenBarrierException(
+                    "the barrier was not complete within its default timeout of " + timeout + ": it is broken");
+            broken.initCause(e);
+            throw broken;
         }
     }
 
     /**
      * Waits at most {@code timeout}; a timeout breaks the barrier.
      *
-     * @param timeout how long to wait
+     * @param timeout how long to wait; zero or negative does not wait (SPEC L17)
      * @return this waiter's arrival index
      * @throws TimeoutException if the others did not come in time
      * @throws BrokenBarrierException if the barrier is or becomes broken
      * @throws InterruptedException if interrupted while waiting
      */
     public int await(Duration timeout) throws TimeoutException, BrokenBarrierException, InterruptedException {
-        return (Integer) Shared.barrierCall(id, HostedBarrier.AWAIT, Timeouts.nanos(timeout));
+        return awaitNanos(Timeouts.nanos(timeout));
+    }
+
+    private int awaitNanos(long nanos) throws TimeoutException, BrokenBarrierException, InterruptedException {
+        long arrival = (Long) Shared.barrierCall(id, HostedBarrier.AWAIT, nanos);
+        if (arrival >= 0) {
+            return (int) arrival;
+        }
+        // the last party: run the action here, then release the others (or break the barrier)
+        long generation = -1 - arrival;
+        try {
+            Objects.requireNonNull(action, "action").run();
+        } catch (RuntimeException | Error e) {
+            try {
+                Shared.barrierCall(id, HostedBarrier.ACTION_DONE, generation, false);
+            } catch (BrokenBarrierException alreadyBroken) {
+                e.addSuppressed(alreadyBroken);
+            }
+            throw e;
+        }
+        Shared.barrierCall(id, HostedBarrier.ACTION_DONE, generation, true);
+        return parties - 1;
     }
 
     /** Breaks the barrier: current and future waiters fail until {@link #reset()}. */
@@ -67,7 +126,11 @@ public final class Barrier implements Serializable {
         Shared.quickCall(id, HostedBarrier.ABORT);
     }
 
-    /** Makes the barrier usable again; current waiters fail. */
+    /**
+     * Makes the barrier usable again, at once: the parties waiting now get
+     * {@link BrokenBarrierException}, and the next {@code await} calls start a new round
+     * (Python's {@code reset()}).
+     */
     public void reset() {
         Shared.quickCall(id, HostedBarrier.RESET);
     }
@@ -84,7 +147,7 @@ public final class Barrier implements Serializable {
     /**
      * How many wait now: Python's {@code n_waiting}.
      *
-     * @return the waiters
+     * @return the waiters; 0 while the barrier is broken
      */
     public int waiting() {
         return (Integer) Shared.quickCall(id, HostedBarrier.WAITING);

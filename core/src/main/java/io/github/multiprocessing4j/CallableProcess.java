@@ -29,7 +29,8 @@ public class CallableProcess<T> extends ChildProcess {
     private static final byte VALUE = 0;
     private static final byte FAILURE = 1;
 
-    private final SerializableCallable<T> callable;
+    /** What to compute; in the parent, null once {@link #start()} has sent it to the child. */
+    private volatile SerializableCallable<T> callable;
     private transient volatile CompletableFuture<T> result;
 
     /**
@@ -46,13 +47,21 @@ public class CallableProcess<T> extends ChildProcess {
      * exception is also rethrown, so the process ends as any failing process does (exit code 1
      * and its stack trace on stderr, SPEC L14). Called directly, runs the callable here and
      * sends nothing.
+     *
+     * @throws IllegalStateException if called in the parent after {@link #start()}, which
+     *     released the callable once the child had it (Python drops its target there too)
      */
     @Override
     public final void run() {
         boolean inChild = io.github.multiprocessing4j.internal.process.CurrentProcess.get().isRunning(this);
+        SerializableCallable<T> task = callable;
+        if (task == null) {
+            throw new IllegalStateException("the callable of process '" + getName()
+                    + "' was released when the process started: it runs in the child");
+        }
         T value;
         try {
-            value = callable.call();
+            value = task.call();
         } catch (Exception | Error e) {
             if (inChild) {
                 send(FAILURE, failureBytes(e));
@@ -75,6 +84,12 @@ public class CallableProcess<T> extends ChildProcess {
             }
             send(VALUE, bytes);
         }
+    }
+
+    @Override
+    void releaseTarget() {
+        super.releaseTarget();
+        callable = null;
     }
 
     private static byte[] failureBytes(Throwable failure) {

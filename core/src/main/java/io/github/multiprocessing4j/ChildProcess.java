@@ -49,8 +49,11 @@ public class ChildProcess implements Serializable {
     @Serial
     private static final long serialVersionUID = 1L;
 
-    /** The target; null when a subclass overrides {@link #run()}. */
-    private final SerializableRunnable target;
+    /**
+     * The target; null when a subclass overrides {@link #run()}, and in the parent once
+     * {@link #start()} has sent it (Python drops it there too: {@code test_lose_target_ref}).
+     */
+    private volatile SerializableRunnable target;
     /** Python: {@code _identity}. */
     private final int[] identity;
     /** Which JVM created this object: only that one may start, join or test it. */
@@ -137,7 +140,9 @@ public class ChildProcess implements Serializable {
 
     /**
      * What the child does: runs the target. Subclasses override it. Called in the child by the
-     * runtime; calling it directly runs the target in the calling JVM (SPEC L5).
+     * runtime; calling it directly runs the target in the calling JVM (SPEC L5). In the parent,
+     * {@link #start()} releases the target once it has been serialized (as Python does), so
+     * afterwards this does nothing there.
      */
     public void run() {
         if (target != null) {
@@ -207,7 +212,9 @@ public class ChildProcess implements Serializable {
 
     /**
      * Starts the process. When this returns, {@link #pid()} is set and {@link #isAlive()} is
-     * true (SPEC L11).
+     * true (SPEC L11), and this object no longer holds the target, which was serialized for the
+     * child: what the target captured can be garbage collected here (Python:
+     * {@code test_lose_target_ref}).
      *
      * @throws IllegalStateException "cannot start a process twice" (L8), "daemonic processes
      *     are not allowed to have children" (L9), "process object is closed", or "can only
@@ -242,6 +249,7 @@ public class ChildProcess implements Serializable {
         RegistryHandle handle = new RegistryHandle(this);
         synchronized (this) {
             this.started = process;
+            releaseTarget();
             this.exit = onExit;
             this.registryHandle = handle;
             this.phase = Phase.STARTED;
@@ -274,20 +282,17 @@ public class ChildProcess implements Serializable {
     /**
      * Waits at most {@code timeout} for the process to end (SPEC L17).
      *
-     * @param timeout how long to wait at most; zero checks without waiting
+     * @param timeout how long to wait at most; zero or negative checks without waiting (SPEC L17)
      * @return whether the process has ended
-     * @throws IllegalArgumentException if {@code timeout} is negative
      * @throws InterruptedException if the calling thread is interrupted while waiting
      * @throws IllegalStateException as for {@link #join()}
      */
     public final boolean join(Duration timeout) throws InterruptedException {
         Objects.requireNonNull(timeout, "timeout");
-        if (timeout.isNegative()) {
-            throw new IllegalArgumentException("timeout must not be negative, was " + timeout);
-        }
         CompletableFuture<ChildProcess> future = joinable();
         try {
-            future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            // SPEC L17: negative means zero, as in Python; convert(..) saturates a huge timeout
+            future.get(Math.max(0, TimeUnit.NANOSECONDS.convert(timeout)), TimeUnit.NANOSECONDS);
             return true;
         } catch (TimeoutException e) {
             return false;
@@ -346,6 +351,26 @@ public class ChildProcess implements Serializable {
         StartedProcess process = signallable("can only kill a started process");
         if (!exit.isDone()) {
             process.handle().kill();
+        }
+    }
+
+    /**
+     * Sends SIGINT, as Ctrl-C in a terminal does: Python 3.14's {@code interrupt()}. The child
+     * ends through its normal exit path, as a Python child whose target gets
+     * {@code KeyboardInterrupt} does: it terminates its daemon children and waits for its
+     * non-daemon children and threads (SPEC L15, L23), prints {@code Process <name>:} and a
+     * {@code KeyboardInterrupt} line on its stderr, and exits with code 1 (SPEC L14). A child that
+     * gets SIGINT while its JVM still boots, before its runtime handles signals, ends with -2.
+     * Returns once the signal is sent; does nothing once the process has ended.
+     *
+     * @throws IllegalStateException "can only interrupt a started process", "process object is
+     *     closed"
+     * @throws UnsupportedOperationException if the process's launcher cannot deliver SIGINT
+     */
+    public final void interrupt() {
+        StartedProcess process = signallable("can only interrupt a started process");
+        if (!exit.isDone()) {
+            process.handle().interrupt();
         }
     }
 
@@ -477,6 +502,11 @@ public class ChildProcess implements Serializable {
     }
 
     // ---------------------------------------------------------------- internals
+
+    /** Drops the target, which the child now has: called by {@link #start()} once it is serialized. */
+    void releaseTarget() {
+        target = null;
+    }
 
     /** What the child sent as its result ({@link CallableProcess}); null if nothing or not started. */
     final synchronized byte[] resultBytes() {

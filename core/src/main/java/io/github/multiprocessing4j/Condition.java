@@ -6,6 +6,8 @@ import io.github.multiprocessing4j.internal.shared.Shared;
 import io.github.multiprocessing4j.internal.shared.Timeouts;
 import java.io.Serial;
 import java.time.Duration;
+import java.util.Objects;
+import java.util.function.BooleanSupplier;
 
 /**
  * A condition variable shared by processes: Python's {@code multiprocessing.Condition}, with
@@ -36,13 +38,61 @@ public final class Condition extends RLock {
     /**
      * Like {@link #await()}, waiting at most {@code timeout}; the lock is held again on return.
      *
-     * @param timeout how long to wait
+     * @param timeout how long to wait; zero or negative does not wait (SPEC L17)
      * @return whether it was notified in time
      * @throws InterruptedException if interrupted while waiting
      * @throws IllegalStateException "cannot wait on un-acquired lock"
      */
     public boolean await(Duration timeout) throws InterruptedException {
         return (Boolean) Shared.call(id(), HostedCondition.AWAIT, Owners.current(), Timeouts.nanos(timeout));
+    }
+
+    /**
+     * Waits until {@code predicate} is true: Python's {@code wait_for(predicate)}. The calling
+     * thread must hold the lock. The predicate is evaluated in the calling process, with the
+     * lock held, first and after each wake-up (so it need not be serializable and may read this
+     * process's state and shared objects alike).
+     *
+     * @param predicate the condition to wait for
+     * @return the predicate's last value: true
+     * @throws InterruptedException if interrupted while waiting (the lock is held again)
+     * @throws IllegalStateException "cannot wait on un-acquired lock"
+     */
+    public boolean waitFor(BooleanSupplier predicate) throws InterruptedException {
+        Objects.requireNonNull(predicate, "predicate");
+        boolean result = predicate.getAsBoolean();
+        while (!result) {
+            await();
+            result = predicate.getAsBoolean();
+        }
+        return result;
+    }
+
+    /**
+     * Waits at most {@code timeout} until {@code predicate} is true: Python's
+     * {@code wait_for(predicate, timeout)}. As {@link #waitFor(BooleanSupplier)}; the lock is
+     * held again on return, whatever the outcome.
+     *
+     * @param predicate the condition to wait for
+     * @param timeout how long to wait in all; zero or negative does not wait (SPEC L17)
+     * @return the predicate's last value: false if the time ran out first
+     * @throws InterruptedException if interrupted while waiting (the lock is held again)
+     * @throws IllegalStateException "cannot wait on un-acquired lock"
+     */
+    public boolean waitFor(BooleanSupplier predicate, Duration timeout) throws InterruptedException {
+        Objects.requireNonNull(predicate, "predicate");
+        long nanos = Timeouts.nanos(timeout);
+        long start = System.nanoTime();
+        boolean result = predicate.getAsBoolean();
+        while (!result) {
+            long left = nanos - (System.nanoTime() - start);
+            if (left <= 0) {
+                break;
+            }
+            Shared.call(id(), HostedCondition.AWAIT, Owners.current(), left);
+            result = predicate.getAsBoolean();
+        }
+        return result;
     }
 
     /**

@@ -10,17 +10,32 @@ import java.io.EOFException;
 import java.io.Serial;
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * One end of a {@link Pipe}: Python's {@code multiprocessing.connection.Connection}. Hand it
  * to a child by capturing it in the child's target.
  *
  * <p>Objects are copied: {@link #send(Object)} serializes in the sender and {@link #recv()}
- * deserializes in the receiver. {@link #recv()} ends with {@link EOFException} once the other
- * end is closed and everything sent before has been received: the other end's
- * {@link #close()}, or the end of every child that used it.
+ * deserializes in the receiver. Bytes travel as they are ({@link #sendBytes(byte[])},
+ * {@link #recvBytes()}). {@link #recvBytes()} receives any message, as in Python: one sent with
+ * {@code send} arrives as its Java serialization, as CPython's {@code recv_bytes} returns the
+ * pickle. {@link #recv()} receives only what was sent with {@code send}: a message of bytes stays
+ * unread and {@code recv()} says to use {@code recvBytes()} (CPython would try to unpickle it).
+ *
+ * <p>When the stream ends: {@link #recv()} ends with {@link EOFException}, once everything sent
+ * before has been received, when the other end was closed ({@link #close()}, by any process), or
+ * when nobody holds it any more: it was handed to children, every one of them has ended, and the
+ * process that created the pipe never used that end itself. Until then an end stays open for the
+ * creator, which may hand it to one child after another; nothing sent is dropped because a child
+ * ended. (Python gets end of stream from the kernel once every process, the creator included,
+ * has closed its descriptor of the other end.)
+ *
+ * <p>{@code try (Connection c = pipe.left()) { .. }} closes the end at the block's end, as
+ * Python's {@code with conn:} does.
  */
-public final class Connection implements Serializable {
+public final class Connection implements Serializable, AutoCloseable {
 
     @Serial
     private static final long serialVersionUID = 1L;
@@ -63,20 +78,41 @@ public final class Connection implements Serializable {
      * @throws IllegalStateException if either end is closed, or this end is receive-only
      */
     public void sendBytes(byte[] bytes) {
-        Payloads.checkSize(bytes.length);
-        sendBytes(bytes.clone(), false);
+        sendBytes(bytes, 0, bytes.length);
+    }
+
+    /**
+     * Sends {@code size} bytes of {@code buffer} from {@code offset}: Python's
+     * {@code send_bytes(buf, offset, size)}.
+     *
+     * @param buffer the bytes, copied
+     * @param offset where the message starts in {@code buffer}
+     * @param size how many bytes it has
+     * @throws IndexOutOfBoundsException if the range is not within {@code buffer} (Python's
+     *     {@code ValueError})
+     * @throws IllegalArgumentException if larger than 64 MiB
+     * @throws IllegalStateException if either end is closed, or this end is receive-only
+     */
+    public void sendBytes(byte[] buffer, int offset, int size) {
+        Objects.checkFromIndexSize(offset, size, buffer.length);
+        Payloads.checkSize(size);
+        sendBytes(buffer, offset, size, false);
     }
 
     private void sendBytes(byte[] bytes, boolean object) {
+        sendBytes(bytes, 0, bytes.length, object);
+    }
+
+    private void sendBytes(byte[] bytes, int offset, int size, boolean object) {
         if (!writable) {
             throw new IllegalStateException("connection is read-only");
         }
         if (closedHere) {
             throw new IllegalStateException("this end of the pipe is closed");
         }
-        byte[] framed = new byte[bytes.length + 1];
-        framed[0] = (byte) (object ? 1 : 0);
-        System.arraycopy(bytes, 0, framed, 1, bytes.length);
+        byte[] framed = new byte[size + 1];
+        framed[0] = object ? HostedPipe.OBJECT : HostedPipe.BYTES;
+        System.arraycopy(bytes, offset, framed, 1, size);
         try {
             // posted: the parent performs it in order and reports a failure at the next call
             Shared.post(pipeId, HostedPipe.SEND, end, framed);
@@ -94,27 +130,67 @@ public final class Connection implements Serializable {
      * @return the object (a copy)
      * @throws EOFException if the other end is closed and nothing is left
      * @throws InterruptedException if interrupted while waiting
-     * @throws IllegalStateException if the next message was sent with {@link #sendBytes(byte[])}
+     * @throws IllegalStateException if the next message was sent with {@link #sendBytes(byte[])}:
+     *     it stays unread, for {@link #recvBytes()}
      */
     public <T> T recv() throws EOFException, InterruptedException {
-        return Queue.receive(unframe(receive(Timeouts.FOREVER), true));
+        return Queue.receive(unframe(receive(true)));
     }
 
     /**
-     * Receives the next bytes, waiting for them: Python's {@code recv_bytes}.
+     * Receives the next message as bytes, waiting for it: Python's {@code recv_bytes}. A
+     * message sent with {@link #send(Object)} arrives as its Java serialization (CPython returns
+     * the pickle), which {@link java.io.ObjectInputStream} reads back.
      *
-     * @return the bytes
+     * @return the bytes, never null
      * @throws EOFException if the other end is closed and nothing is left
      * @throws InterruptedException if interrupted while waiting
-     * @throws IllegalStateException if the next message was sent with {@link #send(Object)}
      */
     public byte[] recvBytes() throws EOFException, InterruptedException {
-        return unframe(receive(Timeouts.FOREVER), false);
+        return unframe(receive(false));
     }
 
-    private byte[] receive(long timeoutNanos) throws EOFException, InterruptedException {
+    /**
+     * Receives the next message into {@code buffer}: Python's {@code recv_bytes_into(buf)}.
+     *
+     * @param buffer where the message goes, from index 0
+     * @return the message's size
+     * @throws BufferTooShortException if the message does not fit; it carries the whole message
+     *     ({@link BufferTooShortException#message()}), which is received
+     * @throws EOFException if the other end is closed and nothing is left
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public int recvBytesInto(byte[] buffer) throws EOFException, InterruptedException {
+        return recvBytesInto(buffer, 0);
+    }
+
+    /**
+     * Receives the next message into {@code buffer} from {@code offset}: Python's
+     * {@code recv_bytes_into(buf, offset)}.
+     *
+     * @param buffer where the message goes
+     * @param offset where in {@code buffer}
+     * @return the message's size
+     * @throws IndexOutOfBoundsException if {@code offset} is negative or beyond the buffer's end
+     *     (Python's {@code ValueError}); nothing is received
+     * @throws BufferTooShortException if the message does not fit; it carries the whole message
+     *     ({@link BufferTooShortException#message()}), which is received
+     * @throws EOFException if the other end is closed and nothing is left
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public int recvBytesInto(byte[] buffer, int offset) throws EOFException, InterruptedException {
+        Objects.checkFromToIndex(offset, buffer.length, buffer.length);
+        byte[] message = recvBytes();
+        if (message.length > buffer.length - offset) {
+            throw new BufferTooShortException(message, buffer.length - offset);
+        }
+        System.arraycopy(message, 0, buffer, offset, message.length);
+        return message.length;
+    }
+
+    private byte[] receive(boolean objectsOnly) throws EOFException, InterruptedException {
         checkReadable();
-        return (byte[]) Shared.streamCall(pipeId, HostedPipe.RECV, end, timeoutNanos);
+        return (byte[]) Shared.streamCall(pipeId, HostedPipe.RECV, end, Timeouts.FOREVER, objectsOnly);
     }
 
     private void checkReadable() {
@@ -123,15 +199,8 @@ public final class Connection implements Serializable {
         }
     }
 
-    private static byte[] unframe(byte[] framed, boolean object) {
-        if ((framed[0] == 1) != object) {
-            throw new IllegalStateException(object
-                    ? "the next message was sent with sendBytes: receive it with recvBytes"
-                    : "the next message was sent with send: receive it with recv");
-        }
-        byte[] bytes = new byte[framed.length - 1];
-        System.arraycopy(framed, 1, bytes, 0, bytes.length);
-        return bytes;
+    private static byte[] unframe(byte[] framed) {
+        return Arrays.copyOfRange(framed, 1, framed.length);
     }
 
     /**
@@ -148,7 +217,7 @@ public final class Connection implements Serializable {
     /**
      * Waits at most {@code timeout} for a message (or the end of the stream).
      *
-     * @param timeout how long to wait
+     * @param timeout how long to wait; zero or negative does not wait (SPEC L17)
      * @return true if {@link #recv()} would not wait
      * @throws InterruptedException if interrupted while waiting
      */
@@ -159,8 +228,10 @@ public final class Connection implements Serializable {
 
     /**
      * Closes this end, for every process: the other end's {@code recv} gets end of stream once
-     * it has received what was sent before. Closing twice is fine.
+     * it has received what was sent before, and what was sent towards this end and not received
+     * is dropped. Closing twice is fine.
      */
+    @Override
     public void close() {
         closedHere = true;
         Shared.quickCall(pipeId, HostedPipe.CLOSE, end);

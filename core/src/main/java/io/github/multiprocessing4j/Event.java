@@ -53,7 +53,7 @@ public final class Event implements Serializable {
     /**
      * Waits at most {@code timeout} for the flag: Python's {@code wait(timeout)}.
      *
-     * @param timeout how long to wait
+     * @param timeout how long to wait; zero or negative does not wait (SPEC L17)
      * @return the flag on return
      * @throws InterruptedException if interrupted while waiting
      */

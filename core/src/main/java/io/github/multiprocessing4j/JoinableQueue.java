@@ -55,7 +55,7 @@ public class JoinableQueue<T> extends Queue<T> {
     /**
      * Waits at most {@code timeout} until every message put so far has been marked done.
      *
-     * @param timeout how long to wait
+     * @param timeout how long to wait; zero or negative does not wait (SPEC L17)
      * @return whether every task was done in time
      * @throws InterruptedException if interrupted while waiting
      */

@@ -8,6 +8,13 @@ import java.util.Objects;
  * A pair of connected {@link Connection}s: Python's {@code multiprocessing.Pipe()}, which
  * returns {@code (conn1, conn2)}. Keep one end, hand the other to a child.
  *
+ * <p>The pipe lives in the process that opened it. An end stays open until some process calls
+ * its {@link Connection#close()}; the creator may hand the same end to one child after another.
+ * A reader also gets end of stream, once it has received everything, when the other end was
+ * handed to children, every one of them has ended, and the creator never used that end itself:
+ * nobody can send on it any more (see {@link Connection}). No message is dropped when a child
+ * ends.
+ *
  * @param left Python's {@code conn1}: receive-only for a one-way pipe
  * @param right Python's {@code conn2}: send-only for a one-way pipe
  */

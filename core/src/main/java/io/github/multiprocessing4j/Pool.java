@@ -446,10 +446,9 @@ public final class Pool implements AutoCloseable {
     /**
      * As {@link #join()}, waiting at most {@code timeout}.
      *
-     * @param timeout how long to wait at most; zero checks without waiting
+     * @param timeout how long to wait at most; zero or negative checks without waiting (SPEC L17)
      * @return whether the pool has ended
      * @throws IllegalStateException "Pool is still running" before {@code close()} or {@code terminate()}
-     * @throws IllegalArgumentException if {@code timeout} is negative
      * @throws InterruptedException if the calling thread is interrupted while waiting
      */
     public boolean join(Duration timeout) throws InterruptedException {
@@ -566,17 +565,19 @@ public final class Pool implements AutoCloseable {
         }
 
         /**
-         * How many tasks a worker runs before it exits and a fresh worker takes its place;
-         * 0 (the default) for no limit. A chunk of a map counts as one task, as in Python.
+         * How many tasks a worker runs before it exits and a fresh worker takes its place. A
+         * chunk of a map counts as one task, as in Python. Unset (the default), a worker runs
+         * tasks for as long as the pool lives: Python's {@code maxtasksperchild=None}.
          *
-         * @param maxTasksPerChild at least 0
+         * @param maxTasksPerChild at least 1
          * @return this builder
-         * @throws IllegalArgumentException if negative
+         * @throws IllegalArgumentException if less than 1 (Python's {@code ValueError}
+         *     "maxtasksperchild must be a positive int or None")
          */
         public Builder maxTasksPerChild(int maxTasksPerChild) {
-            if (maxTasksPerChild < 0) {
-                throw new IllegalArgumentException("maxTasksPerChild must be a positive int or 0 (no limit), was "
-                        + maxTasksPerChild);
+            if (maxTasksPerChild < 1) {
+                throw new IllegalArgumentException("maxTasksPerChild must be a positive int, was " + maxTasksPerChild
+                        + "; leave it unset for no limit");
             }
             this.maxTasksPerChild = maxTasksPerChild;
             return this;

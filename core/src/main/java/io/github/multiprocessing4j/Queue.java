@@ -26,7 +26,9 @@ import java.time.Duration;
  * ({@code import io.github.multiprocessing4j.Queue;}) so it wins over {@code java.util.Queue}.
  *
  * <p>Difference from Python: {@link #close()} closes the queue for every process. Puts then
- * fail, and gets take what is left and then fail instead of waiting for ever.
+ * fail, and gets take what is left and then fail instead of waiting for ever. Python 3.13's
+ * {@code shutdown(immediate)}, which does the same for {@code queue.Queue} with its own
+ * exception, is {@link #shutdown(boolean)}.
  *
  * @param <T> the type of the messages
  */
@@ -73,9 +75,10 @@ public class Queue<T> implements Serializable {
      * @param message a serializable object, or null
      * @throws InterruptedException if interrupted while waiting
      * @throws IllegalArgumentException if the message cannot be serialized or is too large
+     * @throws QueueShutDownException if the queue is shut down
      * @throws IllegalStateException if the queue is closed; on an unbounded queue used from a
      *     child, whose put returns once the message is on its way, a put that could not be
-     *     delivered throws at the next call on the queue
+     *     delivered (closed or shut down meanwhile) throws at the next call on the queue
      */
     public final void put(T message) throws InterruptedException {
         if (maxSize == 0) {
@@ -97,11 +100,11 @@ public class Queue<T> implements Serializable {
      * Adds a message, waiting at most {@code timeout} for room.
      *
      * @param message a serializable object, or null
-     * @param timeout how long to wait for room; zero does not wait
+     * @param timeout how long to wait for room; zero or negative does not wait (SPEC L17)
      * @throws QueueFullException if there was no room in time
      * @throws InterruptedException if interrupted while waiting
-     * @throws IllegalArgumentException if the message cannot be serialized, is too large, or
-     *     the timeout is negative
+     * @throws IllegalArgumentException if the message cannot be serialized or is too large
+     * @throws QueueShutDownException if the queue is shut down
      * @throws IllegalStateException if the queue is closed
      */
     public final void put(T message, Duration timeout) throws QueueFullException, InterruptedException {
@@ -133,6 +136,7 @@ public class Queue<T> implements Serializable {
      *
      * @return the message (a copy), possibly null if null was put
      * @throws InterruptedException if interrupted while waiting
+     * @throws QueueShutDownException if the queue is shut down and empty, or shut down immediately
      * @throws IllegalStateException if the queue is closed and empty, or the message's class is
      *     missing here
      */
@@ -147,10 +151,11 @@ public class Queue<T> implements Serializable {
     /**
      * Takes the oldest message, waiting at most {@code timeout}.
      *
-     * @param timeout how long to wait; zero does not wait
+     * @param timeout how long to wait; zero or negative does not wait (SPEC L17)
      * @return the message (a copy)
      * @throws QueueEmptyException if none came in time
      * @throws InterruptedException if interrupted while waiting
+     * @throws QueueShutDownException if the queue is shut down and empty, or shut down immediately
      * @throws IllegalStateException if the queue is closed and empty
      */
     public final T get(Duration timeout) throws QueueEmptyException, InterruptedException {
@@ -202,6 +207,28 @@ public class Queue<T> implements Serializable {
      */
     public final boolean isFull() {
         return maxSize > 0 && qsize() >= maxSize;
+    }
+
+    /**
+     * Shuts the queue down for every process, as Python 3.13's {@code queue.Queue.shutdown()}:
+     * {@code shutdown(false)}.
+     */
+    public final void shutdown() {
+        shutdown(false);
+    }
+
+    /**
+     * Shuts the queue down for every process: Python 3.13's {@code shutdown(immediate)}. Puts
+     * fail with {@link QueueShutDownException} from now on, also those waiting for room. Gets
+     * take what is left, then fail with {@link QueueShutDownException} instead of waiting, also
+     * those waiting now. With {@code immediate}, what is left is dropped, gets fail at once, and
+     * each dropped message counts as a task done for {@link JoinableQueue#join()}. Shutting down
+     * twice is fine; {@code shutdown(true)} after {@code shutdown(false)} drops what is left.
+     *
+     * @param immediate whether to drop the messages not taken yet
+     */
+    public final void shutdown(boolean immediate) {
+        Shared.quickCall(id, HostedQueue.SHUTDOWN, immediate);
     }
 
     /**

@@ -42,12 +42,37 @@ public class RLock implements Serializable {
     /**
      * Acquires the lock, waiting at most {@code timeout}.
      *
-     * @param timeout how long to wait; zero does not wait
+     * @param timeout how long to wait; zero or negative does not wait (SPEC L17)
      * @return whether the lock was acquired
      * @throws InterruptedException if interrupted while waiting
      */
     public final boolean acquire(Duration timeout) throws InterruptedException {
         return (Boolean) Shared.call(id, HostedCondition.ACQUIRE, Owners.current(), Timeouts.nanos(timeout));
+    }
+
+    /**
+     * Acquires the lock, waiting for it, and returns it as a resource that releases one level
+     * when closed: Python's {@code with rlock:} (and {@code with condition:} for a
+     * {@link Condition}, whose lock this is).
+     *
+     * <pre>{@code
+     * try (Held held = condition.hold()) {
+     *     condition.waitFor(() -> ready.isSet());
+     * }
+     * }</pre>
+     *
+     * <p>The lock is not {@link AutoCloseable} itself: one statement acquires and releases, as
+     * Python's {@code with} does, and a lock that was not acquired is never released by
+     * accident. Close it in the thread that acquired it: only that thread may release it.
+     * javac's {@code -Xlint:try} notes that {@code held} is not used inside the block; that is
+     * expected ({@code @SuppressWarnings("try")} silences it).
+     *
+     * @return the held lock, to close once; never null
+     * @throws InterruptedException if interrupted while waiting (nothing is acquired)
+     */
+    public final Held hold() throws InterruptedException {
+        acquire();
+        return new HeldOnce(this::release);
     }
 
     /**

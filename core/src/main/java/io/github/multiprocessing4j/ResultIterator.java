@@ -48,14 +48,13 @@ public interface ResultIterator<R> extends Iterator<R>, Iterable<R> {
     /**
      * The next result, waiting at most {@code timeout}: Python's {@code next(timeout)}.
      *
-     * @param timeout how long to wait; zero does not wait
+     * @param timeout how long to wait; zero or negative does not wait (SPEC L17)
      * @return the result
      * @throws TimeoutException if it did not come in time
      * @throws InterruptedException if the calling thread is interrupted while waiting
      * @throws ChildProcessException if this item's task failed, as for {@link #next()}
      * @throws CancellationException if the pool was terminated before this item's result came
      * @throws NoSuchElementException if every result has been returned
-     * @throws IllegalArgumentException if {@code timeout} is negative
      */
     R next(Duration timeout) throws TimeoutException, InterruptedException;
 

@@ -45,7 +45,7 @@ public class Semaphore implements Serializable {
     /**
      * Takes a unit, waiting at most {@code timeout}: Python's {@code acquire(timeout=...)}.
      *
-     * @param timeout how long to wait; zero does not wait
+     * @param timeout how long to wait; zero or negative does not wait (SPEC L17)
      * @return whether a unit was taken
      * @throws InterruptedException if interrupted while waiting
      */
@@ -60,6 +60,29 @@ public class Semaphore implements Serializable {
      */
     public final boolean tryAcquire() {
         return (Boolean) Shared.quickCall(id, HostedSemaphore.ACQUIRE, 0L);
+    }
+
+    /**
+     * Takes a unit, waiting for one, and returns it as a resource that gives it back when
+     * closed: Python's {@code with semaphore:} (and {@code with lock:} for a {@link Lock}).
+     *
+     * <pre>{@code
+     * try (Held held = lock.hold()) {
+     *     // the lock is held here, and released however the block ends
+     * }
+     * }</pre>
+     *
+     * <p>The lock is not {@link AutoCloseable} itself: one statement acquires and releases, as
+     * Python's {@code with} does, and a lock that was not acquired is never released by
+     * accident. javac's {@code -Xlint:try} notes that {@code held} is not used inside the block;
+     * that is expected ({@code @SuppressWarnings("try")} silences it).
+     *
+     * @return the unit, to close once; never null
+     * @throws InterruptedException if interrupted while waiting (nothing is taken)
+     */
+    public final Held hold() throws InterruptedException {
+        acquire();
+        return new HeldOnce(this::release);
     }
 
     /**

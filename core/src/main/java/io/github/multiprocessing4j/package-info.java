@@ -13,6 +13,7 @@
  * {@link io.github.multiprocessing4j.ProcessStartException},
  * {@link io.github.multiprocessing4j.QueueEmptyException},
  * {@link io.github.multiprocessing4j.QueueFullException},
+ * {@link io.github.multiprocessing4j.QueueShutDownException},
  * {@link io.github.multiprocessing4j.TargetNotSerializableException}), which internals throw as
  * they are, and the serializable functional interfaces a user's code arrives in
  * ({@link io.github.multiprocessing4j.SerializableRunnable},

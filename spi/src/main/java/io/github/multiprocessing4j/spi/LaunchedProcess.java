@@ -39,4 +39,16 @@ public interface LaunchedProcess {
      * Returns at once.
      */
     void kill();
+
+    /**
+     * Delivers SIGINT to the process (not to its descendants), as Ctrl-C in a terminal does.
+     * Does nothing if it has ended. Returns once the signal is on its way. The default throws: a
+     * launcher that cannot deliver SIGINT says so, and {@code ChildProcess.interrupt()} passes
+     * that on to its caller.
+     *
+     * @throws UnsupportedOperationException if this launcher cannot deliver SIGINT
+     */
+    default void interrupt() {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot deliver SIGINT");
+    }
 }

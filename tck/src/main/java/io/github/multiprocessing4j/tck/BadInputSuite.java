@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -29,14 +28,6 @@ public abstract class BadInputSuite extends TckSuite {
 
     /** For subclasses. */
     protected BadInputSuite() {
-    }
-
-    @Test
-    void BadInput_aNegativeJoinTimeoutIsRejected() throws Exception {
-        ChildProcess process = started(Targets::nothing);
-        assertThrows(IllegalArgumentException.class, () -> process.join(Duration.ofMillis(-1)));
-        assertEquals(0, exitCodeAfterJoin(process));
-        assertThrows(IllegalArgumentException.class, () -> process.join(Duration.ofSeconds(-5)));
     }
 
     @Test

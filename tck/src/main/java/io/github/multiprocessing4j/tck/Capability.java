@@ -30,9 +30,10 @@ public enum Capability {
     GRANDCHILDREN_IN_HOST_PROCESS_TABLE,
 
     /**
-     * A child's own children keep running when the child is killed with SIGKILL (SPEC L18). Not
-     * so where they run inside the child's container: the kernel ends every process of the
-     * container's pid namespace when its first process ends, although nobody signals them.
+     * A child's own children keep running when the child is killed with SIGKILL (SPEC L18), or
+     * ended by SIGTERM, which does not wait for its non-daemon children (L23). Not so where they
+     * run inside the child's container: the kernel ends every process of the container's pid
+     * namespace when its first process ends, although nobody signals them.
      */
     GRANDCHILDREN_OUTLIVE_A_KILLED_CHILD,
 

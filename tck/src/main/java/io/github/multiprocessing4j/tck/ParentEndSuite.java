@@ -8,6 +8,7 @@ import io.github.multiprocessing4j.tck.scenarios.ParentEndScenario;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -15,7 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * SPEC L23–L24: what happens to the children when their parent ends, normally or abruptly.
+ * SPEC L23–L24: what happens to the children when their parent ends: normally, by SIGINT (a
+ * normal end in Python), by SIGTERM (promptly, without waiting for non-daemon children), or
+ * abruptly.
  * The parent is a scenario JVM; its children print to the output the test captures, and a
  * non-daemon child that runs to its end also says so with a file in {@link #tmp}.
  */
@@ -40,8 +43,44 @@ public abstract class ParentEndSuite extends TckSuite {
     }
 
     @Test
-    void L23_onSigtermDaemonChildrenAreEndedAndNonDaemonChildrenFinish() throws Exception {
-        assertNormalEnd("signal", Process::destroy);
+    void L23_onSigtermDaemonChildrenAreEndedAndNonDaemonChildrenRunOnWithoutBeingWaitedFor() throws Exception {
+        ScenarioResult result;
+        Path exited = tmp.resolve(ParentEndScenario.exited(ParentEndScenario.NON_DAEMON));
+        try (Scenario.Running running = scenario(ParentEndScenario.class, "term", tmp.toString()).start()) {
+            running.awaitLine("READY=true"::equals, READY_TIMEOUT);
+            ScenarioResult ready = running.result();
+            long daemonPid = Long.parseLong(ready.value("daemon.pid"));
+            long nonDaemonPid = Long.parseLong(ready.value("nondaemon.pid"));
+            running.adopt(daemonPid);
+            running.adopt(nonDaemonPid);
+
+            running.process().destroy(); // SIGTERM
+            running.awaitExit(Scenario.DEFAULT_TIMEOUT);
+            boolean hostTable = launcher().has(Capability.HOST_PROCESS_TABLE);
+            // checked the moment the parent is gone: its daemon child must have ended before it
+            boolean daemonRunsAfterParent = hostTable && OsProcesses.isRunning(daemonPid);
+            // the non-daemon child finishes only once the test lets it: had the parent waited
+            // for it, the file would be there
+            assertFalse(Files.exists(exited), "the parent waited for its non-daemon child after SIGTERM\n"
+                    + running.describe());
+            assertFalse(daemonRunsAfterParent,
+                    "the daemon child (pid " + daemonPid + ") still ran when its parent had exited\n" + running.describe());
+            if (hostTable) {
+                assertTrue(OsProcesses.isRunning(nonDaemonPid), "the non-daemon child runs on after its parent ended\n"
+                        + running.describe());
+            }
+            Targets.touch(tmp.resolve(ParentEndScenario.GO).toString());
+            awaitFile(exited.toString(), "the non-daemon child to run to its end after its parent was terminated");
+            running.awaitOutputClosed(Scenario.DEFAULT_TIMEOUT);
+            result = running.result();
+        }
+        String dump = result.describe();
+        if (launcher().has(Capability.OUTPUT_AFTER_PARENT_DEATH)) {
+            assertTrue(result.stdout().stream().anyMatch(line -> line.startsWith("nondaemon.exiting=")),
+                    "the non-daemon child's last line reached the output of its ended parent\n" + dump);
+        }
+        assertFalse(result.stdout().stream().anyMatch(line -> line.startsWith("daemon.exiting=")), dump);
+        assertFalse(result.stdout().contains("not.signalled=true"), dump);
     }
 
     @Test

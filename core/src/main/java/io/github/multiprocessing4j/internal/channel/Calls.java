@@ -2,6 +2,7 @@ package io.github.multiprocessing4j.internal.channel;
 
 import io.github.multiprocessing4j.QueueEmptyException;
 import io.github.multiprocessing4j.QueueFullException;
+import io.github.multiprocessing4j.QueueShutDownException;
 import io.github.multiprocessing4j.internal.codec.Payloads;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -25,6 +26,7 @@ public final class Calls {
     private static final Map<String, Function<String, Exception>> KNOWN_EXCEPTIONS = Map.of(
             QueueEmptyException.class.getName(), QueueEmptyException::new,
             QueueFullException.class.getName(), QueueFullException::new,
+            QueueShutDownException.class.getName(), QueueShutDownException::new,
             IllegalStateException.class.getName(), IllegalStateException::new,
             IllegalArgumentException.class.getName(), IllegalArgumentException::new,
             BrokenBarrierException.class.getName(), BrokenBarrierException::new,

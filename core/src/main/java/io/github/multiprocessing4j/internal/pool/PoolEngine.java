@@ -168,8 +168,9 @@ public final class PoolEngine {
 
     /**
      * Submits an imap: the items are read lazily by the feeder, a few chunks ahead of the
-     * workers. An exception from the items' iterator becomes the outcome of the item after the
-     * last one read, and ends the input (Python parity).
+     * workers. An exception from the items' iterator becomes the outcome of the first item of
+     * the chunk it was reading, whose items read before are dropped, and ends the input (Python
+     * parity: {@code imap} raises at the start of that chunk).
      *
      * @param function the function
      * @param items the items' iterator
@@ -229,6 +230,13 @@ public final class PoolEngine {
             } catch (Error e) {
                 broken = new IllegalStateException("the items' iterator failed: " + e, e);
             }
+            if (broken != null) {
+                // Python: the iterator's exception is the outcome of the chunk it broke, at the
+                // chunk's first item, and the last; the items of that chunk read before are dropped
+                failItems(job, index, 1, broken);
+                setLength(job, index + 1);
+                return false;
+            }
             if (!part.isEmpty()) {
                 PoolChunk chunk;
                 try {
@@ -241,12 +249,6 @@ public final class PoolEngine {
                     return false;
                 }
                 index += part.size();
-            }
-            if (broken != null) {
-                // Python: the iterator's exception is the outcome of the next item, and the last
-                failItems(job, index, 1, broken);
-                setLength(job, index + 1);
-                return false;
             }
             if (part.size() < chunkSize) {
                 setLength(job, index);

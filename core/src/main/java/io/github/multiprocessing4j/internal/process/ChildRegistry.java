@@ -63,6 +63,18 @@ public final class ChildRegistry {
      * the non-daemon children, however long they take (SPEC L15, L23).
      */
     static void endChildren() {
+        endChildren(true);
+    }
+
+    /**
+     * Ends this process's daemon children as {@link #endChildren()} does; then waits for the
+     * non-daemon children only if asked to. A process that SIGTERM ends does not wait for them:
+     * they keep running, as in Python, where SIGTERM's default action ends the process at once
+     * (SPEC L23).
+     *
+     * @param joinNonDaemons whether to wait for the non-daemon children
+     */
+    static void endChildren(boolean joinNonDaemons) {
         List<ChildHandle> children = active();
         List<ChildHandle> daemons = new ArrayList<>();
         for (ChildHandle child : children) {
@@ -85,6 +97,9 @@ public final class ChildRegistry {
                 Thread.currentThread().interrupt();
                 return;
             }
+        }
+        if (!joinNonDaemons) {
+            return;
         }
         for (ChildHandle child : children) {
             if (!child.isDaemon()) {

@@ -8,7 +8,10 @@ import io.github.multiprocessing4j.internal.channel.ParentLink;
 import io.github.multiprocessing4j.internal.channel.ProtocolException;
 import io.github.multiprocessing4j.internal.shared.SharedObjects;
 import java.io.ByteArrayInputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SocketChannel;
@@ -96,7 +99,7 @@ public final class ChildRuntime {
             preload.setDaemon(true);
             preload.start();
         }
-        Signals.recordExitSignals(n -> signal = n);
+        Signals.handleExitSignals(n -> signal = n, ChildRuntime::exitStatus);
         if (standby) {
             preload();
         }
@@ -156,21 +159,45 @@ public final class ChildRuntime {
             code = 0;
         } catch (Throwable t) {
             // Python's _bootstrap: "Process <name>:" and the traceback on stderr, exit code 1
-            System.err.println("Process " + process.name() + ":");
-            t.printStackTrace();
+            PrintStream err = stderr();
+            err.println("Process " + process.name() + ":");
+            t.printStackTrace(err);
             code = 1;
         }
         joinNonDaemonThreads();
         ChildRegistry.endChildren();
-        System.out.flush();
-        System.err.flush();
+        flushStandardStreams();
         sendEnd(new EndReport(code == 0 ? EndReport.Kind.RETURNED : EndReport.Kind.FAILED, code, 0));
         System.exit(code);
+    }
+
+    /**
+     * The exit status after a signal: {@code 128 + N}, but 1 after SIGINT, which Python turns into
+     * a {@code KeyboardInterrupt} in the target, and so an uncaught exception (SPEC L14, L23).
+     */
+    private static int exitStatus(int signal) {
+        return signal == Signals.SIGINT ? 1 : 128 + signal;
     }
 
     /** Runs in the shutdown hook: the JVM exits for a reason other than the target's end. */
     private void reportExitAtShutdown() {
         int received = signal;
+        if (received == Signals.SIGINT) {
+            synchronized (endLock) {
+                if (endSent) {
+                    // the target's end was reported already: the JVM exits with its code
+                    return;
+                }
+            }
+            // Python prints the KeyboardInterrupt's traceback after "Process <name>:"
+            PrintStream err = stderr();
+            err.println("Process " + CurrentProcess.get().info().name() + ":");
+            err.println("KeyboardInterrupt: the process was interrupted with SIGINT");
+            flushStandardStreams();
+            sendEnd(new EndReport(EndReport.Kind.FAILED, 1, 0));
+            return;
+        }
+        flushStandardStreams();
         sendEnd(received > 0
                 ? new EndReport(EndReport.Kind.SIGNALLED, 128 + received, received)
                 : new EndReport(EndReport.Kind.EXIT_CALLED, -1, 0));
@@ -235,8 +262,27 @@ public final class ChildRuntime {
         }, "multiprocessing4j-orphan-halt");
         halt.setDaemon(true);
         halt.start();
-        System.err.flush();
+        flushStandardStreams();
         System.exit(128 + 15);
+    }
+
+    /**
+     * The standard error stream user code left, or the process's own file descriptor 2 if it set
+     * {@code System.err} to null: the runtime must not trip over what user code did to the
+     * standard streams (Python checks {@code sys.stderr is not None}).
+     */
+    private static PrintStream stderr() {
+        PrintStream err = System.err;
+        return err != null ? err : new PrintStream(new FileOutputStream(FileDescriptor.err), true);
+    }
+
+    /** Python's {@code _flush_std_streams}: flushes what user code left in place, if anything. */
+    private static void flushStandardStreams() {
+        for (PrintStream stream : new PrintStream[] {System.out, System.err}) {
+            if (stream != null) {
+                stream.flush();
+            }
+        }
     }
 
     /** Python's {@code threading._shutdown}: the target's non-daemon threads finish first. */

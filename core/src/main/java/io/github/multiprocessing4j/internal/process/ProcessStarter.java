@@ -181,6 +181,11 @@ public final class ProcessStarter {
             killSent = true;
             delegate.kill();
         }
+
+        @Override
+        public void interrupt() {
+            delegate.interrupt();
+        }
     }
 
     /** The parent's class path, computed once. */

@@ -5,10 +5,11 @@ import io.github.multiprocessing4j.internal.launch.Launchers;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * What every JVM that uses multiprocessing4j does when it exits normally (main returned,
- * {@code System.exit}, SIGTERM, SIGINT): end its children as SPEC L23 says, let the child
- * runtime report how this process ended (L16), then release launchers and the control channel.
- * A JVM killed with SIGKILL runs none of this: L24 is handled by the children themselves.
+ * What every JVM that uses multiprocessing4j does when it exits (main returned,
+ * {@code System.exit}, SIGTERM, SIGINT): end its children as SPEC L23 says (after SIGTERM
+ * without waiting for the non-daemon ones), let the child runtime report how this process ended
+ * (L16), then release launchers and the control channel. A JVM killed with SIGKILL runs none of
+ * this: L24 is handled by the children themselves.
  */
 final class ShutdownSequence {
 
@@ -24,6 +25,7 @@ final class ShutdownSequence {
     static void install() {
         startedChildren = true;
         register();
+        Signals.recordTerminationSignals();
     }
 
     private static void register() {
@@ -47,7 +49,7 @@ final class ShutdownSequence {
         try {
             if (parent) {
                 WarmStandby.endAll();
-                ChildRegistry.endChildren();
+                ChildRegistry.endChildren(!Signals.endsPromptly());
             }
         } finally {
             Runnable step = finalStep;

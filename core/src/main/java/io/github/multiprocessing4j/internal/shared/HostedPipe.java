@@ -7,15 +7,28 @@ import java.util.Set;
 
 /**
  * The state of a {@code Pipe} in the JVM that created it: one FIFO of messages towards each end,
- * and whether each end is closed. An end is closed by {@code close()}, or when every child that
- * used it has ended (Python gets the same from the kernel closing a dead process's descriptors),
- * so a reader whose peer died sees end of stream instead of waiting for ever.
+ * whether each end is closed, and who holds it.
+ *
+ * <p>An end is closed by {@code close()}, for every process. Beyond that, an end is
+ * <em>released</em> once it was handed to children, every child that held it (got it in its
+ * task, or used it) has ended, and the creating process never used it itself: nobody can send
+ * on it any more, so a reader of the other end gets end of stream, once it has read everything,
+ * instead of waiting for ever (Python gets the same from the kernel closing a dead process's
+ * descriptors, when the creator has closed its own copy). A released end is not closed: the
+ * creator may hand it to another child, which uses it as before, and nothing sent on it is
+ * dropped. An end the creator used itself stays open while the creator runs, as in Python.
+ *
+ * <p>Every message starts with one byte: 1 for an object sent with {@code send}, 0 for bytes sent
+ * with {@code sendBytes}.
  */
 public final class HostedPipe implements SharedObjects.Hosted {
 
     /** send(end, bytes): a message from {@code end} towards the other end. */
     public static final int SEND = 1;
-    /** recv(end, timeoutNanos) returns bytes, or fails with EOFException. */
+    /**
+     * recv(end, timeoutNanos[, objectsOnly]) returns the next message, or fails with
+     * EOFException; with objectsOnly, a next message of bytes stays unread and the call fails.
+     */
     public static final int RECV = 2;
     /** poll(end, timeoutNanos) returns whether recv would not wait. */
     public static final int POLL = 3;
@@ -24,13 +37,26 @@ public final class HostedPipe implements SharedObjects.Hosted {
     /** attach(end): the caller holds this end (sent in its task), whether it has used it or not. */
     public static final int ATTACH = 5;
 
+    /** The first byte of a message sent with {@code send}. */
+    public static final byte OBJECT = 1;
+    /** The first byte of a message sent with {@code sendBytes}. */
+    public static final byte BYTES = 0;
+
     private final End[] ends = {new End(), new End()};
 
-    /** One end: what was sent towards it, whether it is closed, which children used it. */
+    /** One end: what was sent towards it, whether it is closed, who holds it. */
     private static final class End {
         final ArrayDeque<byte[]> inbox = new ArrayDeque<>();
-        final Set<String> users = new HashSet<>();
+        /** The live children that hold this end. */
+        final Set<String> holders = new HashSet<>();
+        boolean handedToChild;
+        boolean usedByCreator;
         boolean closed;
+
+        /** Whether nobody can send on this end any more: closed, or released (class comment). */
+        boolean silent() {
+            return closed || (handedToChild && !usedByCreator && holders.isEmpty());
+        }
     }
 
     @Override
@@ -44,8 +70,13 @@ public final class HostedPipe implements SharedObjects.Hosted {
         if (end != 0 && end != 1) {
             throw new IllegalArgumentException("a pipe has ends 0 and 1, not " + end);
         }
-        if (!SharedObjects.LOCAL_CALLER.equals(caller) && op != CLOSE) {
-            ends[end].users.add(caller);
+        if (op != CLOSE) {
+            if (SharedObjects.LOCAL_CALLER.equals(caller)) {
+                ends[end].usedByCreator = true;
+            } else {
+                ends[end].holders.add(caller);
+                ends[end].handedToChild = true;
+            }
         }
         switch (op) {
             case SEND:
@@ -59,7 +90,7 @@ public final class HostedPipe implements SharedObjects.Hosted {
                 notifyAll();
                 return null;
             case RECV:
-                return receive(end, (Long) args[1]);
+                return receive(end, (Long) args[1], args.length > 2 && (Boolean) args[2]);
             case POLL:
                 return poll(end, (Long) args[1]);
             case CLOSE:
@@ -72,20 +103,27 @@ public final class HostedPipe implements SharedObjects.Hosted {
         }
     }
 
-    private byte[] receive(int end, long timeoutNanos) throws InterruptedException, EOFException {
+    private byte[] receive(int end, long timeoutNanos, boolean objectsOnly) throws InterruptedException, EOFException {
         if (!poll(end, timeoutNanos)) {
             throw new IllegalStateException("nothing arrived in time");
         }
-        if (ends[end].inbox.isEmpty()) {
-            throw new EOFException(ends[end].closed ? "this end of the pipe is closed" : "the other end of the pipe is closed");
+        ArrayDeque<byte[]> inbox = ends[end].inbox;
+        if (inbox.isEmpty()) {
+            throw new EOFException(ends[end].closed ? "this end of the pipe is closed"
+                    : ends[1 - end].closed ? "the other end of the pipe is closed"
+                    : "the other end of the pipe is held by no process any more: every child that had it has ended");
         }
-        return ends[end].inbox.removeFirst();
+        if (objectsOnly && inbox.peekFirst()[0] != OBJECT) {
+            // left unread: recvBytes() can still take it
+            throw new IllegalStateException("the next message was sent with sendBytes: receive it with recvBytes");
+        }
+        return inbox.removeFirst();
     }
 
     /** Waits until a message is there or no more can come; false if the time ran out. */
     private boolean poll(int end, long timeoutNanos) throws InterruptedException {
         long deadline = Waits.deadline(timeoutNanos);
-        while (ends[end].inbox.isEmpty() && !ends[end].closed && !ends[1 - end].closed) {
+        while (ends[end].inbox.isEmpty() && !ends[end].closed && !ends[1 - end].silent()) {
             if (!Waits.await(this, timeoutNanos, deadline)) {
                 return false;
             }
@@ -101,10 +139,12 @@ public final class HostedPipe implements SharedObjects.Hosted {
 
     @Override
     public synchronized void callerGone(String caller, boolean killed) {
-        for (int end = 0; end < 2; end++) {
-            if (ends[end].users.removeIf(key -> SharedObjects.isWithin(key, caller)) && ends[end].users.isEmpty()) {
-                close(end);
-            }
+        boolean released = false;
+        for (End end : ends) {
+            released |= end.holders.removeIf(key -> SharedObjects.isWithin(key, caller)) && end.silent();
+        }
+        if (released) {
+            notifyAll();
         }
     }
 }

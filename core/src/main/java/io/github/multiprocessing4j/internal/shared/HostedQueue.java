@@ -2,14 +2,15 @@ package io.github.multiprocessing4j.internal.shared;
 
 import io.github.multiprocessing4j.QueueEmptyException;
 import io.github.multiprocessing4j.QueueFullException;
+import io.github.multiprocessing4j.QueueShutDownException;
 import io.github.multiprocessing4j.internal.channel.CallRouter;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The state of a {@code Queue}, {@code SimpleQueue} or {@code JoinableQueue} in the JVM that
- * created it: serialized messages in FIFO order, a bound, a closed flag and the count of
- * unfinished tasks. Blocking operations wait on this monitor; interruption (a cancelled call)
+ * created it: serialized messages in FIFO order, a bound, a closed flag, a shut-down flag
+ * (Python 3.13's {@code shutdown}) and the count of unfinished tasks. Blocking operations wait on this monitor; interruption (a cancelled call)
  * aborts them without taking anything.
  */
 public final class HostedQueue implements SharedObjects.Hosted {
@@ -26,10 +27,13 @@ public final class HostedQueue implements SharedObjects.Hosted {
     public static final int TASK_DONE = 5;
     /** join(timeoutNanos) returns whether every task is done. */
     public static final int JOIN = 6;
+    /** shutdown(immediate): puts fail, gets fail once empty (at once if immediate). */
+    public static final int SHUTDOWN = 7;
 
     private final int maxSize;
     private final ArrayDeque<byte[]> messages = new ArrayDeque<>();
     private boolean closed;
+    private boolean shutDown;
     private long unfinished;
 
     /**
@@ -86,6 +90,9 @@ public final class HostedQueue implements SharedObjects.Hosted {
                 return null;
             case JOIN:
                 return awaitAllDone((Long) args[0]);
+            case SHUTDOWN:
+                shutDown((Boolean) args[0]);
+                return null;
             default:
                 throw new IllegalArgumentException("unknown queue operation " + op);
         }
@@ -93,11 +100,14 @@ public final class HostedQueue implements SharedObjects.Hosted {
 
     private void put(byte[] message, long timeoutNanos) throws InterruptedException, QueueFullException {
         long deadline = Waits.deadline(timeoutNanos);
-        while (!closed && maxSize > 0 && messages.size() >= maxSize) {
+        while (!closed && !shutDown && maxSize > 0 && messages.size() >= maxSize) {
             if (!Waits.await(this, timeoutNanos, deadline)) {
                 throw new QueueFullException("the queue stayed full (" + maxSize + " messages)"
                         + waited(timeoutNanos));
             }
+        }
+        if (shutDown) {
+            throw new QueueShutDownException("the queue is shut down: it takes no more messages");
         }
         if (closed) {
             throw new IllegalStateException("the queue is closed");
@@ -110,6 +120,9 @@ public final class HostedQueue implements SharedObjects.Hosted {
     private byte[] get(long timeoutNanos) throws InterruptedException, QueueEmptyException {
         long deadline = Waits.deadline(timeoutNanos);
         while (messages.isEmpty()) {
+            if (shutDown) {
+                throw new QueueShutDownException("the queue is shut down and empty");
+            }
             if (closed) {
                 throw new IllegalStateException("the queue is closed and empty");
             }
@@ -120,6 +133,20 @@ public final class HostedQueue implements SharedObjects.Hosted {
         byte[] message = messages.removeFirst();
         notifyAll();
         return message;
+    }
+
+    /**
+     * Python 3.13's {@code Queue.shutdown(immediate)}: wakes every waiter; puts fail from now on;
+     * gets take what is left, unless {@code immediate}, which drops it and counts each dropped
+     * message's task as done (so {@code join} may return).
+     */
+    private void shutDown(boolean immediate) {
+        shutDown = true;
+        if (immediate) {
+            unfinished = Math.max(0, unfinished - messages.size());
+            messages.clear();
+        }
+        notifyAll();
     }
 
     private boolean awaitAllDone(long timeoutNanos) throws InterruptedException {

@@ -13,16 +13,16 @@ public final class Timeouts {
     }
 
     /**
-     * Converts a user's timeout.
+     * Converts a user's timeout. A negative timeout means zero, as in Python and
+     * {@code java.util.concurrent} (SPEC L17).
      *
      * @param timeout the timeout
-     * @return its nanoseconds, saturated
-     * @throws IllegalArgumentException if it is negative
+     * @return its nanoseconds, saturated, at least 0
      */
     public static long nanos(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
         if (timeout.isNegative()) {
-            throw new IllegalArgumentException("timeout must not be negative, was " + timeout);
+            return 0;
         }
         try {
             return timeout.toNanos();

@@ -90,6 +90,11 @@ final class ContainerProcess implements LaunchedProcess {
         signal("SIGKILL");
     }
 
+    @Override
+    public void interrupt() {
+        signal("SIGINT");
+    }
+
     private synchronized void signal(String signal) {
         if (exit.isDone()) {
             return;

@@ -11,17 +11,18 @@ import java.nio.file.Path;
 /**
  * SPEC L23 and L24, the seed's daemon example: a daemon child (which would print its second
  * line after 20 s) and a non-daemon child (which prints its second line 1 s after the first, or
- * in mode {@code kill} once the test creates the file {@link #GO}). Once both run the parent
- * prints their pids and {@code READY=true}, then ends as the mode says: {@code return} from
- * main, {@code exit} with {@code System.exit(0)}, or wait (at most 30 s) for the test to send
- * SIGTERM ({@code signal}) or SIGKILL ({@code kill}). In mode {@code kill} it also starts a
+ * in modes {@code kill} and {@code term} once the test creates the file {@link #GO}). Once both
+ * run the parent prints their pids and {@code READY=true}, then ends as the mode says:
+ * {@code return} from main, {@code exit} with {@code System.exit(0)}, or wait (at most 30 s) for
+ * the test to send a signal: SIGTERM ({@code term}), SIGINT ({@code signal}), or
+ * SIGKILL ({@code kill}). In mode {@code kill} it also starts a
  * non-daemon child built with {@code dieWithParent(true)}. A non-daemon child that runs to its
  * end prints its second line and then creates the file {@link #exited(String)} in the
  * directory, which the test sees even where the child's output cannot reach it any more.
  */
 public final class ParentEndScenario {
 
-    /** The file the test creates to let the non-daemon child finish in mode {@code kill}. */
+    /** The file the test creates to let the non-daemon child finish in modes {@code kill} and {@code term}. */
     public static final String GO = "go";
     /** The key of the non-daemon child, in its lines and in {@link #exited(String)}. */
     public static final String NON_DAEMON = "nondaemon";
@@ -53,6 +54,7 @@ public final class ParentEndScenario {
         String mode = args[0];
         String dir = args[1];
         boolean kill = mode.equals("kill");
+        boolean awaitGo = kill || mode.equals("term");
         String daemonReady = Path.of(dir, "daemon.ready").toString();
         String nonDaemonReady = Path.of(dir, "nondaemon.ready").toString();
         String diesReady = Path.of(dir, "dieswithparent.ready").toString();
@@ -60,7 +62,7 @@ public final class ParentEndScenario {
 
         ChildProcess daemon = launcher.builder(() -> daemonWork(daemonReady))
                 .name("tck-daemon").daemon(true).build();
-        ChildProcess nonDaemon = launcher.builder(() -> nonDaemonWork(NON_DAEMON, dir, nonDaemonReady, kill ? go : null))
+        ChildProcess nonDaemon = launcher.builder(() -> nonDaemonWork(NON_DAEMON, dir, nonDaemonReady, awaitGo ? go : null))
                 .name("tck-nondaemon").daemon(false).build();
         daemon.start();
         nonDaemon.start();
