@@ -22,7 +22,8 @@ class LayoutTest {
     private static final String API = "io.github.multiprocessing4j";
     private static final Set<String> CROSSING_BY_DESIGN = Set.of(
             "ChildProcessException", "LauncherNotFoundException", "ProcessStartException",
-            "QueueEmptyException", "QueueFullException", "QueueShutDownException", "TargetNotSerializableException",
+            "QueueEmptyException", "QueueFullException", "QueueShutDownException",
+            "TargetNotSerializableException",
             "SerializableRunnable", "SerializableCallable", "SerializableFunction", "SerializableBiFunction");
 
     private static final JavaClasses CORE = new ClassFileImporter()
