@@ -140,14 +140,21 @@ public final class Connection implements Serializable, AutoCloseable {
     /**
      * Receives the next message as bytes, waiting for it: Python's {@code recv_bytes}. A
      * message sent with {@link #send(Object)} arrives as its Java serialization (CPython returns
-     * the pickle), which {@link java.io.ObjectInputStream} reads back.
+     * the pickle), which {@link java.io.ObjectInputStream} reads back: such a message travels in
+     * the library's compact form, and this process decodes it and serializes it again.
      *
      * @return the bytes, never null
      * @throws EOFException if the other end is closed and nothing is left
      * @throws InterruptedException if interrupted while waiting
+     * @throws IllegalStateException if the message is an object whose class is missing here (it
+     *     is received all the same)
      */
     public byte[] recvBytes() throws EOFException, InterruptedException {
-        return unframe(receive(false));
+        byte[] framed = receive(false);
+        if (framed[0] == HostedPipe.OBJECT) {
+            return Payloads.javaSerialization(Payloads.deserialize(unframe(framed)));
+        }
+        return unframe(framed);
     }
 
     /**

@@ -54,6 +54,18 @@ public final class Payloads {
         return CODEC.encode(message);
     }
 
+    /**
+     * A message's Java serialization, whatever form it travels in: what a user who reads an
+     * object as bytes can read back with {@link java.io.ObjectInputStream}.
+     *
+     * @param message the message; may be null
+     * @return its Java serialization, never null
+     * @throws IllegalArgumentException if it is not serializable
+     */
+    public static byte[] javaSerialization(Object message) {
+        return javaSerialize(message);
+    }
+
     /** Java serialization: the codec's fallback for what it has no compact form for. */
     private static byte[] javaSerialize(Object message) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);

@@ -1,5 +1,6 @@
 package io.github.multiprocessing4j.internal.shared;
 
+import io.github.multiprocessing4j.internal.channel.CallRouter;
 import java.io.EOFException;
 import java.util.ArrayDeque;
 import java.util.HashSet;
@@ -62,6 +63,18 @@ public final class HostedPipe implements SharedObjects.Hosted {
     @Override
     public boolean mayBlock(int op, Object[] args) {
         return (op == RECV || op == POLL) && (Long) args[1] != 0;
+    }
+
+    @Override
+    public synchronized Object tryInvoke(int op, Object[] args, String caller) throws Exception {
+        int end = (Integer) args[0];
+        boolean ready = end != 0 && end != 1
+                || ends[end].inbox.size() > 0 || ends[end].closed || ends[1 - end].silent();
+        if (mayBlock(op, args) && ready) {
+            // a message is there, or none can come: the call returns without waiting
+            return invoke(op, args, caller);
+        }
+        return CallRouter.WOULD_WAIT;
     }
 
     @Override

@@ -3,10 +3,12 @@ package io.github.multiprocessing4j.internal.shared;
 import static io.github.multiprocessing4j.internal.shared.SharedObjects.LOCAL_CALLER;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.multiprocessing4j.internal.BackgroundCall;
+import io.github.multiprocessing4j.internal.channel.CallRouter;
 import java.io.EOFException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +42,21 @@ class HostedPipeTest {
         assertEquals("back", recv(0, 0L, LOCAL_CALLER));
         assertEquals(false, poll(0, 0L));
         assertEquals(false, poll(1, 0L));
+    }
+
+    @Test
+    void aRecvTriedOnTheChannelsThreadTakesAMessageOnlyIfOneIsThereOrNoneCanCome() throws Exception {
+        Object[] recvForever = {1, FOREVER};
+        assertSame(CallRouter.WOULD_WAIT, pipe.tryInvoke(HostedPipe.RECV, recvForever, "child-1"));
+        send(0, "a", LOCAL_CALLER);
+        byte[] message = (byte[]) pipe.tryInvoke(HostedPipe.RECV, recvForever, "child-1");
+        assertEquals("a", new String(message, StandardCharsets.UTF_8));
+        assertSame(CallRouter.WOULD_WAIT, pipe.tryInvoke(HostedPipe.RECV, recvForever, "child-1"));
+        assertSame(CallRouter.WOULD_WAIT, pipe.tryInvoke(HostedPipe.SEND, new Object[] {0, new byte[1]}, "child-1"),
+                "only a call that may wait is tried");
+        pipe.invoke(HostedPipe.CLOSE, new Object[] {0}, LOCAL_CALLER);
+        assertThrows(EOFException.class, () -> pipe.tryInvoke(HostedPipe.RECV, recvForever, "child-1"),
+                "the other end is closed: end of stream at once");
     }
 
     @Test
