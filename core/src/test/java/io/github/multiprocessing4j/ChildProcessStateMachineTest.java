@@ -19,6 +19,8 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -102,11 +104,13 @@ class ChildProcessStateMachineTest {
             return handle;
         });
         ChildProcess p = process();
-        CompletableFuture<Void> start = CompletableFuture.runAsync(p::start);
+        // threads of their own: the common pool may have a single thread, which start() holds
+        ExecutorService threads = Executors.newCachedThreadPool();
+        CompletableFuture<Void> start = CompletableFuture.runAsync(p::start, threads);
         try {
             assertTrue(launching.await(20, TimeUnit.SECONDS), "the launcher was called");
             CompletableFuture<String> others = CompletableFuture.supplyAsync(
-                    () -> p.pid() + " " + p.isAlive() + " " + p.toString());
+                    () -> p.pid() + " " + p.isAlive() + " " + p.toString(), threads);
             assertMatches("OptionalLong.empty false <ChildProcess name='ChildProcess-\\d+' parent=\\d+ initial>",
                     others.get(5, TimeUnit.SECONDS));
             assertEquals("cannot start a process twice",
@@ -114,6 +118,7 @@ class ChildProcessStateMachineTest {
             assertThrows(IllegalStateException.class, p::close, "a process being started cannot be closed");
         } finally {
             release.countDown();
+            threads.shutdown();
         }
         start.get(20, TimeUnit.SECONDS);
         assertEquals(OptionalLong.of(4242), p.pid());
