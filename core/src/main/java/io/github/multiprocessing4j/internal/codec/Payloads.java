@@ -1,13 +1,9 @@
 package io.github.multiprocessing4j.internal.codec;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InvalidClassException;
-import java.io.NotSerializableException;
 import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
 
 /**
@@ -24,20 +20,11 @@ public final class Payloads {
      * lists, sets and maps of these) in a compact form without object streams; everything else
      * through Java serialization behind the filter.
      */
-    private static final MessageCodec CODEC = new MessageCodec(MAX_BYTES, new Fallback() {
-        @Override
-        public byte[] serialize(Object message) {
-            return javaSerialize(message);
-        }
-
-        @Override
-        public Object deserialize(byte[] bytes, int offset, int length) {
-            return javaDeserialize(bytes, offset, length);
-        }
-    });
-
     private static final ObjectInputFilter LIMITS =
             ObjectInputFilter.Config.createFilter("maxdepth=200;maxrefs=10000000;maxbytes=" + MAX_BYTES);
+    private static final JavaSerializationFallback JAVA = new JavaSerializationFallback(LIMITS);
+    private static final MessageCodec CODEC = new MessageCodec(MAX_BYTES, JAVA);
+
 
     private Payloads() {
     }
@@ -63,22 +50,7 @@ public final class Payloads {
      * @throws IllegalArgumentException if it is not serializable
      */
     public static byte[] javaSerialization(Object message) {
-        return javaSerialize(message);
-    }
-
-    /** Java serialization: the codec's fallback for what it has no compact form for. */
-    private static byte[] javaSerialize(Object message) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject(message);
-        } catch (NotSerializableException e) {
-            throw new IllegalArgumentException("cannot send a " + message.getClass().getName() + ": "
-                    + e.getMessage() + " is not serializable", e);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot send a " + message.getClass().getName() + ": " + e, e);
-        }
-        checkSize(bytes.size());
-        return bytes.toByteArray();
+        return JAVA.serialize(message);
     }
 
     /**
@@ -104,27 +76,6 @@ public final class Payloads {
      */
     public static Object deserialize(byte[] bytes) {
         return CODEC.decode(bytes);
-    }
-
-    private static Object javaDeserialize(byte[] bytes, int offset, int length) {
-        ContextObjectInputStream stream = null;
-        try (ContextObjectInputStream in = new ContextObjectInputStream(bytes, offset, length)) {
-            stream = in;
-            in.setObjectInputFilter(filter(LIMITS, length));
-            return in.readObject();
-        } catch (ClassNotFoundException | ClassCastException e) {
-            String missing = stream == null || stream.missingClass() == null ? e.getMessage() : stream.missingClass();
-            throw new IllegalStateException("received an object of class " + missing
-                    + ", which is not on this process's class path", e);
-        } catch (InvalidClassException e) {
-            throw new IllegalStateException("received an object that was refused: " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new IllegalStateException("received a message that cannot be read: " + e, e);
-        } catch (RuntimeException e) {
-            // corrupted bytes make ObjectInputStream fail in many ways of its own (negative
-            // lengths, a value of the wrong type in an array, a missing handle): one contract
-            throw new IllegalStateException("received a message that cannot be read: " + e, e);
-        }
     }
 
     /**
@@ -162,11 +113,7 @@ public final class Payloads {
          * @throws IOException if they do not start with a stream header
          */
         public ContextObjectInputStream(byte[] bytes) throws IOException {
-            this(bytes, 0, bytes.length);
-        }
-
-        ContextObjectInputStream(byte[] bytes, int offset, int length) throws IOException {
-            super(new ByteArrayInputStream(bytes, offset, length));
+            super(new ByteArrayInputStream(bytes));
         }
 
         @Override
