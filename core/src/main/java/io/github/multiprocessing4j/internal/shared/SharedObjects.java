@@ -17,8 +17,6 @@ public final class SharedObjects {
 
     private static final Map<String, Hosted> HOSTED = new ConcurrentHashMap<>();
     private static final AtomicLong COUNTER = new AtomicLong();
-    /** Random, so that ids are unique across the process tree. */
-    private static final String JVM_TOKEN = java.util.UUID.randomUUID().toString();
     private static final CallRouter ROUTER = new Router();
     private static volatile CallRouter upstream;
     /** While a process object is serialized for a child: the calls to make on its behalf. */
@@ -86,7 +84,7 @@ public final class SharedObjects {
      * @return its id, unique across the process tree
      */
     public static String host(Hosted object) {
-        String id = JVM_TOKEN + "#" + COUNTER.incrementAndGet();
+        String id = JvmToken.VALUE + "#" + COUNTER.incrementAndGet();
         HOSTED.put(id, object);
         return id;
     }
@@ -165,7 +163,7 @@ public final class SharedObjects {
 
     /** This JVM's random token: shared object ids and lock owners start with it. */
     static String jvmToken() {
-        return JVM_TOKEN;
+        return JvmToken.VALUE;
     }
 
     /**
@@ -290,5 +288,13 @@ public final class SharedObjects {
      */
     public static void setUpstream(CallRouter link) {
         upstream = link;
+    }
+
+    /**
+     * This JVM's random token, made on first use: a random UUID seeds {@code SecureRandom}, which
+     * costs a cold JVM tens of milliseconds, and a child that hosts nothing never needs it.
+     */
+    private static final class JvmToken {
+        static final String VALUE = java.util.UUID.randomUUID().toString();
     }
 }
