@@ -1,14 +1,11 @@
 package io.github.multiprocessing4j.internal.codec;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InvalidClassException;
 import java.io.NotSerializableException;
 import java.io.ObjectInputFilter;
-import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
-import java.io.ObjectStreamClass;
 import java.util.Objects;
 
 /**
@@ -16,7 +13,7 @@ import java.util.Objects;
  * {@link ObjectInputFilter} (SPEC C3), and no array may announce more elements than the message
  * has bytes, so corrupted or hostile bytes cannot make the reader allocate what they announce.
  * Classes are resolved with the thread's context class loader first, where an application's
- * classes are. Safe for concurrent use.
+ * classes are ({@link Payloads.ContextObjectInputStream}). Safe for concurrent use.
  */
 public final class JavaSerializationFallback implements Fallback {
 
@@ -70,15 +67,15 @@ public final class JavaSerializationFallback implements Fallback {
      */
     @Override
     public Object deserialize(byte[] bytes, int offset, int length) {
-        ContextObjectInputStream stream = null;
-        try (ContextObjectInputStream in = new ContextObjectInputStream(bytes, offset, length)) {
+        Payloads.ContextObjectInputStream stream = null;
+        try (Payloads.ContextObjectInputStream in = new Payloads.ContextObjectInputStream(bytes, offset, length)) {
             stream = in;
             in.setObjectInputFilter(info -> info.arrayLength() > length
                     ? ObjectInputFilter.Status.REJECTED : filter.checkInput(info));
             return in.readObject();
         } catch (ClassNotFoundException | ClassCastException e) {
             // a lambda whose capturing class is missing fails as a ClassCastException of a SerializedLambda
-            String missing = stream == null || stream.missing == null ? e.getMessage() : stream.missing;
+            String missing = stream == null || stream.missingClass() == null ? e.getMessage() : stream.missingClass();
             throw new IllegalStateException("received an object of class " + missing
                     + ", which is not on this process's class path", e);
         } catch (InvalidClassException e) {
@@ -89,35 +86,6 @@ public final class JavaSerializationFallback implements Fallback {
             // corrupted bytes make ObjectInputStream fail in ways of its own (negative lengths,
             // a value of the wrong type in an array, a missing handle): one contract
             throw new IllegalStateException("received a message that cannot be read: " + e, e);
-        }
-    }
-
-    /** Resolves classes with the context class loader first, and remembers the first one it could not find. */
-    private static final class ContextObjectInputStream extends ObjectInputStream {
-        private String missing;
-
-        ContextObjectInputStream(byte[] bytes, int offset, int length) throws IOException {
-            super(new ByteArrayInputStream(bytes, offset, length));
-        }
-
-        @Override
-        protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
-            ClassLoader loader = Thread.currentThread().getContextClassLoader();
-            if (loader != null) {
-                try {
-                    return Class.forName(desc.getName(), false, loader);
-                } catch (ClassNotFoundException e) {
-                    // fall back to the default resolution, which also knows primitives
-                }
-            }
-            try {
-                return super.resolveClass(desc);
-            } catch (ClassNotFoundException e) {
-                if (missing == null) {
-                    missing = desc.getName();
-                }
-                throw e;
-            }
         }
     }
 }

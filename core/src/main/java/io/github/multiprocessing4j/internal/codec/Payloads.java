@@ -113,7 +113,11 @@ public final class Payloads {
          * @throws IOException if they do not start with a stream header
          */
         public ContextObjectInputStream(byte[] bytes) throws IOException {
-            super(new ByteArrayInputStream(bytes));
+            this(bytes, 0, bytes.length);
+        }
+
+        ContextObjectInputStream(byte[] bytes, int offset, int length) throws IOException {
+            super(new ByteArrayInputStream(bytes, offset, length));
         }
 
         @Override
