@@ -8,7 +8,7 @@ package io.github.multiprocessing4j.internal.pool;
  * @param job the job the items belong to
  * @param first the index of the first item in the job
  * @param count how many items
- * @param items the items, serialized as an {@code Object[]}
+ * @param items the items, serialized as one list (the compact codec's, when they are of its types)
  */
 record PoolChunk(PoolJob job, int first, int count, byte[] items) {
 }

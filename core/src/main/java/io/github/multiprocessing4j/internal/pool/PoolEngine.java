@@ -159,7 +159,7 @@ public final class PoolEngine {
         List<PoolChunk> chunks = new ArrayList<>();
         for (int first = 0; first < items.size(); first += chunkSize) {
             List<?> part = items.subList(first, Math.min(items.size(), first + chunkSize));
-            chunks.add(new PoolChunk(job, first, part.size(), Payloads.serialize(part.toArray())));
+            chunks.add(new PoolChunk(job, first, part.size(), Payloads.serialize(new ArrayList<>(part))));
         }
         Iterator<PoolChunk> next = chunks.iterator();
         enqueue(job, () -> board.add(next.next()) && next.hasNext());
@@ -240,7 +240,7 @@ public final class PoolEngine {
             if (!part.isEmpty()) {
                 PoolChunk chunk;
                 try {
-                    chunk = new PoolChunk(job, index, part.size(), Payloads.serialize(part.toArray()));
+                    chunk = new PoolChunk(job, index, part.size(), Payloads.serialize(new ArrayList<>(part)));
                 } catch (IllegalArgumentException e) {
                     chunk = null;
                     failItems(job, index, part.size(), e);
@@ -347,14 +347,7 @@ public final class PoolEngine {
         }
         PoolChunkResult result;
         try {
-            Object decoded = Payloads.deserialize(bytes);
-            if (!(decoded instanceof PoolChunkResult chunkResult) || chunkResult.values() == null
-                    || chunkResult.values().length != chunk.count()
-                    || (chunkResult.failures() != null && chunkResult.failures().length != chunk.count())) {
-                throw new IllegalStateException("the worker sent something else than the results of " + chunk.count()
-                        + " items");
-            }
-            result = chunkResult;
+            result = PoolChunkResult.decode(bytes, chunk.count());
         } catch (RuntimeException e) {
             failChunk(chunk, new ChildProcessException(worker, "the results of pool worker '" + worker
                     + "' cannot be read here: " + e.getMessage(), e));

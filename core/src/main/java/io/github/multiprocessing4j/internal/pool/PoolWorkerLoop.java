@@ -6,6 +6,7 @@ import io.github.multiprocessing4j.internal.shared.Shared;
 import java.io.Serial;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The target of every pool worker: Python's {@code multiprocessing.pool.worker}. Runs the
@@ -98,11 +99,14 @@ public final class PoolWorkerLoop implements SerializableRunnable {
         }
         Object[] values = new Object[count];
         Throwable[] failures = null;
-        Object[] items = null;
+        List<?> items = null;
         RuntimeException chunkFailure = functionFailure;
         if (chunkFailure == null) {
             try {
-                items = (Object[]) Payloads.deserialize(Arrays.copyOfRange(task, buffer.position(), task.length));
+                items = (List<?>) Payloads.deserialize(Arrays.copyOfRange(task, buffer.position(), task.length));
+                if (items.size() != count) {
+                    throw new IllegalStateException("the pool sent a chunk of " + items.size() + " items for " + count);
+                }
             } catch (RuntimeException e) {
                 chunkFailure = e;
             }
@@ -114,7 +118,7 @@ public final class PoolWorkerLoop implements SerializableRunnable {
         }
         for (int i = 0; i < count; i++) {
             try {
-                values[i] = function.apply(items[i]);
+                values[i] = function.apply(items.get(i));
             } catch (StackOverflowError e) {
                 failures = record(failures, count, i, e);
             } catch (VirtualMachineError e) {
@@ -143,7 +147,7 @@ public final class PoolWorkerLoop implements SerializableRunnable {
             sendable[i] = failures[i] == null ? null : sendable(failures[i]);
         }
         try {
-            return Payloads.serialize(new PoolChunkResult(values, sendable));
+            return new PoolChunkResult(values, sendable).encode();
         } catch (IllegalArgumentException whole) {
             Throwable[] checked = sendable != null ? sendable : new Throwable[values.length];
             for (int i = 0; i < values.length; i++) {
@@ -157,13 +161,13 @@ public final class PoolWorkerLoop implements SerializableRunnable {
                 }
             }
             try {
-                return Payloads.serialize(new PoolChunkResult(values, checked));
+                return new PoolChunkResult(values, checked).encode();
             } catch (IllegalArgumentException e) {
                 // together still too large: every item of the chunk fails with the reason
                 Throwable[] all = new Throwable[values.length];
                 Arrays.fill(all, new IllegalArgumentException("the results of this chunk cannot be sent: "
                         + e.getMessage() + "; use a smaller chunk size"));
-                return Payloads.serialize(new PoolChunkResult(new Object[values.length], all));
+                return new PoolChunkResult(new Object[values.length], all).encode();
             }
         }
     }
