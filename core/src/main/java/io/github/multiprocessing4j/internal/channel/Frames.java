@@ -55,8 +55,8 @@ public final class Frames {
     }
 
     /**
-     * Writes a frame on the calling thread: only for the handshake and the task, on threads
-     * nobody interrupts; later frames go through a {@link ChannelWriter}.
+     * Writes a frame on the calling thread, in blocking mode: only for the handshake and the
+     * task, on threads nobody interrupts; later frames go through a {@link ChannelWriter}.
      */
     public static void write(SocketChannel channel, byte type, byte[] payload) throws IOException {
         ByteBuffer buffer = frame(type, payload);
@@ -68,7 +68,8 @@ public final class Frames {
     }
 
     /**
-     * Reads one frame.
+     * Reads one frame from a channel in blocking mode: the handshake's. After it, a
+     * {@link FrameReader} reads the channel.
      *
      * @return the frame, or null at a clean end of stream before its first byte
      * @throws ProtocolException if the frame is empty or larger than {@code maxSize}

@@ -30,6 +30,8 @@ public final class PendingChild {
     private final CompletableFuture<byte[]> task = new CompletableFuture<>();
     private final CompletableFuture<EndReport> ended = new CompletableFuture<>();
     private volatile SocketChannel channel;
+    /** The channel's reader, once the task is sent. */
+    private volatile FrameReader reader;
     private volatile EndReport report;
     private volatile byte[] result;
     /**
@@ -95,11 +97,13 @@ public final class PendingChild {
             throw new IOException("the process ended before its task was sent", e.getCause());
         }
         Frames.write(authenticated, Frames.TASK, encoded);
+        FrameReader frames = new FrameReader(authenticated, Frames.MAX_FROM_CHILD);
+        reader = frames;
         ChannelWriter writer = new ChannelWriter(authenticated, "multiprocessing4j-child-writer-" + processName);
         Map<Long, Future<?>> inFlight = new ConcurrentHashMap<>();
-        try {
+        try (frames) {
             Frames.Frame frame;
-            while ((frame = Frames.read(authenticated, Frames.MAX_FROM_CHILD)) != null) {
+            while ((frame = frames.next()) != null) {
                 switch (frame.type()) {
                     case Frames.END -> report = EndReport.decode(frame.payload());
                     case Frames.RESULT -> result = frame.payload();
@@ -260,6 +264,10 @@ public final class PendingChild {
         SocketChannel open = channel;
         if (open != null) {
             ControlServer.closeQuietly(open);
+            FrameReader frames = reader;
+            if (frames != null) {
+                frames.wakeup();
+            }
         }
         ended.complete(report);
     }

@@ -4,6 +4,7 @@ import io.github.multiprocessing4j.internal.channel.ControlServer;
 import io.github.multiprocessing4j.internal.channel.EndReport;
 import io.github.multiprocessing4j.internal.channel.Frames;
 import io.github.multiprocessing4j.internal.channel.Handshake;
+import io.github.multiprocessing4j.internal.channel.FrameReader;
 import io.github.multiprocessing4j.internal.channel.ParentLink;
 import io.github.multiprocessing4j.internal.channel.ProtocolException;
 import io.github.multiprocessing4j.internal.shared.SharedObjects;
@@ -53,6 +54,8 @@ public final class ChildRuntime {
     private final Object endLock = new Object();
     private boolean endSent;
     private volatile boolean exiting;
+    /** The watcher's reader, once the target runs. */
+    private volatile FrameReader reader;
 
     private ChildRuntime(SocketChannel channel) {
         this.channel = channel;
@@ -215,8 +218,12 @@ public final class ChildRuntime {
             } catch (IOException e) {
                 // the parent is gone; nobody is left to tell
             }
-            // closing also ends the watcher's blocked read, so the JVM exits without a stall
+            // closing also ends the watcher's wait, so the JVM exits without a stall
             ControlServer.closeQuietly(channel);
+            FrameReader frames = reader;
+            if (frames != null) {
+                frames.wakeup();
+            }
         }
     }
 
@@ -226,10 +233,22 @@ public final class ChildRuntime {
      * before it could run its shutdown code (SPEC L24).
      */
     private void watchParent(boolean exitWithParent) {
+        FrameReader frames;
+        try {
+            frames = new FrameReader(channel, Frames.MAX_FROM_PARENT);
+        } catch (IOException e) {
+            // the channel broke before the target started: as a dead parent
+            link.closed();
+            if (exitWithParent) {
+                exitBecauseParentDied();
+            }
+            return;
+        }
+        reader = frames;
         Thread watcher = new Thread(() -> {
-            try {
+            try (frames) {
                 Frames.Frame frame;
-                while ((frame = Frames.read(channel, Frames.MAX_FROM_PARENT)) != null) {
+                while ((frame = frames.next()) != null) {
                     if (frame.type() != Frames.REPLY) {
                         throw new ProtocolException("unexpected frame type " + frame.type() + " from the parent");
                     }

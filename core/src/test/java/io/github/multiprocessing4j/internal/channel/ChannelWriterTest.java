@@ -2,17 +2,24 @@ package io.github.multiprocessing4j.internal.channel;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.multiprocessing4j.internal.BackgroundCall;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,7 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * ChannelWriter: frames go out in the order they are sent, posted or not, batched or not; a
- * peer that does not read makes posting wait at the bound instead of filling the heap (SPEC M3).
+ * peer that does not read makes posting wait at the bound instead of filling the heap (SPEC M3);
+ * an interrupted caller writes its frame without closing the channel. FrameReader: a wait ends
+ * when the channel is closed or the reader is interrupted.
  */
 @Timeout(value = BackgroundCall.TEST_SECONDS, unit = TimeUnit.SECONDS)
 class ChannelWriterTest {
@@ -47,6 +56,8 @@ class ChannelWriterTest {
             writerEnd = SocketChannel.open(UnixDomainSocketAddress.of(socket));
             readerEnd = server.accept();
         }
+        // as after the handshake: callers write their own frames when they can (FrameReader)
+        writerEnd.configureBlocking(false);
         writer = new ChannelWriter(writerEnd, "test-writer");
     }
 
@@ -61,6 +72,14 @@ class ChannelWriterTest {
     @Test
     void postedAndSentFramesArriveInTheOrderTheyWereGiven() throws Exception {
         int count = 10_000;
+        // the reader keeps up meanwhile: a socket holds far fewer small writes than their bytes
+        BackgroundCall<List<Frames.Frame>> reader = calls.start("reader", () -> {
+            List<Frames.Frame> frames = new ArrayList<>();
+            for (int i = 0; i <= count; i++) {
+                frames.add(Frames.read(readerEnd, 64));
+            }
+            return frames;
+        });
         for (int i = 0; i < count; i++) {
             byte[] payload = ByteBuffer.allocate(4).putInt(i).array();
             if (i % 3 == 0) {
@@ -70,12 +89,13 @@ class ChannelWriterTest {
             }
         }
         writer.sendAndWait(Frames.END, new byte[] {1}, 20_000);
+        List<Frames.Frame> frames = reader.value();
         for (int i = 0; i < count; i++) {
-            Frames.Frame frame = Frames.read(readerEnd, 64);
+            Frames.Frame frame = frames.get(i);
             assertEquals(Frames.CALL, frame.type());
             assertEquals(i, ByteBuffer.wrap(frame.payload()).getInt(), "frame " + i);
         }
-        Frames.Frame last = Frames.read(readerEnd, 64);
+        Frames.Frame last = frames.get(count);
         assertEquals(Frames.END, last.type());
         assertArrayEquals(new byte[] {1}, last.payload());
     }
@@ -102,6 +122,72 @@ class ChannelWriterTest {
         while (read < 64) {
             assertEquals(Frames.RESULT, Frames.read(readerEnd, 2 * mebibyte.length).type());
             read++;
+        }
+    }
+
+    @Test
+    void anInterruptedCallerStillWritesItsFrameAndTheChannelStaysOpen() throws Exception {
+        Thread.currentThread().interrupt();
+        try {
+            writer.send(Frames.CALL, new byte[] {7});
+            writer.post(Frames.CALL, new byte[] {8});
+            assertTrue(Thread.currentThread().isInterrupted(), "the caller's interrupt status is left as it was");
+        } finally {
+            Thread.interrupted();
+        }
+        assertTrue(writerEnd.isOpen(), "an interrupt does not close the channel");
+        assertArrayEquals(new byte[] {7}, Frames.read(readerEnd, 64).payload());
+        assertArrayEquals(new byte[] {8}, Frames.read(readerEnd, 64).payload());
+        writer.sendAndWait(Frames.END, new byte[] {9}, 20_000);
+        assertArrayEquals(new byte[] {9}, Frames.read(readerEnd, 64).payload());
+    }
+
+    @Test
+    void aReaderReturnsFramesReadInBulkOneByOneAndAFrameLargerThanItsBufferWhole() throws Exception {
+        byte[] large = new byte[3 * FrameReader.BUFFER_BYTES + 17];
+        for (int i = 0; i < large.length; i++) {
+            large[i] = (byte) (i * 31);
+        }
+        writer.sendAndWait(Frames.CALL, new byte[] {1}, 20_000);
+        writer.sendAndWait(Frames.CALL, new byte[] {2, 3}, 20_000);
+        BackgroundCall<Void> sender = calls.start("sender", () -> {
+            writer.sendAndWait(Frames.RESULT, large, 20_000);
+            writer.sendAndWait(Frames.END, new byte[0], 20_000);
+            writerEnd.close();
+            return null;
+        });
+        try (FrameReader reader = new FrameReader(readerEnd, large.length + 1)) {
+            assertArrayEquals(new byte[] {1}, reader.next().payload());
+            assertArrayEquals(new byte[] {2, 3}, reader.next().payload());
+            Frames.Frame frame = reader.next();
+            assertEquals(Frames.RESULT, frame.type());
+            assertArrayEquals(large, frame.payload());
+            assertEquals(Frames.END, reader.next().type());
+            sender.value();
+            assertNull(reader.next(), "a clean end of stream after the last frame");
+        }
+    }
+
+    @Test
+    void aReaderWaitingOnAChannelThatIsClosedEndsWithClosedChannelException() throws Exception {
+        FrameReader reader = new FrameReader(readerEnd, 64);
+        try (reader) {
+            // a thread waiting in a selector is RUNNABLE: whether it waits already or not, it must end
+            BackgroundCall<Frames.Frame> waiting = calls.start("reader", reader::next);
+            readerEnd.close();
+            reader.wakeup();
+            waiting.failure(ClosedChannelException.class);
+        }
+    }
+
+    @Test
+    void aReaderThatIsInterruptedClosesItsChannelAsABlockingReadWould() throws Exception {
+        FrameReader reader = new FrameReader(readerEnd, 64);
+        try (reader) {
+            BackgroundCall<Frames.Frame> waiting = calls.start("reader", reader::next);
+            waiting.interrupt();
+            waiting.failure(ClosedByInterruptException.class);
+            assertFalse(readerEnd.isOpen());
         }
     }
 
