@@ -37,6 +37,13 @@ public final class HostedPipe implements SharedObjects.Hosted {
     public static final int CLOSE = 4;
     /** attach(end): the caller holds this end (sent in its task), whether it has used it or not. */
     public static final int ATTACH = 5;
+    /**
+     * send(end, bytes) from another process, made synchronous every few posted MiB
+     * ({@link SharedObjects#post(String, int, int, Object...)}): waits while the other end holds
+     * more than {@link SharedObjects#MAX_UNREAD_BYTES} unread, then sends. Python's sender waits
+     * on a full OS pipe alike.
+     */
+    public static final int PACED_SEND = 6;
 
     /** The first byte of a message sent with {@code send}. */
     public static final byte OBJECT = 1;
@@ -48,6 +55,8 @@ public final class HostedPipe implements SharedObjects.Hosted {
     /** One end: what was sent towards it, whether it is closed, who holds it. */
     private static final class End {
         final ArrayDeque<byte[]> inbox = new ArrayDeque<>();
+        /** The bytes of {@link #inbox}. */
+        long bytes;
         /** The live children that hold this end. */
         final Set<String> holders = new HashSet<>();
         boolean handedToChild;
@@ -62,7 +71,7 @@ public final class HostedPipe implements SharedObjects.Hosted {
 
     @Override
     public boolean mayBlock(int op, Object[] args) {
-        return (op == RECV || op == POLL) && (Long) args[1] != 0;
+        return (op == RECV || op == POLL) && (Long) args[1] != 0 || op == PACED_SEND;
     }
 
     @Override
@@ -70,7 +79,10 @@ public final class HostedPipe implements SharedObjects.Hosted {
         int end = (Integer) args[0];
         boolean ready = end != 0 && end != 1
                 || ends[end].inbox.size() > 0 || ends[end].closed || ends[1 - end].silent();
-        if (mayBlock(op, args) && ready) {
+        if (op == PACED_SEND && (end == 0 || end == 1) && !mustPace(end)) {
+            return invoke(op, args, caller);
+        }
+        if (mayBlock(op, args) && ready && op != PACED_SEND) {
             // a message is there, or none can come: the call returns without waiting
             return invoke(op, args, caller);
         }
@@ -92,15 +104,15 @@ public final class HostedPipe implements SharedObjects.Hosted {
             }
         }
         switch (op) {
+            case PACED_SEND:
+                while (mustPace(end)) {
+                    // a cancelled call (its sender was interrupted or ended) sends nothing
+                    wait();
+                }
+                send(end, (byte[]) args[1]);
+                return null;
             case SEND:
-                if (ends[end].closed) {
-                    throw new IllegalStateException("this end of the pipe is closed");
-                }
-                if (ends[1 - end].closed) {
-                    throw new IllegalStateException("the other end of the pipe is closed (broken pipe)");
-                }
-                ends[1 - end].inbox.addLast((byte[]) args[1]);
-                notifyAll();
+                send(end, (byte[]) args[1]);
                 return null;
             case RECV:
                 return receive(end, (Long) args[1], args.length > 2 && (Boolean) args[2]);
@@ -114,6 +126,18 @@ public final class HostedPipe implements SharedObjects.Hosted {
             default:
                 throw new IllegalArgumentException("unknown pipe operation " + op);
         }
+    }
+
+    private void send(int end, byte[] message) {
+        if (ends[end].closed) {
+            throw new IllegalStateException("this end of the pipe is closed");
+        }
+        if (ends[1 - end].closed) {
+            throw new IllegalStateException("the other end of the pipe is closed (broken pipe)");
+        }
+        ends[1 - end].inbox.addLast(message);
+        ends[1 - end].bytes += message.length;
+        notifyAll();
     }
 
     private byte[] receive(int end, long timeoutNanos, boolean objectsOnly) throws InterruptedException, EOFException {
@@ -130,7 +154,17 @@ public final class HostedPipe implements SharedObjects.Hosted {
             // left unread: recvBytes() can still take it
             throw new IllegalStateException("the next message was sent with sendBytes: receive it with recvBytes");
         }
-        return inbox.removeFirst();
+        byte[] message = inbox.removeFirst();
+        ends[end].bytes -= message.length;
+        // a paced sender may wait for this room
+        notifyAll();
+        return message;
+    }
+
+    /** Whether a paced send from {@code end} waits: the other end holds too much, and both are open. */
+    private boolean mustPace(int end) {
+        return ends[1 - end].bytes > SharedObjects.MAX_UNREAD_BYTES && !ends[end].closed && !ends[1 - end].closed
+                && !ends[1 - end].silent();
     }
 
     /** Waits until a message is there or no more can come; false if the time ran out. */
@@ -147,6 +181,7 @@ public final class HostedPipe implements SharedObjects.Hosted {
     private void close(int end) {
         ends[end].closed = true;
         ends[end].inbox.clear();
+        ends[end].bytes = 0;
         notifyAll();
     }
 

@@ -29,9 +29,17 @@ public final class HostedQueue implements SharedObjects.Hosted {
     public static final int JOIN = 6;
     /** shutdown(immediate): puts fail, gets fail once empty (at once if immediate). */
     public static final int SHUTDOWN = 7;
+    /**
+     * put(bytes, timeoutNanos) of an unbounded queue's producer in another process, made
+     * synchronous every few posted MiB ({@link SharedObjects#post(String, int, int, Object...)}):
+     * waits while the queue holds more than {@link SharedObjects#MAX_UNREAD_BYTES}, then puts.
+     */
+    public static final int PACED_PUT = 8;
 
     private final int maxSize;
     private final ArrayDeque<byte[]> messages = new ArrayDeque<>();
+    /** The bytes of {@link #messages}. */
+    private long bytes;
     private boolean closed;
     private boolean shutDown;
     private long unfinished;
@@ -50,6 +58,8 @@ public final class HostedQueue implements SharedObjects.Hosted {
         switch (op) {
             case PUT:
                 return maxSize > 0 && (Long) args[1] != 0;
+            case PACED_PUT:
+                return true;
             case GET:
             case JOIN:
                 return (Long) args[0] != 0;
@@ -60,7 +70,8 @@ public final class HostedQueue implements SharedObjects.Hosted {
 
     @Override
     public synchronized Object tryInvoke(int op, Object[] args, String caller) throws Exception {
-        if (op == GET && (!messages.isEmpty() || closed)) {
+        if (op == GET && (!messages.isEmpty() || closed)
+                || op == PACED_PUT && !mustPace()) {
             return invoke(op, args, caller);
         }
         return CallRouter.WOULD_WAIT;
@@ -70,6 +81,13 @@ public final class HostedQueue implements SharedObjects.Hosted {
     public synchronized Object invoke(int op, Object[] args, String caller) throws Exception {
         switch (op) {
             case PUT:
+                put((byte[]) args[0], (Long) args[1]);
+                return null;
+            case PACED_PUT:
+                while (mustPace()) {
+                    // a cancelled call (its producer was interrupted or ended) puts nothing
+                    wait();
+                }
                 put((byte[]) args[0], (Long) args[1]);
                 return null;
             case GET:
@@ -113,8 +131,14 @@ public final class HostedQueue implements SharedObjects.Hosted {
             throw new IllegalStateException("the queue is closed");
         }
         messages.addLast(message);
+        bytes += message.length;
         unfinished++;
         notifyAll();
+    }
+
+    /** Whether a paced put waits: too many unread bytes, and the queue still takes messages. */
+    private boolean mustPace() {
+        return bytes > SharedObjects.MAX_UNREAD_BYTES && !closed && !shutDown;
     }
 
     private byte[] get(long timeoutNanos) throws InterruptedException, QueueEmptyException {
@@ -131,6 +155,7 @@ public final class HostedQueue implements SharedObjects.Hosted {
             }
         }
         byte[] message = messages.removeFirst();
+        bytes -= message.length;
         notifyAll();
         return message;
     }
@@ -145,6 +170,7 @@ public final class HostedQueue implements SharedObjects.Hosted {
         if (immediate) {
             unfinished = Math.max(0, unfinished - messages.size());
             messages.clear();
+            bytes = 0;
         }
         notifyAll();
     }

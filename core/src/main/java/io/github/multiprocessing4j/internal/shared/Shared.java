@@ -59,6 +59,26 @@ public final class Shared {
     }
 
     /**
+     * Performs an operation that never waits without waiting for it, pacing the producer
+     * (SPEC M3): {@link SharedObjects#post(String, int, int, Object...)}.
+     *
+     * @param id the object's id
+     * @param op the operation
+     * @param pacedOp the same operation, waiting for room first
+     * @param args its arguments
+     * @throws InterruptedException if interrupted while a paced call waited for room
+     */
+    public static void post(String id, int op, int pacedOp, Object... args) throws InterruptedException {
+        try {
+            SharedObjects.post(id, op, pacedOp, args);
+        } catch (InterruptedException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e.toString(), e);
+        }
+    }
+
+    /**
      * Calls an operation that may block and end with end of stream.
      *
      * @param id the object's id

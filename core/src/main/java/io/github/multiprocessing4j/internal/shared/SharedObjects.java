@@ -22,6 +22,17 @@ public final class SharedObjects {
     /** While a process object is serialized for a child: the calls to make on its behalf. */
     private static final ThreadLocal<java.util.List<Object[]>> SENT_TO_CHILD = new ThreadLocal<>();
 
+    /** Bytes a process posts to one object of another process between two paced calls (SPEC M3). */
+    public static final long PACE_BYTES = 4L * 1024 * 1024;
+    /**
+     * The most unread bytes a queue or a pipe end holds before a paced post waits (SPEC M3):
+     * with {@link #PACE_BYTES}, a consumer that does not read stops a producer within
+     * {@code MAX_UNREAD_BYTES + PACE_BYTES} of messages.
+     */
+    public static final long MAX_UNREAD_BYTES = 16L * 1024 * 1024;
+    /** By object id: bytes this process posted to it since its last paced call. */
+    private static final Map<String, AtomicLong> POSTED_BYTES = new ConcurrentHashMap<>();
+
     private SharedObjects() {
     }
 
@@ -125,6 +136,38 @@ public final class SharedObjects {
      *     posted call on the object failed with
      */
     public static void post(String id, int op, Object... args) throws Exception {
+        post(id, op, args, LOCAL_CALLER);
+    }
+
+    /**
+     * As {@link #post(String, int, Object...)}, for a producer that must not outrun its
+     * consumers without bound (SPEC M3): from a process other than the object's, once
+     * {@link #PACE_BYTES} have been posted to the object since the last paced call, this call is
+     * made as {@code pacedOp} instead and waited for. The object performs {@code pacedOp} as
+     * {@code op} once it holds few enough unread bytes, so the producer waits there while its
+     * consumers do not read, and the object holds at most its bound plus what each producer
+     * posted since its last paced call.
+     *
+     * @param id the object's id
+     * @param op an operation that never waits
+     * @param pacedOp the same operation, waiting for room first
+     * @param args the arguments
+     * @throws Exception as {@link #post(String, int, Object...)}; InterruptedException if
+     *     interrupted while a paced call waits for room (then nothing was done)
+     */
+    public static void post(String id, int op, int pacedOp, Object... args) throws Exception {
+        if (!HOSTED.containsKey(id) && upstream != null) {
+            long size = 0;
+            for (Object arg : args) {
+                size += arg instanceof byte[] bytes ? bytes.length : 8;
+            }
+            AtomicLong posted = POSTED_BYTES.computeIfAbsent(id, key -> new AtomicLong());
+            if (posted.addAndGet(size) > PACE_BYTES) {
+                posted.set(0);
+                dispatch(id, pacedOp, args, LOCAL_CALLER);
+                return;
+            }
+        }
         post(id, op, args, LOCAL_CALLER);
     }
 

@@ -72,6 +72,43 @@ class HostedQueueTest {
     }
 
     @Test
+    void aPacedPutWaitsWhileTheQueueHoldsTooManyUnreadBytesAndPutsOnceAGetMakesRoom() throws Exception {
+        HostedQueue queue = new HostedQueue(0);
+        byte[] mebibyte = new byte[1024 * 1024];
+        Object[] paced = {mebibyte, FOREVER};
+        long limit = SharedObjects.MAX_UNREAD_BYTES / mebibyte.length;
+        for (int i = 0; i <= limit; i++) {
+            // a posted put never waits, whatever the queue holds
+            queue.invoke(HostedQueue.PUT, new Object[] {mebibyte, FOREVER}, LOCAL_CALLER);
+        }
+        assertSame(CallRouter.WOULD_WAIT, queue.tryInvoke(HostedQueue.PACED_PUT, paced, "child"),
+                "over the bound, a paced put is not done on the channel's thread");
+        BackgroundCall<Object> producer = calls.start("paced put", () -> queue.invoke(HostedQueue.PACED_PUT, paced,
+                "child"));
+        producer.assertBlocked();
+        assertEquals((int) limit + 1, queue.invoke(HostedQueue.SIZE, new Object[0], LOCAL_CALLER));
+        get(queue, 0L);
+        get(queue, 0L);
+        producer.value();
+        assertEquals((int) limit, queue.invoke(HostedQueue.SIZE, new Object[0], LOCAL_CALLER),
+                "two taken, the paced one put");
+        assertEquals(null, queue.tryInvoke(HostedQueue.PACED_PUT, new Object[] {new byte[1], FOREVER}, "child"),
+                "under the bound, a paced put is done at once");
+    }
+
+    @Test
+    void aPacedPutThatWaitsFailsOnceTheQueueIsClosed() throws Exception {
+        HostedQueue queue = new HostedQueue(0);
+        byte[] large = new byte[(int) SharedObjects.MAX_UNREAD_BYTES + 1];
+        queue.invoke(HostedQueue.PUT, new Object[] {large, FOREVER}, LOCAL_CALLER);
+        BackgroundCall<Object> producer = calls.start("paced put", () -> queue.invoke(HostedQueue.PACED_PUT,
+                new Object[] {new byte[1], FOREVER}, "child"));
+        producer.assertBlocked();
+        queue.invoke(HostedQueue.CLOSE, new Object[0], LOCAL_CALLER);
+        producer.failure(IllegalStateException.class);
+    }
+
+    @Test
     void anUnboundedQueueTakesEveryPutWithoutWaiting() throws Exception {
         HostedQueue queue = new HostedQueue(0);
         assertFalse(queue.mayBlock(HostedQueue.PUT, new Object[] {new byte[0], FOREVER}));
