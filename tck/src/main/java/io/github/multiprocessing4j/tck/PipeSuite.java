@@ -323,14 +323,36 @@ public abstract class PipeSuite extends TckSuite {
         assertTrue(Pipe.open(true).left().isWritable() && Pipe.open().right().isReadable(), "Pipe.open() is duplex");
     }
 
+    /**
+     * SPEC M2 on a pipe, sender parent or child: an object that is not serializable
+     * ({@code send}) and 64 MiB + 1 bytes ({@code sendBytes}, and {@code send} of a
+     * {@code byte[]} that large). Observed: each fails in its sender with an
+     * {@link IllegalArgumentException} that names the class, or gives the limit; nothing of them
+     * arrives: the first message the other side receives is the sender's next one.
+     */
     @Test
-    void pipe_aMessageThatCannotBeSentFailsInTheSenderAndThePipeKeepsWorking() throws Exception {
+    void m2_aMessageThatCannotBeSentFailsInTheSenderParentOrChildAndThePipeKeepsWorking() throws Exception {
         Pipe pipe = Pipe.open();
         Connection mine = pipe.left();
         Connection theirs = pipe.right();
         Pipe reports = Pipe.open(false);
         Connection report = reports.right();
+        IllegalArgumentException parentNotSerializable = assertThrows(IllegalArgumentException.class,
+                () -> mine.send(new NotSerializable()), "send() of a NotSerializable in the parent");
+        assertTrue(parentNotSerializable.getMessage().contains(NotSerializable.class.getName()),
+                "the parent's exception names the class: " + parentNotSerializable.getMessage());
+        IllegalArgumentException parentTooLarge = assertThrows(IllegalArgumentException.class,
+                () -> mine.sendBytes(new byte[LIMIT + 1]), "sendBytes() of 64 MiB + 1 bytes in the parent");
+        assertTrue(parentTooLarge.getMessage().contains(Integer.toString(LIMIT + 1))
+                        && parentTooLarge.getMessage().contains(Integer.toString(LIMIT)),
+                "the parent's exception gives the size and the limit: " + parentTooLarge.getMessage());
+        IllegalArgumentException parentTooLargeObject = assertThrows(IllegalArgumentException.class,
+                () -> mine.send(new byte[LIMIT + 1]), "send() of a byte[] of 64 MiB + 1 in the parent");
+        assertTrue(parentTooLargeObject.getMessage().contains(Integer.toString(LIMIT)),
+                "the parent's exception gives the limit: " + parentTooLargeObject.getMessage());
+        mine.send("the parent's, still working");
         ChildProcess child = child(() -> {
+            report.send("received " + receive(theirs));
             try {
                 theirs.send(new NotSerializable());
                 report.send("a NotSerializable was sent");
@@ -345,6 +367,8 @@ public abstract class PipeSuite extends TckSuite {
             }
             theirs.send("still working");
         });
+        assertEquals("received the parent's, still working", recv(reports.left()),
+                "nothing of the parent's refused messages arrived, and the pipe works");
         String notSerializable = recv(reports.left());
         assertTrue(notSerializable.contains(NotSerializable.class.getName()),
                 "the sender's exception names the class that cannot be serialized: " + notSerializable);

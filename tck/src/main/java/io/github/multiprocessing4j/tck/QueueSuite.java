@@ -139,8 +139,15 @@ public abstract class QueueSuite extends TckSuite {
         assertEquals(0, exitCodeAfterJoin(child));
     }
 
+    /**
+     * SPEC M3, a bounded queue: a child's puts on a queue of two that holds two fail with
+     * {@link QueueFullException} without waiting ({@code putNowait}) or after their timeout, and a
+     * put without a timeout returns once the parent takes one; the parent's own {@code putNowait}
+     * on the full queue fails too. Observed: the child's reports, the queue's size, and the three
+     * messages in order.
+     */
     @Test
-    void queue_aBoundedQueueMakesPutsWaitForRoomOrFailWithQueueFull() throws Exception {
+    void m3_aBoundedQueueMakesPutsWaitForRoomOrFailWithQueueFull() throws Exception {
         Queue<Integer> queue = new Queue<>(2);
         Queue<Object> reports = new Queue<>();
         ChildProcess child = child(() -> {
@@ -185,8 +192,14 @@ public abstract class QueueSuite extends TckSuite {
         assertEquals(0, exitCodeAfterJoin(child));
     }
 
+    /**
+     * SPEC M1 with several senders and receivers: two child producers and the parent put 300
+     * values each on a bounded queue that two child consumers drain. Observed: every value is
+     * taken exactly once, and each consumer took each producer's values in the order they were
+     * put.
+     */
     @Test
-    void queue_manyProducersAndConsumersAcrossProcessesLoseNothing() throws Exception {
+    void m1_manyProducersAndConsumersAcrossProcessesLoseNothingAndKeepEachProducersOrder() throws Exception {
         int perProducer = 300;
         int consumers = 2;
         Queue<Integer> queue = new Queue<>(16);
@@ -439,10 +452,30 @@ public abstract class QueueSuite extends TckSuite {
                 "using the queue of another process fails with a message that says so: " + e.getMessage());
     }
 
+    /**
+     * SPEC M2, a message that is not serializable: put by a child (on an unbounded queue, whose
+     * put is posted, and on a bounded one, whose put is answered) and by the parent, directly or
+     * inside a list. Observed: each put fails in its sender with an
+     * {@link IllegalArgumentException} that names {@link NotSerializable}; nothing of it arrives;
+     * the next message put by the same sender on the same queue arrives.
+     */
     @Test
-    void queue_aMessageThatCannotBeSerializedFailsInTheSenderAndTheQueueKeepsWorking() throws Exception {
+    void m2_aMessageThatCannotBeSerializedFailsInTheSenderParentOrChildAndTheQueueKeepsWorking() throws Exception {
         Queue<Object> queue = new Queue<>();
+        Queue<Object> bounded = new Queue<>(4);
         Queue<Object> reports = new Queue<>();
+        IllegalArgumentException parentDirect = assertThrows(IllegalArgumentException.class,
+                () -> queue.put(new NotSerializable()), "put() of a NotSerializable in the parent");
+        assertTrue(parentDirect.getMessage().contains(NotSerializable.class.getName()),
+                "the parent's exception names the class: " + parentDirect.getMessage());
+        IllegalArgumentException parentNested = assertThrows(IllegalArgumentException.class,
+                () -> bounded.put(new ArrayList<>(List.of("fine", new NotSerializable())), READY_TIMEOUT),
+                "put() of a list holding a NotSerializable in the parent");
+        assertTrue(parentNested.getMessage().contains(NotSerializable.class.getName()),
+                "the parent's exception names the class inside the message: " + parentNested.getMessage());
+        assertTrue(queue.isEmpty() && bounded.isEmpty(), "nothing of the parent's refused messages arrived");
+        queue.put("the parent's, still working");
+        bounded.put("the parent's, still working", READY_TIMEOUT);
         ChildProcess child = child(() -> {
             try {
                 queue.put(new NotSerializable());
@@ -456,7 +489,14 @@ public abstract class QueueSuite extends TckSuite {
             } catch (IllegalArgumentException e) {
                 reports.put(e.getMessage());
             }
+            try {
+                bounded.put(new NotSerializable(), Targets.MAX_WAIT);
+                reports.put("a NotSerializable was put on the bounded queue");
+            } catch (IllegalArgumentException e) {
+                reports.put(e.getMessage());
+            }
             queue.put("still working");
+            bounded.put("still working", Targets.MAX_WAIT);
         });
         String direct = next(reports);
         assertTrue(direct.contains(NotSerializable.class.getName()),
@@ -464,16 +504,34 @@ public abstract class QueueSuite extends TckSuite {
         String nested = next(reports);
         assertTrue(nested.contains(NotSerializable.class.getName()),
                 "the sender's exception names the class inside the message: " + nested);
-        assertEquals("still working", next(queue), "nothing of the refused messages arrived, and the queue works");
-        assertTrue(queue.isEmpty());
+        String onBounded = next(reports);
+        assertTrue(onBounded.contains(NotSerializable.class.getName()),
+                "the sender's exception names the class, on the bounded queue: " + onBounded);
         assertEquals(0, exitCodeAfterJoin(child));
+        assertEquals("the parent's, still working", next(queue));
+        assertEquals("still working", next(queue), "nothing of the refused messages arrived, and the queue works");
+        assertEquals("the parent's, still working", next(bounded));
+        assertEquals("still working", next(bounded), "the same on the bounded queue");
+        assertTrue(queue.isEmpty() && bounded.isEmpty());
     }
 
+    /**
+     * SPEC M2, a message over the limit: a {@code byte[]} of 64 MiB + 1 put by the parent, then by
+     * a child. Observed: each put fails in its sender with an {@link IllegalArgumentException}
+     * that gives the limit (its bytes and "64 MiB"); the queue stays empty of it; the child's
+     * next put, of exactly 64 MiB serialized, arrives whole, then another one.
+     */
     @Test
-    void queue_aMessageLargerThan64MiBIsRefusedWithTheLimitAndOneOfExactly64MiBTravels() throws Exception {
+    void m2_aMessageLargerThan64MiBIsRefusedInTheSenderParentOrChildWithTheLimitAndOneOfExactly64MiBTravels()
+            throws Exception {
         Queue<Object> queue = new Queue<>();
         Queue<Object> reports = new Queue<>();
         int exactPayload = LIMIT - serializedSize(new byte[0]);
+        IllegalArgumentException parent = assertThrows(IllegalArgumentException.class,
+                () -> queue.put(new byte[LIMIT + 1]), "put() of 64 MiB + 1 bytes in the parent");
+        assertTrue(parent.getMessage().contains(Integer.toString(LIMIT)) && parent.getMessage().contains("64 MiB"),
+                "the parent's exception gives the limit, " + LIMIT + " bytes (64 MiB): " + parent.getMessage());
+        assertTrue(queue.isEmpty(), "nothing of the parent's refused message arrived");
         ChildProcess child = child(() -> {
             try {
                 queue.put(new byte[LIMIT + 1]);
