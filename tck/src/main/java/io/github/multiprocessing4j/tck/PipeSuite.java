@@ -401,6 +401,55 @@ public abstract class PipeSuite extends TckSuite {
         assertEquals("after", recv(mine));
     }
 
+    /**
+     * SPEC M4 on a pipe: a child sends messages of about 1 MiB with {@code sendBytes}, each a
+     * pattern of its own number that makes any torn, mixed or shortened copy show, as fast as it
+     * can, and is killed (SIGKILL) after the parent has received a random number of them (1 to
+     * 4), while it still sends.
+     *
+     * <p>Observed: the parent receives whole messages, those of the child's first sends in
+     * order with none missing between, then end of stream (the only child that held the other
+     * end has ended); that end then carries the send of another child.
+     */
+    @Test
+    void m4_aChildKilledWhileSendingLargeMessagesLeavesNoTornMessageAndThePipeKeepsWorking() throws Exception {
+        Pipe pipe = Pipe.open();
+        Connection mine = pipe.left();
+        Connection theirs = pipe.right();
+        int size = 1024 * 1024;
+        int most = 2000;
+        long seed = System.nanoTime();
+        int before = 1 + new Random(seed).nextInt(4);
+        ChildProcess sender = child(() -> {
+            // bounded, and far more than are sent before the kill
+            for (int i = 0; i < most; i++) {
+                theirs.sendBytes(WholeMessages.of(i, size + i % 4096));
+            }
+            Targets.sleep(Targets.MAX_WAIT.toMillis());
+        });
+        String context = " (random seed " + seed + ": killed after " + before + " messages were received)";
+        int received = 0;
+        for (; received < before; received++) {
+            WholeMessages.assertWhole(recvBytes(mine), received, size + received % 4096);
+        }
+        sender.kill();
+        assertEquals(-9, exitCodeAfterJoin(sender), context);
+        while (true) {
+            byte[] message;
+            try {
+                message = recvBytes(mine);
+            } catch (EOFException e) {
+                break;
+            }
+            WholeMessages.assertWhole(message, received, size + received % 4096);
+            received++;
+        }
+        assertTrue(received < most, "the child was killed while it was still sending" + context);
+        ChildProcess next = child(() -> theirs.send("from another child"));
+        assertEquals("from another child", recv(mine), "the end carries another child's send" + context);
+        assertEquals(0, exitCodeAfterJoin(next));
+    }
+
     // ---------------------------------------------------------------- waiting with deadlines
 
     /** In the test: the next object, which must arrive within {@link #READY_TIMEOUT}. */

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.github.multiprocessing4j.ChildProcess;
 import io.github.multiprocessing4j.Event;
 import io.github.multiprocessing4j.JoinableQueue;
+import io.github.multiprocessing4j.Lock;
 import io.github.multiprocessing4j.Multiprocessing;
 import io.github.multiprocessing4j.Queue;
 import io.github.multiprocessing4j.QueueEmptyException;
@@ -23,8 +24,11 @@ import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -648,6 +652,160 @@ public abstract class QueueSuite extends TckSuite {
         assertTrue(queue.isEmpty(), "no message arrived twice");
     }
 
+    /**
+     * SPEC M1 with four producers, four consumers and a kill. Four child producers put the values
+     * {@code p * 250 + i}, {@code i} from 0 to 249, in that order, on one queue of 16; four child
+     * consumers take values and report each one, tagged with the consumer's number, before they
+     * take the next. A report is a put on a bounded queue, which returns only once the parent's
+     * queue holds it: so a consumer holds at most one value that the parent has not seen (its get
+     * was answered but it was killed before it reported, or it was killed while its report was on
+     * its way). The consumer that made the latest report is killed once a third of the values were
+     * reported; once the producers have ended, the three others get an end marker each, and the
+     * parent drains what is left.
+     *
+     * <p>Observed: no value is reported twice; each consumer got each producer's values in
+     * increasing order; all 1000 values were reported or left in the queue, except at most one,
+     * the value the killed consumer may have held; nothing is left.
+     */
+    @Test
+    void m1_fourProducersAndFourConsumersDuplicateNothingKeepEachProducersOrderAndLoseOnlyWhatAKilledConsumerHeld()
+            throws Exception {
+        int producers = 4;
+        int consumers = 4;
+        int perProducer = 250;
+        int total = producers * perProducer;
+        Queue<Integer> work = new Queue<>(16);
+        // bounded but never full: a put on it returns once the parent's queue holds the report
+        Queue<int[]> reports = new Queue<>(total + consumers);
+        // held by each consumer while it runs: the killed one's is released once its channel is done
+        List<Lock> running = new ArrayList<>();
+        List<ChildProcess> consuming = new ArrayList<>();
+        for (int c = 0; c < consumers; c++) {
+            int consumer = c;
+            running.add(new Lock());
+            consuming.add(child(() -> {
+                if (!running.get(consumer).acquire(Targets.MAX_WAIT)) {
+                    throw new IllegalStateException("consumer " + consumer + "'s lock was not free");
+                }
+                for (int value = work.get(Targets.MAX_WAIT); value >= 0; value = work.get(Targets.MAX_WAIT)) {
+                    reports.put(new int[] {consumer, value}, Targets.MAX_WAIT);
+                }
+            }));
+        }
+        List<ChildProcess> producing = new ArrayList<>();
+        for (int p = 0; p < producers; p++) {
+            int first = p * perProducer;
+            producing.add(child(() -> {
+                for (int value = first; value < first + perProducer; value++) {
+                    work.put(value, Targets.MAX_WAIT);
+                }
+            }));
+        }
+        // what each consumer reported, in the order it reported; the last list is what the parent drained
+        List<List<Integer>> received = new ArrayList<>();
+        for (int c = 0; c <= consumers; c++) {
+            received.add(new ArrayList<>());
+        }
+        int killed = -1;
+        for (int count = 0; count < total / 3; count++) {
+            int[] report = next(reports);
+            received.get(report[0]).add(report[1]);
+            killed = report[0];
+        }
+        consuming.get(killed).kill();
+        assertEquals(-9, exitCodeAfterJoin(consuming.get(killed)), "the killed consumer");
+        assertTrue(running.get(killed).acquire(READY_TIMEOUT),
+                "the killed consumer's lock is released: the parent is done with its channel (SPEC M4)");
+        for (ChildProcess producer : producing) {
+            assertEquals(0, exitCodeAfterJoin(producer), "a producer");
+        }
+        for (int c = 0; c < consumers - 1; c++) {
+            work.put(-1, READY_TIMEOUT); // one end marker per live consumer
+        }
+        for (int c = 0; c < consumers; c++) {
+            if (c != killed) {
+                assertEquals(0, exitCodeAfterJoin(consuming.get(c)), "consumer " + c);
+            }
+        }
+        for (int[] report = poll(reports); report != null; report = poll(reports)) {
+            received.get(report[0]).add(report[1]);
+        }
+        for (Integer left = poll(work); left != null; left = poll(work)) {
+            received.get(consumers).add(left);
+        }
+        assertTrue(work.isEmpty() && reports.isEmpty());
+
+        Set<Integer> seen = new HashSet<>();
+        List<Integer> duplicates = new ArrayList<>();
+        for (int c = 0; c <= consumers; c++) {
+            List<Integer> mine = received.get(c);
+            for (int p = 0; p < producers; p++) {
+                int producer = p;
+                List<Integer> fromProducer = mine.stream().filter(value -> value / perProducer == producer)
+                        .collect(Collectors.toList());
+                assertEquals(fromProducer.stream().sorted().collect(Collectors.toList()), fromProducer,
+                        (c == consumers ? "the parent" : "consumer " + c) + " got producer " + p
+                                + "'s values in the order they were put");
+            }
+            mine.stream().filter(value -> !seen.add(value)).forEach(duplicates::add);
+        }
+        assertEquals(List.of(), duplicates, "values received twice");
+        List<Integer> missing = IntStream.range(0, total).filter(value -> !seen.contains(value)).boxed()
+                .collect(Collectors.toList());
+        assertTrue(missing.size() <= 1, "every value is received, except at most the one that consumer " + killed
+                + " may have held when it was killed; missing: " + missing);
+        assertEquals(total - missing.size(), seen.size(), "only values that were put were received");
+    }
+
+    /**
+     * SPEC M4, a queue: a child puts messages of about 1 MiB, each a pattern of its own number
+     * that makes any torn, mixed or shortened copy show, on an unbounded queue, as fast as it can,
+     * and is killed (SIGKILL) after the parent has taken a random number of them (1 to 4), while
+     * it still puts. The child holds a {@link Lock} while it puts: once the lock is free again
+     * the parent is done with everything the child wrote.
+     *
+     * <p>Observed: every message the parent then takes is whole, and the messages are those of
+     * the child's first puts, in order, with none missing between; the queue then carries a put of
+     * another child and of the parent.
+     */
+    @Test
+    void m4_aChildKilledWhilePuttingLargeMessagesLeavesNoTornMessageAndTheQueueKeepsWorking() throws Exception {
+        Queue<Object> queue = new Queue<>();
+        Lock putting = new Lock();
+        int size = 1024 * 1024;
+        long seed = System.nanoTime();
+        int before = 1 + new Random(seed).nextInt(4);
+        ChildProcess producer = child(() -> {
+            if (!putting.acquire(Targets.MAX_WAIT)) {
+                throw new IllegalStateException("the lock was not free");
+            }
+            // bounded, and far more than are put before the kill
+            for (int i = 0; i < 2000; i++) {
+                queue.put(WholeMessages.of(i, size + i % 4096));
+            }
+            Targets.sleep(Targets.MAX_WAIT.toMillis());
+        });
+        String context = " (random seed " + seed + ": killed after " + before + " messages were taken)";
+        int taken = 0;
+        for (; taken < before; taken++) {
+            WholeMessages.assertWhole(next(queue), taken, size + taken % 4096);
+        }
+        producer.kill();
+        assertEquals(-9, exitCodeAfterJoin(producer), context);
+        assertTrue(putting.acquire(READY_TIMEOUT), "the lock the killed child held is released" + context);
+        for (Object left = poll(queue); left != null; left = poll(queue)) {
+            WholeMessages.assertWhole((byte[]) left, taken, size + taken % 4096);
+            taken++;
+        }
+        assertTrue(taken < 2000, "the child was killed while it was still putting" + context);
+        ChildProcess next = child(() -> queue.put("from another child"));
+        assertEquals("from another child", next(queue), "the queue carries another child's put" + context);
+        assertEquals(0, exitCodeAfterJoin(next));
+        queue.put("from the parent");
+        assertEquals("from the parent", next(queue));
+        assertTrue(queue.isEmpty());
+    }
+
     // ---------------------------------------------------------------- waiting with deadlines
 
     /** In the test: the next message, which must arrive within {@link #READY_TIMEOUT}. */
@@ -664,6 +822,16 @@ public abstract class QueueSuite extends TckSuite {
     private static <T> T take(SimpleQueue<T> queue) throws InterruptedException {
         assertTrue(Poll.until(() -> !queue.isEmpty(), READY_TIMEOUT), "nothing arrived within " + READY_TIMEOUT);
         return queue.get();
+    }
+
+    /** In the test: the next message if one is there now, else null (none of the tests' messages is null). */
+    @SuppressWarnings("unchecked")
+    private static <T> T poll(Queue<?> queue) {
+        try {
+            return (T) queue.getNowait();
+        } catch (QueueEmptyException e) {
+            return null;
+        }
     }
 
     private static long millisSince(long startNanos) {
