@@ -21,6 +21,8 @@ import java.io.IOException;
 import java.io.ObjectOutputStream;
 import java.io.Serial;
 import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,6 +32,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -755,6 +759,65 @@ public abstract class QueueSuite extends TckSuite {
         assertTrue(missing.size() <= 1, "every value is received, except at most the one that consumer " + killed
                 + " may have held when it was killed; missing: " + missing);
         assertEquals(total - missing.size(), seen.size(), "only values that were put were received");
+    }
+
+    /**
+     * SPEC M3, a queue without a bound: a child puts 64 messages of 1 MiB on an unbounded queue
+     * that nobody reads. Its puts return once a message is on its way (Python's feeder thread),
+     * but not without limit: once some megabytes are on their way or held for the queue, the
+     * next put waits until a consumer takes messages, instead of growing the heap of the parent
+     * (which holds the queue) by all the child puts. A watchdog thread of the child writes a file
+     * once a put has waited a second.
+     *
+     * <p>Observed: the child says its put waits before it has put 32 of the messages, and the
+     * queue then holds at most 32; once the parent takes messages, all 64 arrive, whole and in
+     * order, and the child ends normally.
+     */
+    @Test
+    void m3_aChildsPutsOnAnUnboundedQueueThatNobodyReadsWaitInsteadOfFillingTheHeap() throws Exception {
+        Queue<byte[]> queue = new Queue<>();
+        int count = 64;
+        int size = 1024 * 1024;
+        int atMost = 32;
+        String waiting = file("waiting");
+        String done = file("done");
+        ChildProcess child = child(() -> {
+            AtomicInteger putting = new AtomicInteger();
+            AtomicLong since = new AtomicLong();
+            Thread watchdog = new Thread(() -> {
+                while (!Files.exists(Path.of(done))) {
+                    long started = since.get();
+                    if (started != 0 && System.nanoTime() - started > TimeUnit.SECONDS.toNanos(1)) {
+                        Targets.write(waiting, Integer.toString(putting.get()));
+                        return;
+                    }
+                    Targets.sleep(20);
+                }
+            }, "tck-watchdog");
+            watchdog.setDaemon(true);
+            watchdog.start();
+            for (int i = 0; i < count; i++) {
+                putting.set(i);
+                since.set(System.nanoTime());
+                queue.put(WholeMessages.of(i, size));
+                since.set(0);
+            }
+            Targets.write(done, Integer.toString(count));
+        });
+        assertTrue(Poll.until(() -> Files.exists(Path.of(waiting)) || Files.exists(Path.of(done)), READY_TIMEOUT),
+                "the child neither finished its puts nor said that one waits within " + READY_TIMEOUT);
+        int held = queue.qsize();
+        assertFalse(Files.exists(Path.of(done)), "the child put all " + count + " MiB while nobody read: "
+                + "the queue holds " + held + " messages of 1 MiB");
+        int waitingAt = Integer.parseInt(read(waiting));
+        assertTrue(waitingAt < atMost, "the child's put of message " + waitingAt + " waits: it waits no later than "
+                + "for message " + atMost);
+        assertTrue(held <= atMost, "the queue holds " + held + " messages of 1 MiB while nobody read");
+        for (int i = 0; i < count; i++) {
+            WholeMessages.assertWhole(next(queue), i, size);
+        }
+        assertEquals(0, exitCodeAfterJoin(child));
+        assertTrue(queue.isEmpty());
     }
 
     /**
