@@ -323,14 +323,36 @@ public abstract class PipeSuite extends TckSuite {
         assertTrue(Pipe.open(true).left().isWritable() && Pipe.open().right().isReadable(), "Pipe.open() is duplex");
     }
 
+    /**
+     * SPEC M2 on a pipe, sender parent or child: an object that is not serializable
+     * ({@code send}) and 64 MiB + 1 bytes ({@code sendBytes}, and {@code send} of a
+     * {@code byte[]} that large). Observed: each fails in its sender with an
+     * {@link IllegalArgumentException} that names the class, or gives the limit; nothing of them
+     * arrives: the first message the other side receives is the sender's next one.
+     */
     @Test
-    void pipe_aMessageThatCannotBeSentFailsInTheSenderAndThePipeKeepsWorking() throws Exception {
+    void m2_aMessageThatCannotBeSentFailsInTheSenderParentOrChildAndThePipeKeepsWorking() throws Exception {
         Pipe pipe = Pipe.open();
         Connection mine = pipe.left();
         Connection theirs = pipe.right();
         Pipe reports = Pipe.open(false);
         Connection report = reports.right();
+        IllegalArgumentException parentNotSerializable = assertThrows(IllegalArgumentException.class,
+                () -> mine.send(new NotSerializable()), "send() of a NotSerializable in the parent");
+        assertTrue(parentNotSerializable.getMessage().contains(NotSerializable.class.getName()),
+                "the parent's exception names the class: " + parentNotSerializable.getMessage());
+        IllegalArgumentException parentTooLarge = assertThrows(IllegalArgumentException.class,
+                () -> mine.sendBytes(new byte[LIMIT + 1]), "sendBytes() of 64 MiB + 1 bytes in the parent");
+        assertTrue(parentTooLarge.getMessage().contains(Integer.toString(LIMIT + 1))
+                        && parentTooLarge.getMessage().contains(Integer.toString(LIMIT)),
+                "the parent's exception gives the size and the limit: " + parentTooLarge.getMessage());
+        IllegalArgumentException parentTooLargeObject = assertThrows(IllegalArgumentException.class,
+                () -> mine.send(new byte[LIMIT + 1]), "send() of a byte[] of 64 MiB + 1 in the parent");
+        assertTrue(parentTooLargeObject.getMessage().contains(Integer.toString(LIMIT)),
+                "the parent's exception gives the limit: " + parentTooLargeObject.getMessage());
+        mine.send("the parent's, still working");
         ChildProcess child = child(() -> {
+            report.send("received " + receive(theirs));
             try {
                 theirs.send(new NotSerializable());
                 report.send("a NotSerializable was sent");
@@ -345,6 +367,8 @@ public abstract class PipeSuite extends TckSuite {
             }
             theirs.send("still working");
         });
+        assertEquals("received the parent's, still working", recv(reports.left()),
+                "nothing of the parent's refused messages arrived, and the pipe works");
         String notSerializable = recv(reports.left());
         assertTrue(notSerializable.contains(NotSerializable.class.getName()),
                 "the sender's exception names the class that cannot be serialized: " + notSerializable);
@@ -375,6 +399,55 @@ public abstract class PipeSuite extends TckSuite {
         assertEquals(1, received[0]);
         assertEquals(2, received[LIMIT - 1]);
         assertEquals("after", recv(mine));
+    }
+
+    /**
+     * SPEC M4 on a pipe: a child sends messages of about 1 MiB with {@code sendBytes}, each a
+     * pattern of its own number that makes any torn, mixed or shortened copy show, as fast as it
+     * can, and is killed (SIGKILL) after the parent has received a random number of them (1 to
+     * 4), while it still sends.
+     *
+     * <p>Observed: the parent receives whole messages, those of the child's first sends in
+     * order with none missing between, then end of stream (the only child that held the other
+     * end has ended); that end then carries the send of another child.
+     */
+    @Test
+    void m4_aChildKilledWhileSendingLargeMessagesLeavesNoTornMessageAndThePipeKeepsWorking() throws Exception {
+        Pipe pipe = Pipe.open();
+        Connection mine = pipe.left();
+        Connection theirs = pipe.right();
+        int size = 1024 * 1024;
+        int most = 2000;
+        long seed = System.nanoTime();
+        int before = 1 + new Random(seed).nextInt(4);
+        ChildProcess sender = child(() -> {
+            // bounded, and far more than are sent before the kill
+            for (int i = 0; i < most; i++) {
+                theirs.sendBytes(WholeMessages.of(i, size + i % 4096));
+            }
+            Targets.sleep(Targets.MAX_WAIT.toMillis());
+        });
+        String context = " (random seed " + seed + ": killed after " + before + " messages were received)";
+        int received = 0;
+        for (; received < before; received++) {
+            WholeMessages.assertWhole(recvBytes(mine), received, size + received % 4096);
+        }
+        sender.kill();
+        assertEquals(-9, exitCodeAfterJoin(sender), context);
+        while (true) {
+            byte[] message;
+            try {
+                message = recvBytes(mine);
+            } catch (EOFException e) {
+                break;
+            }
+            WholeMessages.assertWhole(message, received, size + received % 4096);
+            received++;
+        }
+        assertTrue(received < most, "the child was killed while it was still sending" + context);
+        ChildProcess next = child(() -> theirs.send("from another child"));
+        assertEquals("from another child", recv(mine), "the end carries another child's send" + context);
+        assertEquals(0, exitCodeAfterJoin(next));
     }
 
     // ---------------------------------------------------------------- waiting with deadlines

@@ -396,8 +396,14 @@ public abstract class SynchronizationSuite extends TckSuite {
         }
     }
 
+    /**
+     * SPEC M4, a barrier: of three parties, two children wait at the barrier and one of them is
+     * killed (SIGKILL). Observed: the other child's {@code await} ends with
+     * {@link BrokenBarrierException} instead of waiting for ever, the barrier says it is broken,
+     * the parent's {@code await} fails at once the same way, and {@code reset()} repairs it.
+     */
     @Test
-    void barrier_breaksWhenTheProcessOfAWaiterIsKilled() throws Exception {
+    void m4_aBarrierBreaksWhenTheProcessOfAWaiterIsKilled() throws Exception {
         Barrier barrier = new Barrier(3);
         Queue<Object> reports = new Queue<>();
         ChildProcess victim = child(() -> barrier.await(Targets.MAX_WAIT));
@@ -421,8 +427,13 @@ public abstract class SynchronizationSuite extends TckSuite {
         assertFalse(barrier.isBroken(), "reset() makes the barrier usable again");
     }
 
+    /**
+     * SPEC M4, locks: a child holds a {@link Lock}, an {@link RLock}, the one unit of a
+     * {@link Semaphore} and a {@link Condition}'s lock, and is killed (SIGKILL). Observed: the
+     * parent cannot take any of them while the child runs, and takes each one after the kill.
+     */
     @Test
-    void locks_heldByAKilledChildAreReleased() throws Exception {
+    void m4_locksHeldByAKilledChildAreReleased() throws Exception {
         Lock lock = new Lock();
         RLock rlock = new RLock();
         Semaphore semaphore = new Semaphore(1);
@@ -456,8 +467,13 @@ public abstract class SynchronizationSuite extends TckSuite {
         condition.release();
     }
 
+    /**
+     * SPEC M4 one level down: a grandchild holds a {@link Lock} and is killed by its parent, the
+     * child, which keeps running. Observed: the test's process takes the lock within
+     * {@link #RELEASE}, without waiting for the child to end.
+     */
     @Test
-    void locks_heldByAKilledGrandchildAreReleasedWhileItsParentRuns() throws Exception {
+    void m4_locksHeldByAKilledGrandchildAreReleasedWhileItsParentRuns() throws Exception {
         Lock lock = new Lock();
         Event held = new Event();
         Event done = new Event();
