@@ -115,7 +115,7 @@ public final class Connection implements Serializable, AutoCloseable {
         System.arraycopy(bytes, offset, framed, 1, size);
         try {
             // posted: the parent performs it in order and reports a failure at the next call
-            Shared.post(pipeId, HostedPipe.SEND, HostedPipe.PACED_SEND, end, framed);
+            Shared.pacedPost(pipeId, HostedPipe.SEND, HostedPipe.PACED_SEND, end, framed);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while the channel to the pipe's process was full;"

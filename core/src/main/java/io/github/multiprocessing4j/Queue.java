@@ -86,7 +86,7 @@ public class Queue<T> implements Serializable {
             if (closed) {
                 throw new IllegalStateException("the queue is closed");
             }
-            Shared.post(id, HostedQueue.PUT, HostedQueue.PACED_PUT, Payloads.serialize(message), Timeouts.FOREVER);
+            Shared.pacedPost(id, HostedQueue.PUT, HostedQueue.PACED_PUT, Payloads.serialize(message), Timeouts.FOREVER);
             return;
         }
         try {

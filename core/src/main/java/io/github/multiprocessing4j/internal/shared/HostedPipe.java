@@ -39,7 +39,7 @@ public final class HostedPipe implements SharedObjects.Hosted {
     public static final int ATTACH = 5;
     /**
      * send(end, bytes) from another process, made synchronous every few posted MiB
-     * ({@link SharedObjects#post(String, int, int, Object...)}): waits while the other end holds
+     * ({@link SharedObjects#pacedPost(String, int, int, Object...)}): waits while the other end holds
      * more than {@link SharedObjects#MAX_UNREAD_BYTES} unread, then sends. Python's sender waits
      * on a full OS pipe alike.
      */

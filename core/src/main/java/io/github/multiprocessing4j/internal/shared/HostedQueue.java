@@ -31,7 +31,7 @@ public final class HostedQueue implements SharedObjects.Hosted {
     public static final int SHUTDOWN = 7;
     /**
      * put(bytes, timeoutNanos) of an unbounded queue's producer in another process, made
-     * synchronous every few posted MiB ({@link SharedObjects#post(String, int, int, Object...)}):
+     * synchronous every few posted MiB ({@link SharedObjects#pacedPost(String, int, int, Object...)}):
      * waits while the queue holds more than {@link SharedObjects#MAX_UNREAD_BYTES}, then puts.
      */
     public static final int PACED_PUT = 8;

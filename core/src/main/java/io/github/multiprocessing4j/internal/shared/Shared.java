@@ -60,7 +60,7 @@ public final class Shared {
 
     /**
      * Performs an operation that never waits without waiting for it, pacing the producer
-     * (SPEC M3): {@link SharedObjects#post(String, int, int, Object...)}.
+     * (SPEC M3): {@link SharedObjects#pacedPost(String, int, int, Object...)}.
      *
      * @param id the object's id
      * @param op the operation
@@ -68,9 +68,9 @@ public final class Shared {
      * @param args its arguments
      * @throws InterruptedException if interrupted while a paced call waited for room
      */
-    public static void post(String id, int op, int pacedOp, Object... args) throws InterruptedException {
+    public static void pacedPost(String id, int op, int pacedOp, Object... args) throws InterruptedException {
         try {
-            SharedObjects.post(id, op, pacedOp, args);
+            SharedObjects.pacedPost(id, op, pacedOp, args);
         } catch (InterruptedException | RuntimeException e) {
             throw e;
         } catch (Exception e) {

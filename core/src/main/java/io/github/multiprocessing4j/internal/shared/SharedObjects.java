@@ -155,7 +155,7 @@ public final class SharedObjects {
      * @throws Exception as {@link #post(String, int, Object...)}; InterruptedException if
      *     interrupted while a paced call waits for room (then nothing was done)
      */
-    public static void post(String id, int op, int pacedOp, Object... args) throws Exception {
+    public static void pacedPost(String id, int op, int pacedOp, Object... args) throws Exception {
         if (!HOSTED.containsKey(id) && upstream != null) {
             long size = 0;
             for (Object arg : args) {
