@@ -243,16 +243,14 @@ final class DataPathFigures {
         results.repetitions().put("cpu_task_iterations", iterations);
         List<Integer> seeds = IntStream.range(0, settings.cpuTasks()).boxed().toList();
         SerializableFunction<Integer, Long> task = seed -> spin(iterations, seed);
-        List<Long> expected = new ArrayList<>();
-        for (int seed : seeds) {
-            expected.add(spin(iterations, seed));
-        }
+        List<Integer> warmupSeeds = seeds.subList(0, Math.min(CPU_WARMUP_TASKS, seeds.size()));
+        List<Long> warmupValues = warmupSeeds.stream().map(seed -> spin(iterations, seed)).toList();
         Pool pool = Pool.builder().processes(2).launcher("local").build();
         boolean closed = false;
         try {
             // the workers' JIT compiles the loop: 10 tasks each (the loop is OSR-compiled within the first)
-            List<Integer> warmupSeeds = seeds.subList(0, Math.min(CPU_WARMUP_TASKS, seeds.size()));
-            checkSpins(expected.subList(0, warmupSeeds.size()), pool.map(task, warmupSeeds));
+            checkSpins(warmupValues, pool.map(task, warmupSeeds));
+            List<Long> expected = null; // the first sequential round's values: every later run must give the same
             double[] sequential = new double[settings.cpuRepetitions()];
             double[] parallel = new double[settings.cpuRepetitions()];
             double[] speedup = new double[settings.cpuRepetitions()];
@@ -263,6 +261,10 @@ final class DataPathFigures {
                     values.add(spin(iterations, seed));
                 }
                 sequential[r] = LocalFigures.millisSince(start);
+                if (expected == null) {
+                    checkSpins(warmupValues, values.subList(0, warmupValues.size()));
+                    expected = values;
+                }
                 checkSpins(expected, values);
                 start = System.nanoTime();
                 values = pool.map(task, seeds);
