@@ -87,6 +87,14 @@ public final class Benchmarks {
             step(results, live, "local: Pool(2).map", messaging::poolMap, "pool_map");
             step(results, live, "local: Pipe round trip", messaging::pipeRoundTrip, "pipe_round_trip_us");
             step(results, live, "local: Queue throughput", messaging::queueThroughput, "queue_throughput");
+            DataPathFigures dataPath = new DataPathFigures(settings, results, live);
+            step(results, live, "local: Pipe round trip between two children", dataPath::childPipeRoundTrip,
+                    "child_pipe_round_trip_us");
+            step(results, live, "local: Pipe, 1 MiB messages", dataPath::pipeLarge, "pipe_large_mib_per_s");
+            step(results, live, "local: Pool(2).map of " + settings.bigPoolItems(), dataPath::poolMapBig,
+                    "pool_map_10k");
+            step(results, live, "local: Pool(2) CPU speed-up", dataPath::poolCpuSpeedup,
+                    "pool_cpu_speedup", "pool_cpu_sequential", "pool_cpu_pool");
             FloorFigures floors = new FloorFigures(settings, results, live, java, classPath, scratch);
             step(results, live, "raw floor: Unix-domain socket round trip", floors::rawUds, "raw_uds_round_trip_us");
             step(results, live, "raw floor: /dev/shm round trip, spinning", floors::rawShm, "raw_shm_round_trip_us");
@@ -137,6 +145,10 @@ public final class Benchmarks {
         results.ratio("pipe_round_trip_vs_python", "pipe_round_trip_us", "python_pipe_round_trip_us");
         // throughput: higher is better, so Python's over ours (= our time / Python's for the same count)
         results.ratio("queue_throughput_vs_python", "python_queue_throughput", "queue_throughput");
+        results.ratio("child_pipe_round_trip_vs_python", "child_pipe_round_trip_us", "python_child_pipe_round_trip_us");
+        // MiB per second: higher is better, so Python's over ours, as for the queue
+        results.ratio("pipe_large_vs_python", "python_pipe_large_mib_per_s", "pipe_large_mib_per_s");
+        results.ratio("pool_map_10k_vs_python", "pool_map_10k", "python_pool_map_10k");
         results.ratio("ring_vs_raw_shm", "ring_round_trip_us", "raw_shm_round_trip_us");
         results.ratio("codec_vs_java_serialization", "codec_small_ns", "java_serialization_small_ns");
     }
@@ -166,6 +178,15 @@ public final class Benchmarks {
         results.repetitions().put("message_batches", settings.messageBatches());
         results.repetitions().put("pipe_batch", settings.pipeBatch());
         results.repetitions().put("queue_batch", settings.queueBatch());
+        results.repetitions().put("big_pool_warmup", settings.bigPoolWarmup());
+        results.repetitions().put("big_pool_measured", settings.bigPoolRepetitions());
+        results.repetitions().put("big_pool_items", settings.bigPoolItems());
+        results.repetitions().put("large_message_bytes", DataPathFigures.LARGE);
+        results.repetitions().put("large_warmup", settings.largeWarmup());
+        results.repetitions().put("large_batch", settings.largeBatch());
+        results.repetitions().put("cpu_tasks", settings.cpuTasks());
+        results.repetitions().put("cpu_task_ms", settings.cpuTaskMillis());
+        results.repetitions().put("cpu_measured", settings.cpuRepetitions());
     }
 
     /** The 1, 5 and 15 minute load averages from {@code /proc/loadavg}, or "unknown". */

@@ -71,7 +71,7 @@ final class MessagingFigures {
         }
     }
 
-    private static void check(List<Integer> items, List<Integer> squares) {
+    static void check(List<Integer> items, List<Integer> squares) {
         if (squares.size() != items.size()) {
             throw new IllegalStateException("map returned " + squares.size() + " results for " + items.size() + " items");
         }

@@ -39,7 +39,8 @@ final class PythonBaseline {
 
     /** The figures' keys, for skipping them all at once. */
     static final String[] KEYS = {"python_spawn", "python_forkserver", "python_fork", "python_spawn_concurrent",
-        "python_pool_map", "python_pipe_round_trip_us", "python_queue_throughput"};
+        "python_pool_map", "python_pipe_round_trip_us", "python_queue_throughput",
+        "python_child_pipe_round_trip_us", "python_pipe_large_mib_per_s", "python_pool_map_10k"};
 
     void run() throws Exception {
         String python = System.getProperty(PYTHON_PROPERTY, "python3");
@@ -63,6 +64,12 @@ final class PythonBaseline {
         config.put("message_batches", settings.messageBatches());
         config.put("pipe_batch", settings.pipeBatch());
         config.put("queue_batch", settings.queueBatch());
+        config.put("big_pool_warmup", settings.bigPoolWarmup());
+        config.put("big_pool_repetitions", settings.bigPoolRepetitions());
+        config.put("big_pool_items", settings.bigPoolItems());
+        config.put("large_bytes", DataPathFigures.LARGE);
+        config.put("large_warmup", settings.largeWarmup());
+        config.put("large_batch", settings.largeBatch());
         List<String> command = List.of(python, script.toString(), Json.write(config).strip().replaceAll("\\s+", " "));
         Process process;
         try {
@@ -105,6 +112,13 @@ final class PythonBaseline {
         record(figures, skipped, "queue_throughput", "python_queue_throughput",
                 "CPython spawn: Queue, child puts, parent gets (" + settings.queueBatch() + " per sample)",
                 Results.Unit.PER_S);
+        record(figures, skipped, "child_pipe_round_trip_us", "python_child_pipe_round_trip_us",
+                "CPython spawn: Pipe between two children, send+recv, echoed (per round trip)", Results.Unit.US);
+        record(figures, skipped, "pipe_large_mib_per_s", "python_pipe_large_mib_per_s",
+                "CPython spawn: Pipe, child send_bytes 1 MiB, parent recv_bytes (" + settings.largeBatch()
+                        + " per sample)", Results.Unit.MIB_PER_S);
+        record(figures, skipped, "pool_map_10k", "python_pool_map_10k",
+                "CPython spawn Pool(2): map(f, range(" + settings.bigPoolItems() + "))", Results.Unit.MS);
     }
 
     private void record(Map<?, ?> figures, Map<?, ?> skipped, String name, String key, String label) {

@@ -21,8 +21,12 @@ final class Results {
         US("us", "medians_us"),
         /** Nanoseconds: per operation within one JVM, where microseconds would show only zeros. */
         NS("ns", "medians_ns"),
-        /** Messages per second: the one unit where higher is better. */
-        PER_S("msg/s", "medians_msgs_per_s");
+        /** Messages per second: higher is better. */
+        PER_S("msg/s", "medians_msgs_per_s"),
+        /** MiB per second: higher is better. */
+        MIB_PER_S("MiB/s", "medians_mib_per_s"),
+        /** A speed-up, one time over another (printed "x"): higher is better. */
+        SPEEDUP("x", "medians_speedup");
 
         private final String label;
         private final String jsonKey;

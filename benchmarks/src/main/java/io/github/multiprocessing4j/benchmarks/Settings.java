@@ -19,11 +19,21 @@ package io.github.multiprocessing4j.benchmarks;
  * @param messageBatches measured batches of the pipe and queue figures: each batch is one sample
  * @param pipeBatch round trips per pipe batch
  * @param queueBatch messages per queue batch
+ * @param bigPoolWarmup warm-up maps of the 10 000-item map, on its own started pool
+ * @param bigPoolRepetitions measured maps of 10 000 items
+ * @param bigPoolItems the items of each of those maps
+ * @param largeWarmup 1 MiB messages received before the large-message figure measures anything
+ * @param largeBatch 1 MiB messages per sample of the large-message figure ({@code messageBatches} samples)
+ * @param cpuTasks the CPU-bound tasks of the pool speed-up figure
+ * @param cpuTaskMillis the CPU time each of those tasks is calibrated to, in milliseconds
+ * @param cpuRepetitions measured rounds of the speed-up figure (each: the tasks in sequence, then on the pool)
  */
 record Settings(int warmup, int repetitions, int concurrentWarmup, int concurrentRepetitions, int children,
                 int rssRepetitions, int dockerWarmup, int dockerRepetitions,
                 int poolWarmup, int poolRepetitions, int poolItems,
-                int messageWarmup, int messageBatches, int pipeBatch, int queueBatch) {
+                int messageWarmup, int messageBatches, int pipeBatch, int queueBatch,
+                int bigPoolWarmup, int bigPoolRepetitions, int bigPoolItems, int largeWarmup, int largeBatch,
+                int cpuTasks, int cpuTaskMillis, int cpuRepetitions) {
 
     /**
      * {@code --quick}: under two minutes on two cores. The many-children figures have no warm-up
@@ -31,13 +41,24 @@ record Settings(int warmup, int repetitions, int concurrentWarmup, int concurren
      * Pool: 20 warm-up maps (the workers' JIT is still at work after 10), then 10 measured.
      * Messages: 1 000 warm-up, then 5 batches (2 000 pipe round trips, 7 500 queue messages): a
      * round trip of a {@code Pipe} takes about a millisecond on a busy two-core machine, and more
-     * would not fit in the two minutes.
+     * would not fit in the two minutes. The pipe between two children takes the same counts.
+     * Pool of 10 000 items: 5 warm-up maps (50 000 items through the workers), then 5 measured.
+     * Large messages: 20 MiB of warm-up, then 5 batches of 16 MiB. CPU speed-up: 200 tasks of
+     * 5 ms, a warm-up map of 20 of them, then 3 rounds (1.5 s each on an idle machine).
      */
     static final Settings QUICK = new Settings(2, 5, 0, 3, 20, 3, 1, 3,
             20, 10, 1000,
-            1000, 5, 400, 1500);
-    /** The default. Messages: 5 000 warm-up, then 20 batches (20 000 round trips, 80 000 queue messages). */
+            1000, 5, 400, 1500,
+            5, 5, 10_000, 20, 16,
+            200, 5, 3);
+    /**
+     * The default. Messages: 5 000 warm-up, then 20 batches (20 000 round trips, 80 000 queue
+     * messages). Pool of 10 000 items: 20 warm-up maps, 20 measured. Large messages: 100 MiB of
+     * warm-up, then 20 batches of 32 MiB. CPU speed-up: 7 rounds.
+     */
     static final Settings FULL = new Settings(3, 20, 1, 7, 20, 7, 2, 10,
             50, 40, 1000,
-            5000, 20, 1000, 4000);
+            5000, 20, 1000, 4000,
+            20, 20, 10_000, 100, 32,
+            200, 5, 7);
 }

@@ -4,7 +4,8 @@ Usage: python3 mp_baseline.py CONFIG
 
 CONFIG is a JSON object with the counts: warmup, repetitions, concurrent_warmup,
 concurrent_repetitions, children, pool_warmup, pool_repetitions, pool_items, message_warmup,
-message_batches, pipe_batch, queue_batch.
+message_batches, pipe_batch, queue_batch, big_pool_warmup, big_pool_repetitions, big_pool_items,
+large_bytes, large_warmup, large_batch.
 
 - spawn, forkserver, fork: `p.start(); p.join()` of a Process whose target does nothing, per
   start method, after `warmup` untimed rounds (the first forkserver round also starts the server);
@@ -16,7 +17,15 @@ message_batches, pipe_batch, queue_batch.
   microseconds per round trip;
 - queue_throughput: a spawn child puts ints on a `Queue()`, the parent gets them; after
   `message_warmup` messages, each batch of `queue_batch` messages is one sample, in messages per
-  second received.
+  second received;
+- child_pipe_round_trip_us: a two-way `Pipe()` between two spawn children: one echoes, the other
+  times `message_warmup` round trips, then `message_batches` batches of `pipe_batch` (microseconds
+  per round trip), and sends its samples to the parent on a second, one-way `Pipe`;
+- pipe_large_mib_per_s: a spawn child `send_bytes` messages of `large_bytes` (1 MiB) on a one-way
+  `Pipe`, the parent `recv_bytes` them; after `large_warmup` messages, each batch of
+  `large_batch` messages is one sample, in MiB per second received;
+- pool_map_10k: as pool_map, with `big_pool_items` items, `big_pool_warmup` warm-up maps and
+  `big_pool_repetitions` measured, on its own `Pool(2)`.
 
 Prints one JSON object on stdout:
 {"python": version, "executable": path, "figures": {name: [values...]}, "skipped": {name: why}}.
@@ -47,6 +56,32 @@ def echo(conn):
         if message is None:
             break
         conn.send(message)
+    conn.close()
+
+
+def measure_round_trips(conn, report, warmup, batches, batch):
+    n = 0
+    for _ in range(warmup):
+        round_trip(conn, n)
+        n += 1
+    samples = []
+    for _ in range(batches):
+        start = time.perf_counter()
+        for _ in range(batch):
+            round_trip(conn, n)
+            n += 1
+        samples.append((time.perf_counter() - start) * 1e6 / batch)
+    conn.send(None)
+    report.send(samples)
+    conn.close()
+    report.close()
+
+
+def send_large(conn, size, count):
+    message = bytearray((i * 31) & 0xFF for i in range(size))
+    for i in range(count):
+        message[0] = i & 0xFF
+        conn.send_bytes(message)
     conn.close()
 
 
@@ -82,15 +117,15 @@ def many_at_once(ctx, n):
     return elapsed
 
 
-def pool_map(ctx, config):
-    items = list(range(config["pool_items"]))
+def pool_map(ctx, items, warmup, repetitions):
+    items = list(range(items))
     expected = [x * x for x in items]
     samples = []
     with ctx.Pool(2) as pool:
-        for _ in range(config["pool_warmup"]):
+        for _ in range(warmup):
             if pool.map(square, items) != expected:
                 raise RuntimeError("map returned wrong results")
-        for _ in range(config["pool_repetitions"]):
+        for _ in range(repetitions):
             start = time.perf_counter()
             squares = pool.map(square, items)
             samples.append((time.perf_counter() - start) * 1000.0)
@@ -136,6 +171,72 @@ def pipe_round_trip(ctx, config):
             p.kill()
             p.join()
         parent_end.close()
+    return samples
+
+
+def child_pipe_round_trip(ctx, config):
+    measuring_end, echo_end = ctx.Pipe()
+    report_in, report_out = ctx.Pipe(duplex=False)
+    echoer = ctx.Process(target=echo, args=(echo_end,))
+    measuring = ctx.Process(target=measure_round_trips,
+                            args=(measuring_end, report_out, config["message_warmup"],
+                                  config["message_batches"], config["pipe_batch"]))
+    echoer.start()
+    measuring.start()
+    # the parent only opened the pipes: it closes its copies, so that a dead child means EOFError
+    measuring_end.close()
+    echo_end.close()
+    report_out.close()
+    try:
+        samples = report_in.recv()
+        if len(samples) != config["message_batches"]:
+            raise RuntimeError("the measuring child sent %r" % (samples,))
+        for p in (measuring, echoer):
+            p.join(JOIN_TIMEOUT_S)
+            if p.exitcode != 0:
+                raise RuntimeError("child ended with exit code %s" % p.exitcode)
+    finally:
+        for p in (measuring, echoer):
+            if p.is_alive():
+                p.kill()
+                p.join()
+        report_in.close()
+    return samples
+
+
+def receive_large(conn, size, expected):
+    message = conn.recv_bytes()
+    if len(message) != size or message[0] != expected & 0xFF:
+        raise RuntimeError("message %d: %d bytes, first %r" % (expected, len(message), message[:1]))
+
+
+def pipe_large(ctx, config):
+    size, batch = config["large_bytes"], config["large_batch"]
+    total = config["large_warmup"] + config["message_batches"] * batch
+    receiving_end, sending_end = ctx.Pipe(duplex=False)
+    p = ctx.Process(target=send_large, args=(sending_end, size, total))
+    p.start()
+    sending_end.close()
+    samples = []
+    try:
+        n = 0
+        for _ in range(config["large_warmup"]):
+            receive_large(receiving_end, size, n)
+            n += 1
+        for _ in range(config["message_batches"]):
+            start = time.perf_counter()
+            for _ in range(batch):
+                receive_large(receiving_end, size, n)
+                n += 1
+            samples.append(batch * size / (1 << 20) / (time.perf_counter() - start))
+        p.join(JOIN_TIMEOUT_S)
+        if p.exitcode != 0:
+            raise RuntimeError("sender ended with exit code %s" % p.exitcode)
+    finally:
+        if p.is_alive():
+            p.kill()
+            p.join()
+        receiving_end.close()
     return samples
 
 
@@ -197,9 +298,13 @@ def main():
         many_at_once(ctx, config["children"])
     figures["spawn_concurrent"] = [many_at_once(ctx, config["children"])
                                    for _ in range(config["concurrent_repetitions"])]
-    figures["pool_map"] = pool_map(ctx, config)
+    figures["pool_map"] = pool_map(ctx, config["pool_items"], config["pool_warmup"], config["pool_repetitions"])
     figures["pipe_round_trip_us"] = pipe_round_trip(ctx, config)
     figures["queue_throughput"] = queue_throughput(ctx, config)
+    figures["child_pipe_round_trip_us"] = child_pipe_round_trip(ctx, config)
+    figures["pipe_large_mib_per_s"] = pipe_large(ctx, config)
+    figures["pool_map_10k"] = pool_map(ctx, config["big_pool_items"], config["big_pool_warmup"],
+                                       config["big_pool_repetitions"])
     json.dump({"python": platform.python_version(), "executable": sys.executable,
                "figures": figures, "skipped": skipped}, sys.stdout)
     sys.stdout.write("\n")
