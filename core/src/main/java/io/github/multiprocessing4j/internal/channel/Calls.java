@@ -64,7 +64,12 @@ public final class Calls {
      * @return the frame's payload, never null
      */
     public static byte[] encodeCall(long id, String objectId, int op, Object[] args, String onBehalfOf) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+        int size = 64 + 3 * (objectId.length() + onBehalfOf.length());
+        for (Object arg : args) {
+            size += Values.sizeHint(arg);
+        }
+        // sized up front: a message of megabytes is not copied again and again as the buffer grows
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(size);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeLong(id);
             out.writeUTF(onBehalfOf);
@@ -114,7 +119,7 @@ public final class Calls {
      * @return the frame's payload, never null
      */
     public static byte[] encodeReply(long id, Object value, Throwable failure) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + (failure == null ? Values.sizeHint(value) : 512));
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeLong(id);
             out.writeBoolean(failure == null);

@@ -23,6 +23,20 @@ public final class Values {
     }
 
     /**
+     * About how many bytes {@link #write} takes for {@code value}: exact for a byte array, a
+     * small guess otherwise.
+     *
+     * @param value the value
+     * @return the size to reserve
+     */
+    static int sizeHint(Object value) {
+        if (value instanceof byte[] bytes) {
+            return 5 + bytes.length;
+        }
+        return value instanceof String text ? 5 + 3 * text.length() : 9;
+    }
+
+    /**
      * Writes one value.
      *
      * @param out where to write
