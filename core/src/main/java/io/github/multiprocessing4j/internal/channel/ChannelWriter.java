@@ -33,7 +33,10 @@ public final class ChannelWriter {
     /** Queued by {@link #close()}: the writer thread ends once the frames before it are written. */
     private static final Pending STOP = new Pending(null, null);
 
-    /** A frame to write; {@code written} is null for a posted frame, which nobody waits for. */
+    /**
+     * A frame to write; {@code written} is null for a posted frame, which nobody waits for.
+     * Never compared with {@code equals} (see {@link #indexOfStop}).
+     */
     private record Pending(ByteBuffer frame, CompletableFuture<Void> written) {
     }
 
@@ -139,7 +142,7 @@ public final class ChannelWriter {
                 batch.add(queue.take());
                 // what piled up meanwhile goes out in the same system call
                 queue.drainTo(batch, BATCH - 1);
-                int stopAt = batch.indexOf(STOP);
+                int stopAt = indexOfStop(batch);
                 boolean stop = stopAt >= 0;
                 if (stop) {
                     // frames queued after close() raced with it: they are not written
@@ -175,6 +178,21 @@ public final class ChannelWriter {
         } catch (InterruptedException e) {
             // shut down with the JVM
         }
+    }
+
+    /**
+     * Where {@link #STOP} is in the batch, or -1: compared by identity. {@code List.indexOf}
+     * would call the record's {@code equals}, whose first call bootstraps
+     * {@code java.lang.runtime.ObjectMethods} and spins method handles: tens of milliseconds of
+     * a cold JVM, paid on the writer's first batch, which in a child is its end report.
+     */
+    private static int indexOfStop(List<Pending> batch) {
+        for (int i = 0; i < batch.size(); i++) {
+            if (batch.get(i) == STOP) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private void finished(Pending pending, IOException failure) {
