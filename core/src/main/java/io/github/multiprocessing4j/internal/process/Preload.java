@@ -4,6 +4,7 @@ import io.github.multiprocessing4j.SerializableRunnable;
 import io.github.multiprocessing4j.internal.channel.ControlServer;
 import io.github.multiprocessing4j.internal.channel.EndReport;
 import io.github.multiprocessing4j.internal.shared.SharedObjects;
+import java.io.Serial;
 import java.lang.invoke.MethodHandles;
 import java.util.List;
 
@@ -47,20 +48,36 @@ final class Preload {
         }
     }
 
-    /** A task like a user's: a process body whose target is a serializable lambda. */
-    private record Sample(SerializableRunnable target) implements ProcessBody {
+    /**
+     * A task like a user's: a process body, a plain serializable class as {@code ChildProcess}
+     * and its body are, whose target is a serializable lambda. Not a record: a record is
+     * deserialized through method handles spun for its canonical constructor, tens of
+     * milliseconds of a cold JVM that a real task never needs and that the task waits for
+     * (the child joins this work before it runs the task).
+     */
+    private static final class Sample implements ProcessBody {
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        private final SerializableRunnable target;
+        private final String name = "preload";
+        private final boolean daemon = false;
+
+        Sample(SerializableRunnable target) {
+            this.target = target;
+        }
 
         static void nothing() {
         }
 
         @Override
         public String name() {
-            return "preload";
+            return name;
         }
 
         @Override
         public boolean isDaemon() {
-            return false;
+            return daemon;
         }
 
         @Override
