@@ -164,7 +164,11 @@ public final class ChannelWriter {
                 lock.notifyAll();
                 return;
             }
-            lock.notifyAll();
+            if (!backlog.isEmpty() || closed) {
+                // frames queued meanwhile, or a close waiting for this write: the writer thread's
+                // turn (an idle writer thread is not woken for nothing: that would cost every frame)
+                lock.notifyAll();
+            }
         }
         if (failure != null) {
             fail(failure);
