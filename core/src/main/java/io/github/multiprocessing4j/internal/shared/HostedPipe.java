@@ -155,9 +155,12 @@ public final class HostedPipe implements SharedObjects.Hosted {
             throw new IllegalStateException("the next message was sent with sendBytes: receive it with recvBytes");
         }
         byte[] message = inbox.removeFirst();
+        boolean full = ends[end].bytes > SharedObjects.MAX_UNREAD_BYTES;
         ends[end].bytes -= message.length;
-        // a paced sender may wait for this room
-        notifyAll();
+        if (full && ends[end].bytes <= SharedObjects.MAX_UNREAD_BYTES) {
+            // a paced sender may wait for this room (and only then are the waiters woken)
+            notifyAll();
+        }
         return message;
     }
 

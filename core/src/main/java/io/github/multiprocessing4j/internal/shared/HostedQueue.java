@@ -155,8 +155,13 @@ public final class HostedQueue implements SharedObjects.Hosted {
             }
         }
         byte[] message = messages.removeFirst();
+        boolean full = bytes > SharedObjects.MAX_UNREAD_BYTES;
         bytes -= message.length;
-        notifyAll();
+        if (maxSize > 0 || full && bytes <= SharedObjects.MAX_UNREAD_BYTES) {
+            // a bounded put, or a paced one, may wait for this room; other waiters (gets, joins)
+            // cannot go on because of a get, and are not woken for nothing
+            notifyAll();
+        }
         return message;
     }
 
