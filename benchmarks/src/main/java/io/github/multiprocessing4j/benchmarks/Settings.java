@@ -38,18 +38,19 @@ record Settings(int warmup, int repetitions, int concurrentWarmup, int concurren
     /**
      * {@code --quick}: under two minutes on two cores. The many-children figures have no warm-up
      * round of their own: they run after the single-process figures, which warmed up the same code.
-     * Pool: 20 warm-up maps (the workers' JIT is still at work after 10), then 10 measured.
-     * Messages: 1 000 warm-up, then 5 batches (2 000 pipe round trips, 7 500 queue messages): a
-     * round trip of a {@code Pipe} takes about a millisecond on a busy two-core machine, and more
-     * would not fit in the two minutes. The pipe between two children takes the same counts.
-     * Pool of 10 000 items: 5 warm-up maps (50 000 items through the workers), then 5 measured.
-     * Large messages: 20 MiB of warm-up, then 5 batches of 16 MiB. CPU speed-up: 200 tasks of
+     * The warm-ups are long enough for the JIT to have compiled the message path in every JVM
+     * (a JVM's steady state is what a program that talks for longer than a second sees; CPython
+     * has none to reach): pool, 100 warm-up maps (the workers' JIT is still at work after 20),
+     * then 10 measured. Messages: 10 000 warm-up, then 5 batches (2 000 pipe round trips, 7 500
+     * queue messages). The pipe between two children takes the same counts. Pool of 10 000
+     * items: 10 warm-up maps (100 000 items through the workers), then 5 measured. Large
+     * messages: 64 MiB of warm-up, then 5 batches of 16 MiB. CPU speed-up: 200 tasks of
      * 5 ms, a warm-up map of 20 of them, then 3 rounds (1.5 s each on an idle machine).
      */
     static final Settings QUICK = new Settings(2, 5, 0, 3, 20, 3, 1, 3,
-            20, 10, 1000,
-            1000, 5, 400, 1500,
-            5, 5, 10_000, 20, 16,
+            100, 10, 1000,
+            10_000, 5, 400, 1500,
+            10, 5, 10_000, 64, 16,
             200, 5, 3);
     /**
      * The default. Messages: 5 000 warm-up, then 20 batches (20 000 round trips, 80 000 queue

@@ -28,8 +28,14 @@ public final class PoolWorkerLoop implements SerializableRunnable {
     private final int serial;
     private final SerializableRunnable initializer;
 
-    /** The job whose function is cached, and the function or why it could not be read. */
+    /**
+     * The job whose function is cached, the function's bytes, and the function or why it could not
+     * be read. A job whose function has the same bytes as the cached one gets the same instance: a
+     * function is a worker's for as long as it serves (as a Python worker keeps its module's state
+     * from task to task).
+     */
     private transient long cachedJob;
+    private transient byte[] functionBytes;
     private transient PoolFunction function;
     private transient RuntimeException functionFailure;
 
@@ -83,13 +89,18 @@ public final class PoolWorkerLoop implements SerializableRunnable {
         int functionLength = buffer.getInt();
         if (functionLength >= 0) {
             cachedJob = job;
-            try {
-                function = (PoolFunction) Payloads.deserialize(
-                        Arrays.copyOfRange(task, buffer.position(), buffer.position() + functionLength));
-                functionFailure = null;
-            } catch (RuntimeException e) {
-                function = null;
-                functionFailure = e;
+            byte[] bytes = Arrays.copyOfRange(task, buffer.position(), buffer.position() + functionLength);
+            if (!Arrays.equals(bytes, functionBytes)) {
+                // a new function; the same one again (a loop of maps) is not read again: Java
+                // serialization of a lambda costs a worker more than the round trip of its chunk
+                functionBytes = bytes;
+                try {
+                    function = (PoolFunction) Payloads.deserialize(bytes);
+                    functionFailure = null;
+                } catch (RuntimeException e) {
+                    function = null;
+                    functionFailure = e;
+                }
             }
             buffer.position(buffer.position() + functionLength);
         } else if (cachedJob != job) {
