@@ -749,44 +749,4 @@ public abstract class ParitySuite extends TckSuite {
                 IntStream.range(0, 6).boxed().toList(), 1);
         assertEquals(1, pids.stream().distinct().count(), "one worker ran every task: " + pids);
     }
-
-    // ---------------------------------------------------------------- waiting with deadlines
-
-    /** In the test: the next report, which must arrive within {@link #READY_TIMEOUT}. */
-    @SuppressWarnings("unchecked")
-    private static <T> T next(Queue<?> queue) throws InterruptedException {
-        try {
-            return (T) queue.get(READY_TIMEOUT);
-        } catch (QueueEmptyException e) {
-            return fail("nothing arrived within " + READY_TIMEOUT + ": " + e.getMessage());
-        }
-    }
-
-    /** In the test: the next object, which must arrive within {@link #READY_TIMEOUT}. */
-    private static <T> T recv(Connection connection) throws Exception {
-        assertTrue(connection.poll(READY_TIMEOUT), "nothing arrived within " + READY_TIMEOUT + " on " + connection);
-        return connection.recv();
-    }
-
-    /** In the test: the next bytes, which must arrive within {@link #READY_TIMEOUT}. */
-    private static byte[] recvBytes(Connection connection) throws Exception {
-        assertTrue(connection.poll(READY_TIMEOUT), "nothing arrived within " + READY_TIMEOUT + " on " + connection);
-        return connection.recvBytes();
-    }
-
-    /** In a child: the next object, waiting at most {@link Targets#MAX_WAIT}. */
-    private static <T> T receive(Connection connection) throws Exception {
-        if (!connection.poll(Targets.MAX_WAIT)) {
-            throw new IllegalStateException("nothing arrived within " + Targets.MAX_WAIT);
-        }
-        return connection.recv();
-    }
-
-    /** In a child: the next bytes, waiting at most {@link Targets#MAX_WAIT}. */
-    private static byte[] receiveBytes(Connection connection) throws Exception {
-        if (!connection.poll(Targets.MAX_WAIT)) {
-            throw new IllegalStateException("nothing arrived within " + Targets.MAX_WAIT);
-        }
-        return connection.recvBytes();
-    }
 }

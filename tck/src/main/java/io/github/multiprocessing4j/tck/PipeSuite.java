@@ -450,39 +450,9 @@ public abstract class PipeSuite extends TckSuite {
         assertEquals(0, exitCodeAfterJoin(next));
     }
 
-    // ---------------------------------------------------------------- waiting with deadlines
-
-    /** In the test: the next object, which must arrive within {@link #READY_TIMEOUT}. */
-    private static <T> T recv(Connection connection) throws Exception {
-        assertTrue(connection.poll(READY_TIMEOUT), "nothing arrived within " + READY_TIMEOUT + " on " + connection);
-        return connection.recv();
-    }
-
-    /** In the test: the next bytes, which must arrive within {@link #READY_TIMEOUT}. */
-    private static byte[] recvBytes(Connection connection) throws Exception {
-        assertTrue(connection.poll(READY_TIMEOUT), "nothing arrived within " + READY_TIMEOUT + " on " + connection);
-        return connection.recvBytes();
-    }
-
     private static List<String> sorted(String... values) {
         List<String> sorted = new ArrayList<>(Arrays.asList(values));
         sorted.sort(null);
         return sorted;
-    }
-
-    /** In a child: the next object, waiting at most {@link Targets#MAX_WAIT}. */
-    private static <T> T receive(Connection connection) throws Exception {
-        if (!connection.poll(Targets.MAX_WAIT)) {
-            throw new IllegalStateException("nothing arrived within " + Targets.MAX_WAIT);
-        }
-        return connection.recv();
-    }
-
-    /** In a child: the next bytes, waiting at most {@link Targets#MAX_WAIT}. */
-    private static byte[] receiveBytes(Connection connection) throws Exception {
-        if (!connection.poll(Targets.MAX_WAIT)) {
-            throw new IllegalStateException("nothing arrived within " + Targets.MAX_WAIT);
-        }
-        return connection.recvBytes();
     }
 }

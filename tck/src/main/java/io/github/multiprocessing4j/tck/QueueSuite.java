@@ -871,16 +871,6 @@ public abstract class QueueSuite extends TckSuite {
 
     // ---------------------------------------------------------------- waiting with deadlines
 
-    /** In the test: the next message, which must arrive within {@link #READY_TIMEOUT}. */
-    @SuppressWarnings("unchecked")
-    private static <T> T next(Queue<?> queue) throws InterruptedException {
-        try {
-            return (T) queue.get(READY_TIMEOUT);
-        } catch (QueueEmptyException e) {
-            return fail("nothing arrived within " + READY_TIMEOUT + ": " + e.getMessage());
-        }
-    }
-
     /** In the test: the next message of a {@link SimpleQueue}, which has no timed get. */
     private static <T> T take(SimpleQueue<T> queue) throws InterruptedException {
         assertTrue(Poll.until(() -> !queue.isEmpty(), READY_TIMEOUT), "nothing arrived within " + READY_TIMEOUT);

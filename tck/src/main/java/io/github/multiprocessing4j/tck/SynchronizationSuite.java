@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.github.multiprocessing4j.Barrier;
 import io.github.multiprocessing4j.BoundedSemaphore;
@@ -14,7 +13,6 @@ import io.github.multiprocessing4j.Event;
 import io.github.multiprocessing4j.Lock;
 import io.github.multiprocessing4j.ProcessStartException;
 import io.github.multiprocessing4j.Queue;
-import io.github.multiprocessing4j.QueueEmptyException;
 import io.github.multiprocessing4j.RLock;
 import io.github.multiprocessing4j.Semaphore;
 import java.nio.file.Files;
@@ -512,16 +510,6 @@ public abstract class SynchronizationSuite extends TckSuite {
     }
 
     // ---------------------------------------------------------------- waiting with deadlines
-
-    /** In the test: the next report, which must arrive within {@link #READY_TIMEOUT}. */
-    @SuppressWarnings("unchecked")
-    private static <T> T next(Queue<?> queue) throws InterruptedException {
-        try {
-            return (T) queue.get(READY_TIMEOUT);
-        } catch (QueueEmptyException e) {
-            return fail("nothing arrived within " + READY_TIMEOUT + ": " + e.getMessage());
-        }
-    }
 
     /** In the test: the next {@code count} reports, sorted. */
     private static List<String> sorted(Queue<Object> reports, int count) throws InterruptedException {

@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.multiprocessing4j.ChildProcess;
+import io.github.multiprocessing4j.Connection;
 import io.github.multiprocessing4j.Multiprocessing;
+import io.github.multiprocessing4j.Queue;
+import io.github.multiprocessing4j.QueueEmptyException;
 import io.github.multiprocessing4j.SerializableRunnable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -190,6 +193,79 @@ public abstract class TckSuite {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * In the test: the next message of a queue, which must arrive within {@link #READY_TIMEOUT}.
+     *
+     * @param <T> the type the test expects
+     * @param queue the queue
+     * @return the message
+     * @throws InterruptedException if interrupted while waiting
+     */
+    @SuppressWarnings("unchecked")
+    protected static <T> T next(Queue<?> queue) throws InterruptedException {
+        try {
+            return (T) queue.get(READY_TIMEOUT);
+        } catch (QueueEmptyException e) {
+            return fail("nothing arrived within " + READY_TIMEOUT + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * In the test: the next object on a pipe end, which must arrive within {@link #READY_TIMEOUT}.
+     *
+     * @param <T> the type the test expects
+     * @param connection the pipe end
+     * @return the object
+     * @throws Exception what {@code recv} throws
+     */
+    protected static <T> T recv(Connection connection) throws Exception {
+        assertTrue(connection.poll(READY_TIMEOUT), "nothing arrived within " + READY_TIMEOUT + " on " + connection);
+        return connection.recv();
+    }
+
+    /**
+     * In the test: the next bytes on a pipe end, which must arrive within {@link #READY_TIMEOUT}.
+     *
+     * @param connection the pipe end
+     * @return the bytes
+     * @throws Exception what {@code recvBytes} throws
+     */
+    protected static byte[] recvBytes(Connection connection) throws Exception {
+        assertTrue(connection.poll(READY_TIMEOUT), "nothing arrived within " + READY_TIMEOUT + " on " + connection);
+        return connection.recvBytes();
+    }
+
+    /**
+     * In a child: the next object on a pipe end, waiting at most {@link Targets#MAX_WAIT}.
+     *
+     * @param <T> the type the child expects
+     * @param connection the pipe end
+     * @return the object
+     * @throws Exception what {@code recv} throws
+     * @throws IllegalStateException if nothing arrived in time
+     */
+    protected static <T> T receive(Connection connection) throws Exception {
+        if (!connection.poll(Targets.MAX_WAIT)) {
+            throw new IllegalStateException("nothing arrived within " + Targets.MAX_WAIT);
+        }
+        return connection.recv();
+    }
+
+    /**
+     * In a child: the next bytes on a pipe end, waiting at most {@link Targets#MAX_WAIT}.
+     *
+     * @param connection the pipe end
+     * @return the bytes
+     * @throws Exception what {@code recvBytes} throws
+     * @throws IllegalStateException if nothing arrived in time
+     */
+    protected static byte[] receiveBytes(Connection connection) throws Exception {
+        if (!connection.poll(Targets.MAX_WAIT)) {
+            throw new IllegalStateException("nothing arrived within " + Targets.MAX_WAIT);
+        }
+        return connection.recvBytes();
     }
 
     /**
