@@ -77,16 +77,16 @@ public final class HostedPipe implements SharedObjects.Hosted {
     @Override
     public synchronized Object tryInvoke(int op, Object[] args, String caller) throws Exception {
         int end = (Integer) args[0];
-        boolean ready = end != 0 && end != 1
-                || ends[end].inbox.size() > 0 || ends[end].closed || ends[1 - end].silent();
-        if (op == PACED_SEND && (end == 0 || end == 1) && !mustPace(end)) {
-            return invoke(op, args, caller);
-        }
-        if (mayBlock(op, args) && ready && op != PACED_SEND) {
+        boolean atOnce;
+        if (end != 0 && end != 1) {
+            atOnce = true; // invoke fails at once, naming the end
+        } else if (op == PACED_SEND) {
+            atOnce = !mustPace(end);
+        } else {
             // a message is there, or none can come: the call returns without waiting
-            return invoke(op, args, caller);
+            atOnce = ends[end].inbox.size() > 0 || ends[end].closed || ends[1 - end].silent();
         }
-        return CallRouter.WOULD_WAIT;
+        return mayBlock(op, args) && atOnce ? invoke(op, args, caller) : CallRouter.WOULD_WAIT;
     }
 
     @Override
