@@ -135,6 +135,18 @@ public final class PoolEngine {
         return processes;
     }
 
+    /**
+     * Waits until every worker has booted and asked for its first task.
+     *
+     * @param timeout how long to wait at most, or null for ever
+     * @return whether all {@link #processes()} workers are ready; false when the time is up or the
+     *     pool was closed or terminated first
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public boolean awaitReady(Duration timeout) throws InterruptedException {
+        return board.awaitReady(processes, timeout == null ? Long.MAX_VALUE : Math.max(0, timeout.toNanos()));
+    }
+
     // ---------------------------------------------------------------- submissions
 
     /**
