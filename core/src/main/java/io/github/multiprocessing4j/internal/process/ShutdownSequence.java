@@ -2,6 +2,7 @@ package io.github.multiprocessing4j.internal.process;
 
 import io.github.multiprocessing4j.internal.channel.ControlServer;
 import io.github.multiprocessing4j.internal.launch.Launchers;
+import io.github.multiprocessing4j.internal.memory.SessionMemory;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -30,6 +31,7 @@ final class ShutdownSequence {
 
     private static void register() {
         if (INSTALLED.compareAndSet(false, true)) {
+            SessionMemory.endAfterChildren();
             Runtime.getRuntime().addShutdownHook(new Thread(ShutdownSequence::run, "multiprocessing4j-shutdown"));
         }
     }
@@ -60,6 +62,8 @@ final class ShutdownSequence {
                 Launchers.closeAll();
                 ControlServer.shutdown();
             }
+            // after the children ended: they may use the session's blocks until then
+            SessionMemory.end();
         }
     }
 }
