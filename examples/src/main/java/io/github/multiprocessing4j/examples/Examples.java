@@ -11,7 +11,8 @@ import java.util.Map;
  * Runs the seed's programs: {@code java -jar multiprocessing4j-examples.jar <program>}, with
  * {@code <program>} one of {@code create}, {@code subclass}, {@code name}, {@code pid},
  * {@code daemon}, {@code terminate} (the seed's programs), {@code pipe}, {@code queue},
- * {@code result} (processes that talk), {@code pool} (a process pool), or {@code tour} for all
+ * {@code result} (processes that talk), {@code pool} (a process pool), {@code shared} (a
+ * {@code Value} and an {@code Array} shared by children), or {@code tour} for all
  * of them in turn.
  *
  * <p>The launcher is chosen as for any program ({@code -Dmultiprocessing4j.launcher=docker},
@@ -39,6 +40,7 @@ public final class Examples {
         PROGRAMS.put("queue", QueueExample::main);
         PROGRAMS.put("result", ResultExample::main);
         PROGRAMS.put("pool", PoolExample::main);
+        PROGRAMS.put("shared", SharedExample::main);
     }
 
     /**
@@ -127,6 +129,7 @@ public final class Examples {
                 + "  queue      a producer child puts items on a Queue, a consumer child prints them\n"
                 + "  result     a CallableProcess hands back its value, another one its exception\n"
                 + "  pool       a Pool of five workers maps x -> x * x over [1, 2, 3]: [1, 4, 9]\n"
+                + "  shared     four children count in a Value under its lock and fill an Array\n"
                 + "  tour       all of them, one after the other";
     }
 }

@@ -139,7 +139,8 @@ public abstract class SharedMemorySuite extends TckSuite {
     /**
      * The main process of a session is killed with SIGKILL while it owns a block (and a Value
      * and an Array): its files stay until the next session on the host starts, which removes
-     * them; that next session, which ends normally, leaves nothing either.
+     * them; that next session, which ends normally, leaves nothing either. (Neither needs a
+     * child: the session is the main process's; children's use of it is tested above.)
      */
     @Test
     void m6_aBlockWhoseOwnerWasKilledIsRemovedByTheNextSession() throws Exception {
@@ -147,9 +148,6 @@ public abstract class SharedMemorySuite extends TckSuite {
         try (Scenario.Running running = scenario(SharedStateScenario.class, "hold").start()) {
             running.awaitLine("READY=true"::equals, READY_TIMEOUT);
             Scenario.ScenarioResult ready = running.result();
-            assertEquals("0", ready.value("child.exitcode"), ready.describe());
-            assertEquals("7,41,2.5", ready.value("seen"), "the child's writes are seen by the main process\n"
-                    + ready.describe());
             killedPid = running.process().pid();
             List<Path> sessions = SharedMemoryFiles.sessionsOf(killedPid);
             assertEquals(1, sessions.size(), "the session's directory under /dev/shm: " + sessions);
@@ -158,9 +156,8 @@ public abstract class SharedMemorySuite extends TckSuite {
             running.awaitExit(Scenario.DEFAULT_TIMEOUT);
             assertEquals(1, SharedMemoryFiles.sessionsOf(killedPid).size(), "a killed process removes nothing");
         }
-        Scenario.ScenarioResult next = scenario(SharedStateScenario.class, "end").run();
+        Scenario.ScenarioResult next = scenario(SharedStateScenario.class, "alone").run();
         assertEquals(0, next.exitCode(), next.describe());
-        assertEquals("7,41,2.5", next.value("seen"), next.describe());
         assertEquals(List.of(), SharedMemoryFiles.sessionsOf(killedPid), "the next session removed the killed one's files");
         assertEquals(List.of(), SharedMemoryFiles.sessionsOf(Long.parseLong(next.value("pid"))),
                 "a session that ended normally left nothing under /dev/shm");
