@@ -43,7 +43,7 @@ public abstract class ValueArraySuite extends TckSuite {
     @SuppressWarnings("try")
     void m5_fourChildrenIncrementAValueUnderItsLockAndFillAnArray() throws Exception {
         int children = 4;
-        int increments = 2_000;
+        int increments = 1_000;
         int part = 8;
         Value counter = Value.of('i', 0);
         Array squares = Array.of('d', children * part);

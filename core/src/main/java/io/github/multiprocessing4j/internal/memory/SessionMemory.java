@@ -23,7 +23,7 @@ public final class SessionMemory {
 
     private static final Object LOCK = new Object();
     private static final Set<Path> OWNED = ConcurrentHashMap.newKeySet();
-    private static Path root = SharedMemoryDirectory.DEFAULT_ROOT;
+    private static final Path ROOT = SharedMemoryDirectory.DEFAULT_ROOT;
     /** The main process's directory, once made. */
     private static SharedMemoryDirectory created;
     /** Whether the main process tried to make it (it may not exist here). */
@@ -65,8 +65,8 @@ public final class SessionMemory {
             }
             if (!tried) {
                 tried = true;
-                SharedMemoryDirectory.removeStale(root);
-                created = SharedMemoryDirectory.create(root).orElse(null);
+                SharedMemoryDirectory.removeStale(ROOT);
+                created = SharedMemoryDirectory.create(ROOT).orElse(null);
                 if (created != null) {
                     installHook();
                 }
@@ -149,17 +149,6 @@ public final class SessionMemory {
                     end();
                 }
             }, "multiprocessing4j-shared-memory-end"));
-        }
-    }
-
-    /**
-     * For tests: where the main process makes its directory, before it made one.
-     *
-     * @param directory the root, instead of {@code /dev/shm}
-     */
-    static void useRoot(Path directory) {
-        synchronized (LOCK) {
-            root = directory;
         }
     }
 

@@ -51,6 +51,8 @@ public final class SharedBlock implements Serializable {
     private final boolean locked;
     /** The {@link Mapped} block here, or {@link #CALLS}; resolved on first use. */
     private transient Object access;
+    /** This process's token, where it calls the creator (kept per handle: calls are slow anyway). */
+    private transient volatile int callsToken;
 
     private SharedBlock(String id, String file, ElementType type, int length, boolean locked) {
         this.id = id;
@@ -194,9 +196,6 @@ public final class SharedBlock implements Serializable {
         }
         return LockWord.owner(token, THREAD.get());
     }
-
-    /** This process's token, for a process that calls the creator (per handle: calls are slow anyway). */
-    private transient volatile int callsToken;
 
     /**
      * One element, under the lock if there is one.
