@@ -58,8 +58,11 @@ public class ChildProcess implements Serializable {
     private final int[] identity;
     /** Which JVM created this object: only that one may start, join or test it. */
     private final String creatorToken;
+    /** The process name: Python's {@code name}. */
     private volatile String name;
+    /** Whether the process is a daemon: Python's {@code daemon}. */
     private volatile boolean daemon;
+    /** Whether the process ends when its parent ends (daemons, and every child on a remote launcher). */
     private final boolean dieWithParent;
 
     private transient LaunchSettings settings;
@@ -143,8 +146,11 @@ public class ChildProcess implements Serializable {
      * runtime; calling it directly runs the target in the calling JVM (SPEC L5). In the parent,
      * {@link #start()} releases the target once it has been serialized (as Python does), so
      * afterwards this does nothing there.
+     *
+     * @throws Exception whatever the target throws; in the child, an exception that escapes ends
+     *     the process with exit code 1 (SPEC L14)
      */
-    public void run() {
+    public void run() throws Exception {
         if (target != null) {
             target.run();
         }
@@ -632,7 +638,7 @@ public class ChildProcess implements Serializable {
         }
 
         @Override
-        public void run() {
+        public void run() throws Exception {
             process.run();
         }
 

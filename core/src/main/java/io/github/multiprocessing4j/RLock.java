@@ -24,6 +24,7 @@ public class RLock implements Serializable {
     @Serial
     private static final long serialVersionUID = 1L;
 
+    /** The id of the lock's state in its hosting process. */
     private final String id;
     /** The block whose lock word this lock is, or null for a lock hosted by its creator. */
     private final SharedBlock block;

@@ -4,9 +4,11 @@ import io.github.multiprocessing4j.ChildProcessException;
 import io.github.multiprocessing4j.SerializableRunnable;
 import io.github.multiprocessing4j.internal.channel.ControlServer;
 import io.github.multiprocessing4j.internal.codec.Payloads;
+import io.github.multiprocessing4j.internal.codec.SerializationDiagnostics;
 import io.github.multiprocessing4j.internal.process.ExitCodes;
 import io.github.multiprocessing4j.internal.shared.SharedObjects;
 import io.github.multiprocessing4j.internal.shared.Timeouts;
+import java.io.NotSerializableException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -135,6 +137,18 @@ public final class PoolEngine {
         return processes;
     }
 
+    /**
+     * Waits until every worker has booted and asked for its first task.
+     *
+     * @param timeout how long to wait at most, or null for ever
+     * @return whether all {@link #processes()} workers are ready; false when the time is up or the
+     *     pool was closed or terminated first
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public boolean awaitReady(Duration timeout) throws InterruptedException {
+        return board.awaitReady(processes, timeout == null ? Long.MAX_VALUE : Math.max(0, timeout.toNanos()));
+    }
+
     // ---------------------------------------------------------------- submissions
 
     /**
@@ -192,7 +206,10 @@ public final class PoolEngine {
         try {
             return Payloads.serialize(function);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("the task cannot be sent to a pool worker: " + e.getMessage()
+            String why = e.getCause() instanceof NotSerializableException notSerializable
+                    ? SerializationDiagnostics.whatIsNotSerializable(function.target(), notSerializable)
+                    : e.getMessage();
+            throw new IllegalArgumentException("the task cannot be sent to a pool worker: " + why
                     + ". Make it Serializable, or capture only serializable values.", e.getCause());
         }
     }
@@ -415,8 +432,10 @@ public final class PoolEngine {
         worker.onExit().whenComplete((code, failure) -> maintain(() -> {
             PoolTaskBoard.Departure departure = board.remove(serial);
             if (departure != null) {
+                // a worker ended by a signal was ended by the pool, by the JVM's shutdown or by
+                // someone who meant it: only an exit of its own before any task hints at a failed start
                 departed(departure, "(pid " + worker.pid() + ") ended with exit code "
-                        + (code != null ? code : ExitCodes.LOST), true);
+                        + (code != null ? code : ExitCodes.LOST), code != null && code >= 0);
             }
         }));
         if (board.state() == PoolTaskBoard.State.TERMINATE) {
@@ -424,7 +443,13 @@ public final class PoolEngine {
         }
     }
 
-    /** On the workers thread: a worker has gone; fail what it leaves and replace it. */
+    /**
+     * On the workers thread: a worker has gone; fail what it leaves and replace it.
+     *
+     * @param warnIfEarly whether a worker that took no task is worth a warning: it exited by itself
+     *     (its initializer, or its JVM, failed) while the pool still had work for it; an orderly
+     *     close or terminate, and the JVM's own shutdown, say nothing above DEBUG
+     */
     private void departed(PoolTaskBoard.Departure departure, String how, boolean warnIfEarly) {
         String name = departure.slot().process.name();
         if (departure.running() != null) {
@@ -440,8 +465,10 @@ public final class PoolEngine {
                 results.add(() -> failChunk(chunk, failure));
             }
         }
-        if (warnIfEarly && departure.early() && board.state() != PoolTaskBoard.State.TERMINATE) {
+        if (warnIfEarly && departure.early() && board.needsWorkers()) {
             Log.LOGGER.warn("pool worker '{}' {} before it took a task; its initializer may have failed", name, how);
+        } else if (departure.early()) {
+            Log.LOGGER.debug("pool worker '{}' {} before it took a task", name, how);
         }
         if (departure.replace()) {
             long delay = 0;
