@@ -27,6 +27,7 @@ public final class Array implements Serializable {
     @Serial
     private static final long serialVersionUID = 1L;
 
+    /** The elements and their lock, in shared memory or in the creating process. */
     private final SharedBlock block;
     /** The lock, or null for a raw array. */
     private final RLock lock;

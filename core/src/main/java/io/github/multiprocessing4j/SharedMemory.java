@@ -36,7 +36,9 @@ public final class SharedMemory implements Serializable, AutoCloseable {
     @Serial
     private static final long serialVersionUID = 1L;
 
+    /** The block's name: all a copy needs to attach. */
     private final String name;
+    /** The block's size in bytes. */
     private final int size;
     /** This process's view; null in a copy until first used. */
     private transient Segment segment;

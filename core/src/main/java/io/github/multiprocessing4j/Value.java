@@ -34,6 +34,7 @@ public final class Value implements Serializable {
     @Serial
     private static final long serialVersionUID = 1L;
 
+    /** The number and its lock, in shared memory or in the creating process. */
     private final SharedBlock block;
     /** The lock, or null for a raw value. */
     private final RLock lock;
