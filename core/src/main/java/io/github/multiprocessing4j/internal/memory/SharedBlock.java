@@ -72,6 +72,14 @@ public final class SharedBlock implements Serializable {
      * @throws IllegalArgumentException if the length is negative or too large
      */
     public static SharedBlock create(ElementType type, int length, boolean locked) {
+        return create(type, length, locked, SessionMemory.visibleDirectory());
+    }
+
+    /**
+     * Creates a block in {@code directory}, or, where there is none or the block cannot be
+     * created there, in this process's memory, which other processes reach through calls.
+     */
+    static SharedBlock create(ElementType type, int length, boolean locked, Optional<Path> directory) {
         Objects.requireNonNull(type, "type");
         if (length < 0) {
             throw new IllegalArgumentException("an Array's length must be >= 0, was " + length);
@@ -83,7 +91,6 @@ public final class SharedBlock implements Serializable {
         }
         ByteBuffer buffer = null;
         Path path = null;
-        Optional<Path> directory = SessionMemory.visibleDirectory();
         if (directory.isPresent()) {
             path = directory.get().resolve("block-" + Segment.Names.random());
             try (FileChannel channel = BlockFiles.createFilled(path, size)) {
@@ -397,6 +404,16 @@ public final class SharedBlock implements Serializable {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /**
+     * A copy of this handle that goes through calls to the creating process, as one in a process
+     * that cannot map the block does.
+     */
+    SharedBlock throughCalls() {
+        SharedBlock copy = new SharedBlock(id, file, type, length, locked);
+        copy.access = CALLS;
+        return copy;
     }
 
     /** A block mapped in this JVM, and this JVM's token for its lock (0 until registered). */
