@@ -127,7 +127,8 @@ final class ContainerSpec {
      * @param extraMounts further paths the user asked to share read-write
      * @return the mounts, in the order first seen
      * @throws LaunchException if a path cannot be a bind mount at the same path (relative on a
-     *     non-Unix host, the root, or below {@code /proc}, {@code /sys} or {@code /dev}), or a
+     *     non-Unix host, the root, or below {@code /proc}, {@code /sys} or {@code /dev}, except a
+     *     directory inside {@code /dev/shm}: the session's shared memory), or a
      *     shared or extra path does not exist
      */
     static List<HostMount> mounts(List<Path> classPath, List<Path> sharedPaths, List<Path> extraMounts)
