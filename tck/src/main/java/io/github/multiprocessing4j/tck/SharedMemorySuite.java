@@ -154,7 +154,8 @@ public abstract class SharedMemorySuite extends TckSuite {
             assertTrue(Files.exists(sessions.get(0).resolve(ready.value("name"))));
             running.process().destroyForcibly();
             running.awaitExit(Scenario.DEFAULT_TIMEOUT);
-            assertEquals(1, SharedMemoryFiles.sessionsOf(killedPid).size(), "a killed process removes nothing");
+            // its files stay (no shutdown code ran) until a session starts: this test's next
+            // scenario, or any other program of this user on the host that starts one first
         }
         Scenario.ScenarioResult next = scenario(SharedStateScenario.class, "alone").run();
         assertEquals(0, next.exitCode(), next.describe());
