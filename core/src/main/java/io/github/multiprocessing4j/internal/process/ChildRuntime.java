@@ -7,6 +7,7 @@ import io.github.multiprocessing4j.internal.channel.Handshake;
 import io.github.multiprocessing4j.internal.channel.FrameReader;
 import io.github.multiprocessing4j.internal.channel.ParentLink;
 import io.github.multiprocessing4j.internal.channel.ProtocolException;
+import io.github.multiprocessing4j.internal.memory.SessionMemory;
 import io.github.multiprocessing4j.internal.shared.SharedObjects;
 import java.io.ByteArrayInputStream;
 import java.io.FileDescriptor;
@@ -157,6 +158,7 @@ public final class ChildRuntime {
     private void run(TaskCodec.Task task) {
         ProcessBody process = task.process();
         CurrentProcess.becomeChild(process, task.pid(), task.parent());
+        SessionMemory.inherit(task.sharedMemoryDirectory());
         running = this;
         SharedObjects.setUpstream(link);
         ShutdownSequence.setFinalStep(this::reportExitAtShutdown);

@@ -5,6 +5,7 @@ import io.github.multiprocessing4j.internal.channel.ControlServer;
 import io.github.multiprocessing4j.internal.channel.PendingChild;
 import io.github.multiprocessing4j.internal.launch.LaunchSettings;
 import io.github.multiprocessing4j.internal.launch.Launchers;
+import io.github.multiprocessing4j.internal.memory.SessionMemory;
 import io.github.multiprocessing4j.internal.shared.SharedObjects;
 import io.github.multiprocessing4j.spi.LaunchException;
 import io.github.multiprocessing4j.spi.LaunchRequest;
@@ -64,7 +65,8 @@ public final class ProcessStarter {
         }
         PendingChild pending = launched.pending();
         SignalRecordingHandle handle = launched.handle();
-        pending.deliver(TaskCodec.encode(serialized, handle.pid(), CurrentProcess.get().info(), dieWithParent));
+        pending.deliver(TaskCodec.encode(serialized, handle.pid(), CurrentProcess.get().info(), dieWithParent,
+                SessionMemory.directory().map(Path::toString).orElse("")));
         CompletableFuture<Integer> exitCode = handle.onExit()
                 .thenCompose(raw -> pending.reportAfterExit()
                         .thenApply(report -> ExitCodes.resolve(raw, report, handle.killSent(), handle.terminateSent())));
@@ -133,8 +135,11 @@ public final class ProcessStarter {
                         .map(entry -> String.valueOf(entry.getFileName())).collect(Collectors.joining(",")));
             }
         }
+        // the session's shared memory too: a container sees it at the same path (SPEC M5, M6)
+        List<Path> shared = new ArrayList<>(List.of(server.directory()));
+        SessionMemory.visibleDirectory().ifPresent(shared::add);
         LaunchRequest request = new LaunchRequest(name, daemon, ChildRuntime.class.getName(), arguments,
-                classPath, jvmOptions, settings.environment(), List.of(server.directory()),
+                classPath, jvmOptions, settings.environment(), shared,
                 settings.launcherOptions());
         try {
             return new Launched(pending, new SignalRecordingHandle(selected.launcher().launch(request)));
