@@ -1,0 +1,221 @@
+package io.github.multiprocessing4j.internal.manager;
+
+import io.github.multiprocessing4j.internal.channel.CallRouter;
+import io.github.multiprocessing4j.internal.channel.Calls;
+import io.github.multiprocessing4j.internal.shared.SharedObjects;
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A connection to a manager served by another JVM: Python's {@code BaseManager.connect()}. It is
+ * the route of every call on that JVM's shared objects from this process and its children
+ * ({@link SharedObjects#addRoute}), so the proxies and handles a client gets are the same classes
+ * as a local manager's. Once the connection ends (the server shut down or died, or this client
+ * closed it), every call fails with {@link IllegalStateException}; none waits for ever.
+ */
+public final class ManagerClient implements CallRouter, Closeable {
+
+    private static final int CONNECT_MILLIS = 10_000;
+
+    private final ManagerWire wire;
+    private final SocketAddress address;
+    private final String managerId;
+    private final String token;
+    private final AtomicLong ids = new AtomicLong();
+    private final Map<Long, CompletableFuture<Calls.Reply>> pending = new ConcurrentHashMap<>();
+    private volatile String ended;
+
+    private ManagerClient(ManagerWire wire, SocketAddress address, String managerId) {
+        this.wire = wire;
+        this.address = address;
+        this.managerId = managerId;
+        this.token = SharedObjects.tokenOf(managerId);
+    }
+
+    /**
+     * Connects to a manager server and proves the key.
+     *
+     * @param address the server's address
+     * @param key the server's key
+     * @return the connected client, routing the server's objects
+     * @throws ConnectException if nothing listens there (naming the address)
+     * @throws IOException if the key is wrong (the message says so), or the peer is not a
+     *     manager server
+     */
+    public static ManagerClient connect(SocketAddress address, byte[] key) throws IOException {
+        SocketChannel socket = address instanceof UnixDomainSocketAddress
+                ? SocketChannel.open(StandardProtocolFamily.UNIX) : SocketChannel.open();
+        try {
+            if (address instanceof UnixDomainSocketAddress) {
+                socket.connect(address);
+            } else {
+                socket.socket().connect(address, CONNECT_MILLIS);
+            }
+        } catch (ConnectException | java.net.SocketTimeoutException | java.nio.file.NoSuchFileException e) {
+            socket.close();
+            ConnectException failure = new ConnectException("no manager server listens at " + address
+                    + " (" + e.getMessage() + "): start it with Manager.server(address, authkey) first");
+            failure.initCause(e);
+            throw failure;
+        } catch (IOException | RuntimeException e) {
+            socket.close();
+            throw new IOException("cannot connect to a manager server at " + address + ": " + e, e);
+        }
+        ManagerWire wire = new ManagerWire(socket, String.valueOf(address));
+        String managerId;
+        java.util.concurrent.CompletableFuture<Void> handshake = new java.util.concurrent.CompletableFuture<>();
+        try {
+            wire.closeUnlessDoneWithin(CONNECT_MILLIS, handshake);
+            wire.authenticateServer(key);
+            byte[] hello = wire.receive(1024);
+            if (hello.length < 2 || hello[0] != ManagerWire.HELLO) {
+                throw new IOException("the manager server at " + address + " sent no greeting");
+            }
+            managerId = new String(hello, 1, hello.length - 1, StandardCharsets.UTF_8);
+            handshake.complete(null);
+        } catch (java.nio.channels.ClosedChannelException e) {
+            wire.close();
+            throw new IOException("the peer at " + address + " did not complete the manager handshake within "
+                    + CONNECT_MILLIS + " ms", e);
+        } catch (java.io.EOFException e) {
+            wire.close();
+            throw new IOException("the peer at " + address + " closed the connection during the manager handshake"
+                    + " (not a manager server, or it refused this client)", e);
+        } catch (IOException | RuntimeException e) {
+            wire.close();
+            throw e;
+        }
+        ManagerClient client = new ManagerClient(wire, address, managerId);
+        SharedObjects.addRoute(client.token, client);
+        Thread reader = new Thread(client::read, "multiprocessing4j-manager-connection");
+        reader.setDaemon(true);
+        reader.start();
+        return client;
+    }
+
+    /**
+     * The served manager's shared object id.
+     *
+     * @return the id
+     */
+    public String managerId() {
+        return managerId;
+    }
+
+    /**
+     * The server's address.
+     *
+     * @return the address given to {@link #connect}
+     */
+    public SocketAddress address() {
+        return address;
+    }
+
+    private void read() {
+        String reason = "the manager server at " + address + " has gone: it shut down, died or closed the connection";
+        try {
+            while (true) {
+                byte[] message = wire.receive(ManagerWire.MAX_MESSAGE);
+                if (message.length == 0 || message[0] != ManagerWire.REPLY) {
+                    throw new IOException("an unexpected message from the manager server");
+                }
+                Calls.Reply reply = Calls.decodeReply(java.util.Arrays.copyOfRange(message, 1, message.length));
+                CompletableFuture<Calls.Reply> waiting = pending.remove(reply.id());
+                if (waiting != null) {
+                    waiting.complete(reply);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            end(reason);
+        }
+    }
+
+    private void end(String reason) {
+        if (ended == null) {
+            ended = reason;
+        }
+        wire.close();
+        SharedObjects.removeRoute(token, this);
+        IllegalStateException failure = new IllegalStateException(ended);
+        for (Long id : pending.keySet()) {
+            CompletableFuture<Calls.Reply> waiting = pending.remove(id);
+            if (waiting != null) {
+                waiting.completeExceptionally(failure);
+            }
+        }
+    }
+
+    @Override
+    public Object call(String objectId, int op, Object[] args, String caller) throws Exception {
+        String reason = ended;
+        if (reason != null) {
+            throw new IllegalStateException(reason);
+        }
+        long id = ids.incrementAndGet();
+        CompletableFuture<Calls.Reply> reply = new CompletableFuture<>();
+        pending.put(id, reply);
+        try {
+            wire.send(ManagerWire.CALL, Calls.encodeCall(id, objectId, op, args, caller));
+        } catch (IOException e) {
+            pending.remove(id);
+            end("the manager server at " + address + " has gone: " + e.getMessage());
+            throw new IllegalStateException(ended, e);
+        }
+        if (ended != null) {
+            // ended between the check and the registration: end() may have missed this call
+            pending.remove(id);
+            throw new IllegalStateException(ended);
+        }
+        Calls.Reply answer;
+        try {
+            answer = reply.get();
+        } catch (InterruptedException e) {
+            pending.remove(id);
+            try {
+                wire.send(ManagerWire.CANCEL, Calls.encodeCancel(id));
+            } catch (IOException ignored) {
+                // the connection is gone: nothing runs there any more
+            }
+            throw e;
+        } catch (ExecutionException e) {
+            throw (Exception) e.getCause();
+        }
+        if (answer.failure() != null) {
+            throw answer.failure();
+        }
+        return answer.value();
+    }
+
+    @Override
+    public void post(String objectId, int op, Object[] args, String caller) throws Exception {
+        call(objectId, op, args, caller);
+    }
+
+    @Override
+    public void callerGone(String caller, boolean killed) {
+        if (ended == null) {
+            try {
+                wire.send(ManagerWire.GONE, Calls.encodeGone(caller, killed));
+            } catch (IOException e) {
+                // the connection is gone, and with it what this process held there
+            }
+        }
+    }
+
+    /** Closes the connection: the server releases what this process held, and its proxies fail here. */
+    @Override
+    public void close() {
+        end("this connection to the manager server at " + address + " was closed");
+    }
+}
