@@ -30,7 +30,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,7 +43,7 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class ManagerSuite extends TckSuite {
 
-    private static final int INCREMENTS = 150;
+    private static final int INCREMENTS = 100;
 
     /** For subclasses. */
     protected ManagerSuite() {
@@ -250,13 +252,76 @@ public abstract class ManagerSuite extends TckSuite {
      */
     @Test
     void m7_aServerIsReadAndWrittenByAnUnrelatedJvmThatKnowsOnlyItsAddressAndKey() throws Exception {
-        Path socket = tmp.resolve("m.sock");
-        if (socket.toString().getBytes(StandardCharsets.UTF_8).length > 100) {
-            // a Unix socket's path has at most 107 bytes: a deep temporary directory takes a short name beside it
-            socket = tmp.getParent().resolve("mp4j-" + Long.toHexString(new SecureRandom().nextLong()) + ".sock");
-        }
+        Path socket = socketPath();
         serveAndCheckAClient(UnixDomainSocketAddress.of(socket), "unix:" + socket);
         assertFalse(Files.exists(socket), "the server removed its socket file");
+    }
+
+    /**
+     * SPEC M7, the managing process died: a child serves a manager on a Unix socket, the parent
+     * connects as a client, reads the server's dict and waits in a get on the server's queue;
+     * then the child is killed. Observed in the parent: the waiting get wakes, and the next dict
+     * call fails, each with an {@link IllegalStateException} saying the server has gone; nothing
+     * hangs.
+     */
+    @Test
+    void m7_aClientsProxiesFailClearlyOnceTheServersProcessIsKilledAndACallWaitingThereWakes() throws Exception {
+        Path socket = socketPath();
+        String path = socket.toString();
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        String keyFile = writeKey(key).toString();
+        Queue<String> ready = new Queue<>();
+        ChildProcess server = child(() -> {
+            Manager manager = Manager.server(UnixDomainSocketAddress.of(path), Files.readAllBytes(Path.of(keyFile)));
+            manager.dict("d").put("from", "the server");
+            ready.put("ready");
+            manager.serveForever();
+        });
+        try {
+            assertEquals("ready", next(ready));
+            try (Manager client = Manager.connect(UnixDomainSocketAddress.of(socket), key)) {
+                Map<String, String> dict = client.dict("d");
+                assertEquals("the server", dict.get("from"));
+                Queue<String> queue = client.queue("q");
+                CompletableFuture<Object> waiting = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return queue.get(Targets.MAX_WAIT);
+                    } catch (Exception e) {
+                        return e;
+                    }
+                });
+                server.kill();
+                exitCodeAfterJoin(server);
+                Object woken = waiting.get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                assertTrue(woken instanceof IllegalStateException && ((Exception) woken).getMessage().contains("has gone"),
+                        "the get waiting in the killed server: " + woken);
+                IllegalStateException after = assertThrows(IllegalStateException.class, () -> dict.get("from"));
+                assertTrue(after.getMessage().contains("has gone") && after.getMessage().contains(path),
+                        after.getMessage());
+            }
+        } finally {
+            Files.deleteIfExists(socket);
+        }
+    }
+
+    /**
+     * Where a test's Unix socket goes: in {@link #tmp}, which the children share, or beside it
+     * when its path would be too long for a socket (at most 107 bytes).
+     */
+    private Path socketPath() {
+        Path socket = tmp.resolve("m.sock");
+        if (socket.toString().getBytes(StandardCharsets.UTF_8).length > 100) {
+            socket = tmp.getParent().resolve("mp4j-" + Long.toHexString(new SecureRandom().nextLong()) + ".sock");
+        }
+        return socket;
+    }
+
+    private Path writeKey(byte[] key) throws IOException {
+        Path keyFile = Files.createFile(tmp.resolve("key"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.write(keyFile, key);
+        return keyFile;
     }
 
     /**
@@ -283,9 +348,7 @@ public abstract class ManagerSuite extends TckSuite {
     private byte[] serveAndCheckAClient(SocketAddress address, String spec) throws Exception {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
-        Path keyFile = Files.createFile(tmp.resolve("key"),
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.write(keyFile, key);
+        Path keyFile = writeKey(key);
         try (Manager server = Manager.server(address, key)) {
             SocketAddress bound = server.address().orElseThrow();
             String where = spec != null ? spec

@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * the route of every call on that JVM's shared objects from this process and its children
  * ({@link SharedObjects#addRoute}), so the proxies and handles a client gets are the same classes
  * as a local manager's. Once the connection ends (the server shut down or died, or this client
- * closed it), every call fails with {@link IllegalStateException}; none waits for ever.
+ * closed it), every call fails with {@link IllegalStateException}; none waits for ever. The
+ * route stays until another connection to the same server replaces it.
  */
 public final class ManagerClient implements CallRouter, Closeable {
 
@@ -62,9 +63,10 @@ public final class ManagerClient implements CallRouter, Closeable {
             } else {
                 socket.socket().connect(address, CONNECT_MILLIS);
             }
-        } catch (ConnectException | java.net.SocketTimeoutException | java.nio.file.NoSuchFileException e) {
+        } catch (java.net.SocketException | java.net.SocketTimeoutException e) {
+            // refused, unreachable, timed out, or (a Unix socket) no such file
             socket.close();
-            ConnectException failure = new ConnectException("no manager server listens at " + address
+            ConnectException failure = new ConnectException("no manager server answers at " + address
                     + " (" + e.getMessage() + "): start it with Manager.server(address, authkey) first");
             failure.initCause(e);
             throw failure;
@@ -97,7 +99,10 @@ public final class ManagerClient implements CallRouter, Closeable {
             throw e;
         }
         ManagerClient client = new ManagerClient(wire, address, managerId);
-        SharedObjects.addRoute(client.token, client);
+        if (!client.token.equals(SharedObjects.jvmToken())) {
+            // a server in this JVM: its objects are hosted here, and calls on them never take the wire
+            SharedObjects.addRoute(client.token, client);
+        }
         Thread reader = new Thread(client::read, "multiprocessing4j-manager-connection");
         reader.setDaemon(true);
         reader.start();
@@ -145,8 +150,8 @@ public final class ManagerClient implements CallRouter, Closeable {
         if (ended == null) {
             ended = reason;
         }
+        // the route stays: a proxy used from now on fails with this reason, not as an unknown object
         wire.close();
-        SharedObjects.removeRoute(token, this);
         IllegalStateException failure = new IllegalStateException(ended);
         for (Long id : pending.keySet()) {
             CompletableFuture<Calls.Reply> waiting = pending.remove(id);

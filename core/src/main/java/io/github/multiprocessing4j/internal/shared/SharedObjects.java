@@ -191,23 +191,14 @@ public final class SharedObjects {
     /**
      * Routes the calls on the objects of another process tree (ids that start with
      * {@code token}) through {@code route}: a connection to a manager server (SPEC M7). This
-     * process's children reach them through this process, as they reach its own objects.
+     * process's children reach them through this process, as they reach its own objects. A
+     * later route for the same token replaces this one.
      *
      * @param token the other tree's JVM token, as {@link #tokenOf} gives it
      * @param route where its calls go
      */
     public static void addRoute(String token, CallRouter route) {
         ROUTES.put(token, route);
-    }
-
-    /**
-     * Removes a {@linkplain #addRoute route} if it is still {@code route}.
-     *
-     * @param token the other tree's JVM token
-     * @param route the route to remove
-     */
-    public static void removeRoute(String token, CallRouter route) {
-        ROUTES.remove(token, route);
     }
 
     /**
