@@ -20,7 +20,9 @@ public final class Namespace implements Serializable {
     @Serial
     private static final long serialVersionUID = 1L;
 
+    /** The id of the manager's state in its hosting process. */
     private final String managerId;
+    /** The namespace's id in the manager. */
     private final String objectId;
 
     Namespace(String managerId, String objectId) {
