@@ -470,6 +470,8 @@ public final class Manager implements AutoCloseable {
                     server.close();
                 }
                 Shared.quickCall(managerId, ManagerState.SHUTDOWN);
+                // what stays of the state in this JVM: its failure
+                SharedObjects.retire(managerId, ManagerState.shutDownMessage(name));
             }
         } finally {
             ended.countDown();
