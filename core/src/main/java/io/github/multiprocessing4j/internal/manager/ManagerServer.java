@@ -106,13 +106,15 @@ public final class ManagerServer implements Closeable {
                 }
                 return;
             }
-            Thread serving = new Thread(() -> serve(socket), "multiprocessing4j-manager-client-" + CLIENTS.get());
+            String caller = "manager-client-" + CLIENTS.incrementAndGet();
+            Thread serving = new Thread(() -> serve(socket, caller), "multiprocessing4j-" + caller);
             serving.setDaemon(true);
             serving.start();
         }
     }
 
-    private void serve(SocketChannel socket) {
+    /** Serves one client, whose calls are made as {@code caller}. */
+    private void serve(SocketChannel socket, String caller) {
         ManagerWire wire;
         try {
             wire = new ManagerWire(socket, peerOf(socket));
@@ -125,7 +127,6 @@ public final class ManagerServer implements Closeable {
             // closed while this connection was being accepted: close() may have missed it
             wire.close();
         }
-        String caller = "manager-client-" + CLIENTS.incrementAndGet();
         Map<Long, Future<?>> running = new ConcurrentHashMap<>();
         boolean authenticated = false;
         CompletableFuture<Void> handshake = new CompletableFuture<>();
