@@ -253,7 +253,8 @@ public final class SharedObjects {
 
     /**
      * As {@link #post(String, int, Object...)}, for a producer that must not outrun its
-     * consumers without bound (SPEC M3): from a process other than the object's, once
+     * consumers without bound (SPEC M3): from a process other than the object's (a child, or a
+     * client of a manager server), once
      * {@link #PACE_BYTES} have been posted to the object since the last paced call, this call is
      * made as {@code pacedOp} instead and waited for. The object performs {@code pacedOp} as
      * {@code op} once it holds few enough unread bytes, so the producer waits there while its
@@ -268,7 +269,7 @@ public final class SharedObjects {
      *     interrupted while a paced call waits for room (then nothing was done)
      */
     public static void pacedPost(String id, int op, int pacedOp, Object... args) throws Exception {
-        if (!HOSTED.containsKey(id) && upstream != null) {
+        if (!HOSTED.containsKey(id) && (upstream != null || !ROUTES.isEmpty())) {
             long size = 0;
             for (Object arg : args) {
                 size += arg instanceof byte[] bytes ? bytes.length : 8;
