@@ -11,8 +11,9 @@ import java.util.Map;
  * Runs the seed's programs: {@code java -jar multiprocessing4j-examples.jar <program>}, with
  * {@code <program>} one of {@code create}, {@code subclass}, {@code name}, {@code pid},
  * {@code daemon}, {@code terminate} (the seed's programs), {@code pipe}, {@code queue},
- * {@code result} (processes that talk), {@code pool} (a process pool), {@code manager} (a
- * manager's dict and list), or {@code tour} for all of them in turn.
+ * {@code result} (processes that talk), {@code pool} (a process pool), {@code interop} (a Java
+ * {@code Client} and a CPython {@code Listener}), {@code manager} (a manager's dict and list), or
+ * {@code tour} for all of them in turn.
  *
  * <p>The launcher is chosen as for any program ({@code -Dmultiprocessing4j.launcher=docker},
  * {@code MULTIPROCESSING4J_LAUNCHER}, or the default): the same jar runs on every launcher.
@@ -39,6 +40,7 @@ public final class Examples {
         PROGRAMS.put("queue", QueueExample::main);
         PROGRAMS.put("result", ResultExample::main);
         PROGRAMS.put("pool", PoolExample::main);
+        PROGRAMS.put("interop", InteropExample::main);
         PROGRAMS.put("manager", ManagerExample::main);
     }
 
@@ -128,6 +130,7 @@ public final class Examples {
                 + "  queue      a producer child puts items on a Queue, a consumer child prints them\n"
                 + "  result     a CallableProcess hands back its value, another one its exception\n"
                 + "  pool       a Pool of five workers maps x -> x * x over [1, 2, 3]: [1, 4, 9]\n"
+                + "  interop    a Java Client talks to a CPython Listener started with python3\n"
                 + "  manager    a child writes a Manager's dict and reverses its list, the parent prints both\n"
                 + "  tour       all of them, one after the other";
     }

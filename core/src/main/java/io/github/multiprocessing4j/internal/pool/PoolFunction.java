@@ -11,7 +11,6 @@ import java.util.Objects;
  * callable (apply, whose one item is ignored), a function (map, imap), or a function of a pair
  * (starmap, whose items are {@code Object[2]}).
  */
-@FunctionalInterface
 public interface PoolFunction extends Serializable {
 
     /**
@@ -24,14 +23,20 @@ public interface PoolFunction extends Serializable {
     Object apply(Object item) throws Exception;
 
     /**
+     * The user's object this applies: what an error message names.
+     *
+     * @return the user's callable or function
+     */
+    Object target();
+
+    /**
      * An apply's task.
      *
      * @param callable the user's callable
      * @return a function that ignores its item and calls it
      */
     static PoolFunction ofCallable(SerializableCallable<?> callable) {
-        Objects.requireNonNull(callable, "task");
-        return item -> callable.call();
+        return new OfCallable(Objects.requireNonNull(callable, "task"));
     }
 
     /**
@@ -42,8 +47,7 @@ public interface PoolFunction extends Serializable {
      * @return a function that applies it to each item
      */
     static <A> PoolFunction ofFunction(SerializableFunction<A, ?> function) {
-        Objects.requireNonNull(function, "function");
-        return item -> function.apply(PoolFunction.<A>cast(item));
+        return new OfFunction<>(Objects.requireNonNull(function, "function"));
     }
 
     /**
@@ -55,15 +59,72 @@ public interface PoolFunction extends Serializable {
      * @return a function that applies it to each pair
      */
     static <A, B> PoolFunction ofPairs(SerializableBiFunction<A, B, ?> function) {
-        Objects.requireNonNull(function, "function");
-        return item -> {
-            Object[] pair = (Object[]) item;
-            return function.apply(PoolFunction.<A>cast(pair[0]), PoolFunction.<B>cast(pair[1]));
-        };
+        return new OfPairs<>(Objects.requireNonNull(function, "function"));
     }
 
     @SuppressWarnings("unchecked")
     private static <T> T cast(Object item) {
         return (T) item;
+    }
+
+    /** An apply's task (plain classes, not records: a worker reads them without record support). */
+    final class OfCallable implements PoolFunction {
+        private static final long serialVersionUID = 1L;
+        private final SerializableCallable<?> callable;
+
+        OfCallable(SerializableCallable<?> callable) {
+            this.callable = callable;
+        }
+
+        @Override
+        public Object apply(Object item) throws Exception {
+            return callable.call();
+        }
+
+        @Override
+        public Object target() {
+            return callable;
+        }
+    }
+
+    /** A map's function. */
+    final class OfFunction<A> implements PoolFunction {
+        private static final long serialVersionUID = 1L;
+        private final SerializableFunction<A, ?> function;
+
+        OfFunction(SerializableFunction<A, ?> function) {
+            this.function = function;
+        }
+
+        @Override
+        public Object apply(Object item) throws Exception {
+            return function.apply(PoolFunction.<A>cast(item));
+        }
+
+        @Override
+        public Object target() {
+            return function;
+        }
+    }
+
+    /** A starmap's function of pairs. */
+    final class OfPairs<A, B> implements PoolFunction {
+        private static final long serialVersionUID = 1L;
+        private final SerializableBiFunction<A, B, ?> function;
+
+        OfPairs(SerializableBiFunction<A, B, ?> function) {
+            this.function = function;
+        }
+
+        @Override
+        public Object apply(Object item) throws Exception {
+            Object[] pair = (Object[]) item;
+            return function.apply(PoolFunction.<A>cast(pair[0]), PoolFunction.<B>cast(pair[1]));
+        }
+
+        @Override
+        public Object target() {
+            return function;
+        }
     }
 }
