@@ -56,9 +56,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Python's {@code BaseManager(address, authkey)} with {@code get_server().serve_forever()} and
  * {@code connect()}: {@link #server(SocketAddress, byte[])} serves a manager on a TCP address (or
  * a Unix domain socket file), and unrelated JVMs reach it with {@link #connect(SocketAddress,
- * byte[])}, given the address and the key. Both sides prove the key by a mutual HMAC-SHA256
- * challenge before anything else crosses; a client with the wrong key is refused (the server logs
- * one line and goes on serving). Clients find the server's objects by name: {@code dict("jobs")}
+ * byte[])}, given the address and the key. Both sides prove the key by CPython's mutual HMAC
+ * challenge ({@code multiprocessing.connection}'s, SPEC M8) before anything else crosses; a client
+ * with the wrong key gets an {@link AuthenticationException} (the server logs one line and goes on
+ * serving). Clients find the server's objects by name: {@code dict("jobs")}
  * on the server and on every client are proxies of one map (Python: {@code register(typeid)}
  * and {@code get_<typeid>()}). Proxies a client gets work in the client's children too.
  */
@@ -125,11 +126,13 @@ public final class Manager implements AutoCloseable {
      * @param authkey the server's key
      * @return a manager connected to the server
      * @throws java.net.ConnectException if nothing listens at the address (naming it)
-     * @throws IOException if the key is wrong (the message says so), or the peer is not a
-     *     manager server
+     * @throws AuthenticationException if the keys differ (Python's {@code AuthenticationError}),
+     *     or the peer does not speak the protocol
+     * @throws IOException if the peer is not a manager server, or the connection fails
+     * @throws InterruptedException if interrupted while connecting or waiting for the server
      * @throws IllegalArgumentException if the key is empty
      */
-    public static Manager connect(SocketAddress address, byte[] authkey) throws IOException {
+    public static Manager connect(SocketAddress address, byte[] authkey) throws IOException, InterruptedException {
         Objects.requireNonNull(address, "address");
         ManagerClient client = ManagerClient.connect(address, checkedKey(authkey));
         return new Manager("Manager(" + address + ")", client.managerId(), null, client);

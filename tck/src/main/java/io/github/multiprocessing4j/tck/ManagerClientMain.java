@@ -1,10 +1,10 @@
 package io.github.multiprocessing4j.tck;
 
+import io.github.multiprocessing4j.AuthenticationException;
 import io.github.multiprocessing4j.Manager;
 import io.github.multiprocessing4j.Multiprocessing;
 import io.github.multiprocessing4j.Namespace;
 import io.github.multiprocessing4j.Queue;
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
@@ -47,8 +47,8 @@ public final class ManagerClientMain {
             wrong[0] ^= 1;
             try (Manager refused = Manager.connect(address, wrong)) {
                 results.put("wrongKey", "connected: " + refused);
-            } catch (IOException e) {
-                results.put("wrongKey", e.getMessage());
+            } catch (AuthenticationException e) {
+                results.put("wrongKey", "AuthenticationException: " + e.getMessage());
             }
             Queue<String> events = manager.queue("events");
             events.put("bye");

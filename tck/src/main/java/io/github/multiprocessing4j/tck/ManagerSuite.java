@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.multiprocessing4j.AuthenticationException;
 import io.github.multiprocessing4j.ChildProcess;
 import io.github.multiprocessing4j.Event;
 import io.github.multiprocessing4j.Lock;
@@ -366,14 +367,15 @@ public abstract class ManagerSuite extends TckSuite {
             assertEquals(9, results.get("a"));
             assertEquals(16, results.get("b"));
             String wrongKey = (String) results.get("wrongKey");
-            assertTrue(wrongKey.contains("wrong authkey"), "the client with a wrong key: " + wrongKey);
+            assertTrue(wrongKey.startsWith("AuthenticationException") && wrongKey.contains("authkeys differ"),
+                    "the client with a wrong key: " + wrongKey);
             assertEquals(List.of("client " + client.pid().getAsLong()), server.list("log"));
             assertEquals(Boolean.TRUE, server.namespace("status").get("done"));
 
             byte[] wrong = key.clone();
             wrong[31] ^= 1;
-            IOException here = assertThrows(IOException.class, () -> Manager.connect(bound, wrong));
-            assertTrue(here.getMessage().contains("wrong authkey"), here.getMessage());
+            AuthenticationException here = assertThrows(AuthenticationException.class, () -> Manager.connect(bound, wrong));
+            assertTrue(here.getMessage().contains("authkeys differ"), here.getMessage());
             try (Manager again = Manager.connect(bound, key)) {
                 assertEquals(9, again.<String, Integer>dict("results").get("a"), "the server goes on serving");
             }

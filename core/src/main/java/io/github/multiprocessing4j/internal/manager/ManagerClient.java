@@ -1,15 +1,16 @@
 package io.github.multiprocessing4j.internal.manager;
 
+import io.github.multiprocessing4j.AuthenticationException;
 import io.github.multiprocessing4j.internal.channel.CallRouter;
 import io.github.multiprocessing4j.internal.channel.Calls;
+import io.github.multiprocessing4j.internal.connection.MessageSocket;
 import io.github.multiprocessing4j.internal.shared.SharedObjects;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.EOFException;
 import java.net.ConnectException;
 import java.net.SocketAddress;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.SocketChannel;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -26,8 +27,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * route stays until another connection to the same server replaces it.
  */
 public final class ManagerClient implements CallRouter, Closeable {
-
-    private static final int CONNECT_MILLIS = 10_000;
 
     private final ManagerWire wire;
     private final SocketAddress address;
@@ -51,50 +50,29 @@ public final class ManagerClient implements CallRouter, Closeable {
      * @param key the server's key
      * @return the connected client, routing the server's objects
      * @throws ConnectException if nothing listens there (naming the address)
-     * @throws IOException if the key is wrong (the message says so), or the peer is not a
-     *     manager server
+     * @throws AuthenticationException if the keys differ, or the peer does not speak the protocol
+     * @throws IOException if the peer is not a manager server, or the connection fails
+     * @throws InterruptedException if interrupted while connecting
      */
-    public static ManagerClient connect(SocketAddress address, byte[] key) throws IOException {
-        SocketChannel socket = address instanceof UnixDomainSocketAddress
-                ? SocketChannel.open(StandardProtocolFamily.UNIX) : SocketChannel.open();
-        try {
-            if (address instanceof UnixDomainSocketAddress) {
-                socket.connect(address);
-            } else {
-                socket.socket().connect(address, CONNECT_MILLIS);
-            }
-        } catch (java.net.SocketException | java.net.SocketTimeoutException e) {
-            // refused, unreachable, timed out, or (a Unix socket) no such file
-            socket.close();
-            ConnectException failure = new ConnectException("no manager server answers at " + address
-                    + " (" + e.getMessage() + "): start it with Manager.server(address, authkey) first");
-            failure.initCause(e);
-            throw failure;
-        } catch (IOException | RuntimeException e) {
-            socket.close();
-            throw new IOException("cannot connect to a manager server at " + address + ": " + e, e);
-        }
-        ManagerWire wire = new ManagerWire(socket, String.valueOf(address));
+    public static ManagerClient connect(SocketAddress address, byte[] key) throws IOException, InterruptedException {
+        ManagerWire wire = ManagerWire.connect(address);
         String managerId;
-        java.util.concurrent.CompletableFuture<Void> handshake = new java.util.concurrent.CompletableFuture<>();
         try {
-            wire.closeUnlessDoneWithin(CONNECT_MILLIS, handshake);
             wire.authenticateServer(key);
-            byte[] hello = wire.receive(1024);
+            byte[] hello = wire.receive(1024, ManagerWire.HANDSHAKE_NANOS);
             if (hello.length < 2 || hello[0] != ManagerWire.HELLO) {
-                throw new IOException("the manager server at " + address + " sent no greeting");
+                throw new IOException(wire.peer() + " is a multiprocessing Listener, not a manager server:"
+                        + " it sent no manager greeting");
             }
             managerId = new String(hello, 1, hello.length - 1, StandardCharsets.UTF_8);
-            handshake.complete(null);
-        } catch (java.nio.channels.ClosedChannelException e) {
+        } catch (SocketTimeoutException e) {
             wire.close();
-            throw new IOException("the peer at " + address + " did not complete the manager handshake within "
-                    + CONNECT_MILLIS + " ms", e);
-        } catch (java.io.EOFException e) {
+            throw new IOException(wire.peer() + " is a multiprocessing Listener, not a manager server:"
+                    + " it sent no manager greeting", e);
+        } catch (EOFException e) {
             wire.close();
-            throw new IOException("the peer at " + address + " closed the connection during the manager handshake"
-                    + " (not a manager server, or it refused this client)", e);
-        } catch (IOException | RuntimeException e) {
+            throw new IOException(wire.peer() + " closed the connection after the challenge: is it a manager server?", e);
+        } catch (IOException | RuntimeException | InterruptedException e) {
             wire.close();
             throw e;
         }
@@ -131,8 +109,8 @@ public final class ManagerClient implements CallRouter, Closeable {
         String reason = "the manager server at " + address + " has gone: it shut down, died or closed the connection";
         try {
             while (true) {
-                byte[] message = wire.receive(ManagerWire.MAX_MESSAGE);
-                if (message.length == 0 || message[0] != ManagerWire.REPLY) {
+                byte[] message = wire.receive(ManagerWire.MAX_MESSAGE, MessageSocket.FOREVER);
+                if (message[0] != ManagerWire.REPLY) {
                     throw new IOException("an unexpected message from the manager server");
                 }
                 Calls.Reply reply = Calls.decodeReply(java.util.Arrays.copyOfRange(message, 1, message.length));
@@ -141,7 +119,7 @@ public final class ManagerClient implements CallRouter, Closeable {
                     waiting.complete(reply);
                 }
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | InterruptedException e) {
             end(reason);
         }
     }
@@ -172,7 +150,7 @@ public final class ManagerClient implements CallRouter, Closeable {
         pending.put(id, reply);
         try {
             wire.send(ManagerWire.CALL, Calls.encodeCall(id, objectId, op, args, caller));
-        } catch (IOException e) {
+        } catch (IOException | IllegalStateException e) {
             pending.remove(id);
             end("the manager server at " + address + " has gone: " + e.getMessage());
             throw new IllegalStateException(ended, e);
@@ -189,7 +167,7 @@ public final class ManagerClient implements CallRouter, Closeable {
             pending.remove(id);
             try {
                 wire.send(ManagerWire.CANCEL, Calls.encodeCancel(id));
-            } catch (IOException ignored) {
+            } catch (IOException | IllegalStateException ignored) {
                 // the connection is gone: nothing runs there any more
             }
             throw e;
@@ -212,7 +190,7 @@ public final class ManagerClient implements CallRouter, Closeable {
         if (ended == null) {
             try {
                 wire.send(ManagerWire.GONE, Calls.encodeGone(caller, killed));
-            } catch (IOException e) {
+            } catch (IOException | IllegalStateException e) {
                 // the connection is gone, and with it what this process held there
             }
         }

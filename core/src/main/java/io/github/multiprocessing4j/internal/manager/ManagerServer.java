@@ -1,8 +1,10 @@
 package io.github.multiprocessing4j.internal.manager;
 
+import io.github.multiprocessing4j.AuthenticationException;
 import io.github.multiprocessing4j.internal.channel.CallRouter;
 import io.github.multiprocessing4j.internal.channel.Calls;
 import io.github.multiprocessing4j.internal.channel.ControlServer;
+import io.github.multiprocessing4j.internal.connection.MessageSocket;
 import io.github.multiprocessing4j.internal.shared.SharedObjects;
 import java.io.Closeable;
 import java.io.EOFException;
@@ -10,11 +12,9 @@ import java.io.IOException;
 import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
-import java.util.concurrent.CompletableFuture;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
@@ -29,15 +29,13 @@ import org.slf4j.LoggerFactory;
 /**
  * A manager served on a TCP address: Python's {@code BaseManager(address, authkey)} with
  * {@code get_server().serve_forever()}. Each client proves it knows the key (and the server that
- * it does) before anything else is read; a client with the wrong key is refused with one log
+ * it does) by CPython's challenge before anything else is read; a client with the wrong key is refused with one log
  * line and the server goes on serving. An authenticated client calls the manager's objects, and
  * every shared object this JVM hosts, as a child of this process would; what it held (a lock)
  * is released when its connection ends.
  */
 public final class ManagerServer implements Closeable {
 
-    /** How long a client may take to answer the challenge. */
-    private static final int HANDSHAKE_MILLIS = 10_000;
     private static final AtomicLong CLIENTS = new AtomicLong();
 
     private final ServerSocketChannel listener;
@@ -117,9 +115,8 @@ public final class ManagerServer implements Closeable {
     private void serve(SocketChannel socket, String caller) {
         ManagerWire wire;
         try {
-            wire = new ManagerWire(socket, peerOf(socket));
+            wire = ManagerWire.accepted(socket, peerOf(socket));
         } catch (IOException e) {
-            closeQuietly(socket);
             return;
         }
         connections.add(wire);
@@ -129,26 +126,12 @@ public final class ManagerServer implements Closeable {
         }
         Map<Long, Future<?>> running = new ConcurrentHashMap<>();
         boolean authenticated = false;
-        CompletableFuture<Void> handshake = new CompletableFuture<>();
         try {
-            wire.closeUnlessDoneWithin(HANDSHAKE_MILLIS, handshake);
-            try {
-                wire.authenticateClient(key);
-            } catch (IOException e) {
-                if (!closed && !handshake.isDone() && !socket.isOpen()) {
-                    throw new ManagerWire.AuthenticationFailure("no answer to the challenge within "
-                            + HANDSHAKE_MILLIS + " ms");
-                }
-                throw e;
-            }
-            handshake.complete(null);
+            wire.authenticateClient(key);
             authenticated = true;
             wire.send(ManagerWire.HELLO, managerId.getBytes(StandardCharsets.UTF_8));
             while (true) {
-                byte[] message = wire.receive(ManagerWire.MAX_MESSAGE);
-                if (message.length == 0) {
-                    throw new IOException("an empty message");
-                }
+                byte[] message = wire.receive(ManagerWire.MAX_MESSAGE, MessageSocket.FOREVER);
                 byte[] payload = java.util.Arrays.copyOfRange(message, 1, message.length);
                 switch (message[0]) {
                     case ManagerWire.CALL:
@@ -170,14 +153,19 @@ public final class ManagerServer implements Closeable {
                         throw new IOException("a message of unknown type " + message[0]);
                 }
             }
-        } catch (ManagerWire.AuthenticationFailure e) {
-            Log.LOGGER.warn("manager {} refused a client from {}: {}", name, wire.peer(), e.getMessage());
-        } catch (EOFException | ClosedChannelException e) {
-            // the client went away, or this server closed
+        } catch (AuthenticationException e) {
+            if (!closed) {
+                Log.LOGGER.warn("manager {} refused a client from {}: {}", name, wire.peer(), e.getMessage());
+            }
+        } catch (EOFException e) {
+            // the client went away
         } catch (IOException | RuntimeException e) {
             if (!closed) {
                 Log.LOGGER.warn("manager {} dropped a client from {}: {}", name, wire.peer(), e.toString());
             }
+        } catch (InterruptedException e) {
+            // only this server's own threads run here: nobody else interrupts them
+            Thread.currentThread().interrupt();
         } finally {
             connections.remove(wire);
             wire.close();
@@ -218,7 +206,7 @@ public final class ManagerServer implements Closeable {
         }
         try {
             wire.send(ManagerWire.REPLY, reply);
-        } catch (IOException e) {
+        } catch (IOException | IllegalStateException e) {
             // the client is gone: its reader ends the connection
         }
     }
@@ -251,14 +239,6 @@ public final class ManagerServer implements Closeable {
             return remote instanceof UnixDomainSocketAddress ? "a local process" : String.valueOf(remote);
         } catch (IOException e) {
             return "a peer that has gone";
-        }
-    }
-
-    private static void closeQuietly(SocketChannel socket) {
-        try {
-            socket.close();
-        } catch (IOException e) {
-            // closing: nothing to do about it
         }
     }
 

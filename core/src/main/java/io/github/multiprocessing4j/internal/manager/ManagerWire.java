@@ -1,24 +1,22 @@
 package io.github.multiprocessing4j.internal.manager;
 
-import io.github.multiprocessing4j.internal.channel.Handshake;
+import io.github.multiprocessing4j.AuthenticationException;
 import io.github.multiprocessing4j.internal.codec.Payloads;
+import io.github.multiprocessing4j.internal.connection.Challenge;
+import io.github.multiprocessing4j.internal.connection.MessageSocket;
 import java.io.Closeable;
-import java.io.EOFException;
 import java.io.IOException;
-import java.net.StandardSocketOptions;
-import java.nio.ByteBuffer;
+import java.net.SocketAddress;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.SecureRandom;
-import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
 
 /**
- * One connection between a manager server and a client: messages framed as CPython's
- * {@code multiprocessing.connection} frames them (a 4-byte big-endian length, then the bytes),
- * and the mutual HMAC-SHA256 challenge that precedes any data (SPEC M7, M8, C2): the server
- * challenges the client, then the client the server, each answer bound to its role so that it
- * cannot be reflected. After it, every message is one byte of type and its payload.
+ * One connection between a manager server and a client, on {@code multiprocessing.connection}'s
+ * wire (SPEC M7, M8): CPython's message framing, and CPython's mutual HMAC challenge before any
+ * data (the server challenges first, as a {@code Listener}; the client answers, then challenges
+ * it). After it, every message is one byte of type and its payload: the calls and replies of the
+ * control channel ({@code Calls}), so a client calls the server's shared objects as a child
+ * calls its parent's.
  */
 final class ManagerWire implements Closeable {
 
@@ -35,185 +33,97 @@ final class ManagerWire implements Closeable {
 
     /** The longest message: the largest value and the call around it. */
     static final int MAX_MESSAGE = Payloads.MAX_BYTES + 64 * 1024;
-    private static final int MAX_HANDSHAKE = 256;
-    private static final int NONCE_BYTES = 32;
-    private static final byte[] CHALLENGE = ascii("#CHALLENGE#");
-    private static final byte[] WELCOME = ascii("#WELCOME#");
-    private static final byte[] FAILURE = ascii("#FAILURE#");
-    private static final byte[] CLIENT_ROLE = ascii("multiprocessing4j manager client");
-    private static final byte[] SERVER_ROLE = ascii("multiprocessing4j manager server");
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /** How long a connect, the challenge, and the server's greeting may take. */
+    static final long HANDSHAKE_NANOS = TimeUnit.SECONDS.toNanos(10);
 
-    private final SocketChannel channel;
-    private final String peer;
-    private final Object writing = new Object();
-    private final ByteBuffer header = ByteBuffer.allocate(4);
+    private final MessageSocket socket;
+
+    private ManagerWire(MessageSocket socket) {
+        this.socket = socket;
+    }
 
     /**
-     * A connection over a connected channel: TCP, or a Unix domain socket (a child in a container
-     * without network reaches its host's server through a socket file in a shared directory).
+     * Server side: a connection just accepted.
+     *
+     * @throws IOException if the channel cannot be set up (it is closed then)
      */
-    ManagerWire(SocketChannel channel, String peer) throws IOException {
-        this.channel = channel;
-        this.peer = peer;
-        if (channel.supportedOptions().contains(StandardSocketOptions.TCP_NODELAY)) {
-            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
-        }
+    static ManagerWire accepted(SocketChannel channel, String peer) throws IOException {
+        return new ManagerWire(MessageSocket.accepted(channel, peer));
+    }
+
+    /**
+     * Client side: connects to a server.
+     *
+     * @throws java.net.ConnectException naming the address, if nothing listens there
+     * @throws IOException if the connection cannot be made
+     * @throws InterruptedException if interrupted while connecting
+     */
+    static ManagerWire connect(SocketAddress address) throws IOException, InterruptedException {
+        return new ManagerWire(MessageSocket.connect(address, HANDSHAKE_NANOS));
     }
 
     /** Who is at the other end, for messages. */
     String peer() {
-        return peer;
+        return socket.peer();
     }
 
     /**
      * Server side: challenges the client, then answers its challenge.
      *
-     * @throws AuthenticationFailure if the client does not know the key
-     * @throws IOException if the connection fails or the peer does not speak the protocol
+     * @throws AuthenticationException if the keys differ, or the client does not speak the
+     *     protocol or does not answer in time
+     * @throws InterruptedException if interrupted while waiting
      */
-    void authenticateClient(byte[] key) throws IOException {
-        byte[] nonce = nonce();
-        send(concat(CHALLENGE, nonce));
-        byte[] response = receive(MAX_HANDSHAKE);
-        if (!MessageDigest.isEqual(response, Handshake.hmac(key, CLIENT_ROLE, nonce))) {
-            send(FAILURE);
-            throw new AuthenticationFailure("the client's answer to the challenge does not match: wrong key");
-        }
-        send(WELCOME);
-        byte[] theirs = challengeOf(receive(MAX_HANDSHAKE));
-        send(Handshake.hmac(key, SERVER_ROLE, theirs));
-        if (!Arrays.equals(receive(MAX_HANDSHAKE), WELCOME)) {
-            throw new AuthenticationFailure("the client refused this server's answer to its challenge");
-        }
+    void authenticateClient(byte[] key) throws AuthenticationException, InterruptedException {
+        Challenge.asListener(socket, key, HANDSHAKE_NANOS);
     }
 
     /**
      * Client side: answers the server's challenge, then challenges it.
      *
-     * @throws AuthenticationFailure if the server refused the key, or does not know it
-     * @throws IOException if the connection fails or the peer does not speak the protocol
+     * @throws AuthenticationException if the server refused the key, does not know it, does not
+     *     speak the protocol or does not answer in time
+     * @throws InterruptedException if interrupted while waiting
      */
-    void authenticateServer(byte[] key) throws IOException {
-        byte[] challenge = challengeOf(receive(MAX_HANDSHAKE));
-        send(Handshake.hmac(key, CLIENT_ROLE, challenge));
-        byte[] verdict = receive(MAX_HANDSHAKE);
-        if (Arrays.equals(verdict, FAILURE)) {
-            throw new AuthenticationFailure("the manager server at " + peer() + " refused the key: wrong authkey");
-        }
-        if (!Arrays.equals(verdict, WELCOME)) {
-            throw new IOException("the peer at " + peer() + " is not a manager server");
-        }
-        byte[] nonce = nonce();
-        send(concat(CHALLENGE, nonce));
-        if (!MessageDigest.isEqual(receive(MAX_HANDSHAKE), Handshake.hmac(key, SERVER_ROLE, nonce))) {
-            send(FAILURE);
-            throw new AuthenticationFailure("the manager server at " + peer()
-                    + " does not know the key: its answer to the challenge does not match");
-        }
-        send(WELCOME);
+    void authenticateServer(byte[] key) throws AuthenticationException, InterruptedException {
+        Challenge.asClient(socket, key, HANDSHAKE_NANOS);
     }
 
-    private byte[] challengeOf(byte[] message) throws IOException {
-        if (message.length != CHALLENGE.length + NONCE_BYTES
-                || !Arrays.equals(Arrays.copyOf(message, CHALLENGE.length), CHALLENGE)) {
-            throw new IOException("the peer at " + peer() + " does not speak the manager protocol (no challenge)");
-        }
-        return Arrays.copyOfRange(message, CHALLENGE.length, message.length);
-    }
-
-    /** Sends one message, of the handshake. */
-    void send(byte[] message) throws IOException {
-        write(ByteBuffer.allocate(4).putInt(0, message.length), ByteBuffer.wrap(message));
-    }
-
-    /** Sends a message of a type. */
+    /**
+     * Sends a message of a type.
+     *
+     * @throws IOException if the connection failed
+     * @throws IllegalStateException if this side closed it
+     */
     void send(byte type, byte[] payload) throws IOException {
-        write(ByteBuffer.allocate(5).putInt(0, payload.length + 1).put(4, type), ByteBuffer.wrap(payload));
-    }
-
-    private void write(ByteBuffer head, ByteBuffer body) throws IOException {
-        ByteBuffer[] both = {head, body};
-        synchronized (writing) {
-            while (body.hasRemaining()) {
-                channel.write(both);
-            }
-        }
+        byte[] message = new byte[payload.length + 1];
+        message[0] = type;
+        System.arraycopy(payload, 0, message, 1, payload.length);
+        socket.send(message, 0, message.length);
     }
 
     /**
      * Receives one message.
      *
      * @param limit the longest message accepted
-     * @return its bytes
-     * @throws EOFException if the peer closed the connection
-     * @throws IOException if the message is longer than {@code limit}, or reading fails
+     * @param timeoutNanos how long to wait, or {@link MessageSocket#FOREVER}
+     * @return its bytes, type first
+     * @throws java.io.EOFException if the peer closed the connection
+     * @throws java.net.SocketTimeoutException if nothing came in time
+     * @throws InterruptedException if interrupted while waiting
+     * @throws IllegalStateException if this side closed the connection, or the message is longer
+     *     than {@code limit}
      */
-    byte[] receive(int limit) throws IOException {
-        header.clear();
-        readFully(header);
-        int length = header.getInt(0);
-        if (length < 0 || length > limit) {
-            throw new IOException("a message of " + length + " bytes from " + peer + ", the limit is " + limit);
+    byte[] receive(int limit, long timeoutNanos) throws IOException, InterruptedException {
+        byte[] message = socket.receive(limit, timeoutNanos);
+        if (message.length == 0) {
+            throw new IOException("an empty message from " + peer());
         }
-        ByteBuffer message = ByteBuffer.allocate(length);
-        readFully(message);
-        return message.array();
-    }
-
-    private void readFully(ByteBuffer buffer) throws IOException {
-        while (buffer.hasRemaining()) {
-            if (channel.read(buffer) < 0) {
-                throw new EOFException("the connection with " + peer + " has ended");
-            }
-        }
-    }
-
-    /**
-     * Closes the connection unless {@code done} completes within {@code millis}: a peer that
-     * never answers the challenge holds no thread for ever.
-     */
-    void closeUnlessDoneWithin(int millis, java.util.concurrent.CompletableFuture<?> done) {
-        java.util.concurrent.CompletableFuture.delayedExecutor(millis, java.util.concurrent.TimeUnit.MILLISECONDS)
-                .execute(() -> {
-                    if (!done.isDone()) {
-                        close();
-                    }
-                });
+        return message;
     }
 
     @Override
     public void close() {
-        try {
-            channel.close();
-        } catch (IOException e) {
-            // closing: nothing to do about it
-        }
-    }
-
-    private static byte[] nonce() {
-        byte[] nonce = new byte[NONCE_BYTES];
-        RANDOM.nextBytes(nonce);
-        return nonce;
-    }
-
-    private static byte[] concat(byte[] a, byte[] b) {
-        byte[] both = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, both, a.length, b.length);
-        return both;
-    }
-
-    private static byte[] ascii(String text) {
-        return text.getBytes(StandardCharsets.US_ASCII);
-    }
-
-    /** The peer does not know the key, or refused ours. */
-    static final class AuthenticationFailure extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        AuthenticationFailure(String message) {
-            super(message);
-        }
+        socket.close();
     }
 }
