@@ -155,6 +155,12 @@ class ManagerTest {
             first.get("k").add(2);
             Map<String, List<Integer>> again = manager.dict("d");
             assertEquals(List.of(1), again.get("k"), "a value taken out is a copy (Python alike)");
+            Map<String, Object> outer = manager.dict();
+            outer.put("inner", manager.list());
+            @SuppressWarnings("unchecked")
+            List<Integer> inner = (List<Integer>) outer.get("inner");
+            inner.add(1);
+            assertEquals(List.of(1), outer.get("inner"), "a proxy stored in a proxy writes through (Python 3.6+ alike)");
             Queue<String> queue = manager.queue("q");
             queue.putNowait("hello");
             Queue<String> same = manager.queue("q");
