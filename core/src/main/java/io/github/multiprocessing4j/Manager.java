@@ -36,7 +36,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code merge}/{@code compute} (they retry on {@code replace(key, old, new)}) or under a
  * manager {@link #lock()}. Values are copied in and out, as in Python:
  * {@code dict.get("k").add(x)} changes a copy, not the dict; write the changed value back with
- * {@code put}. Iteration, {@code keySet()}, {@code values()}, {@code entrySet()},
+ * {@code put}, or store a proxy ({@code dict.put("k", manager.list())}): a proxy taken out of a
+ * proxy is a proxy of the same object, so it writes through (Python's nested proxies). Iteration, {@code keySet()}, {@code values()}, {@code entrySet()},
  * {@code toString()}, {@code equals} and {@code hashCode} work on a snapshot taken in one call;
  * the views and iterators are unmodifiable ({@code iterator().remove()} throws
  * {@link UnsupportedOperationException}). A list's {@code sort}, {@code replaceAll} and
@@ -47,9 +48,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <h2>Where the state lives</h2>
  * Python starts a server process; here the state lives in the process that created the manager
  * (a child may create one, for its own descendants), like every shared object of core. After
- * {@link #shutdown()}, or once the managing process has ended, every proxy and every object the
- * manager made fails with {@link IllegalStateException} ("the manager ... has shut down"), in
- * every process, and threads waiting in them wake with it; the state is released. Objects live
+ * {@link #shutdown()} every proxy and every object the manager made fails with
+ * {@link IllegalStateException} ("the manager ... has shut down"), in every process, threads
+ * waiting in them wake with it, and the state is released. Once the managing process has ended
+ * (killed, say), they fail alike, saying that it has gone; nothing waits for ever. Objects live
  * until their manager shuts down (Python frees each when its last proxy is gone).
  *
  * <h2>Server mode</h2>
@@ -59,9 +61,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * byte[])}, given the address and the key. Both sides prove the key by CPython's mutual HMAC
  * challenge ({@code multiprocessing.connection}'s, SPEC M8) before anything else crosses; a client
  * with the wrong key gets an {@link AuthenticationException} (the server logs one line and goes on
- * serving). Clients find the server's objects by name: {@code dict("jobs")}
- * on the server and on every client are proxies of one map (Python: {@code register(typeid)}
- * and {@code get_<typeid>()}). Proxies a client gets work in the client's children too.
+ * serving). Clients find the server's objects by name: {@code dict("jobs")} on the server and on
+ * every client are proxies of one map (Python: {@code register(typeid)} and
+ * {@code get_<typeid>()}). Proxies a client gets work in the client's children too. The calls
+ * are this library's own messages (Java clients only), on {@code multiprocessing.connection}'s
+ * framing.
  */
 public final class Manager implements AutoCloseable {
 
