@@ -37,8 +37,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * manager {@link #lock()}. Values are copied in and out, as in Python:
  * {@code dict.get("k").add(x)} changes a copy, not the dict; write the changed value back with
  * {@code put}, or store a proxy ({@code dict.put("k", manager.list())}): a proxy taken out of a
- * proxy is a proxy of the same object, so it writes through (Python's nested proxies). Iteration, {@code keySet()}, {@code values()}, {@code entrySet()},
- * {@code toString()}, {@code equals} and {@code hashCode} work on a snapshot taken in one call;
+ * proxy is a proxy of the same object, so it writes through (Python's nested proxies). Iteration, streams, {@code keySet()}, {@code values()},
+ * {@code entrySet()}, {@code toString()}, {@code equals} and {@code hashCode} work on a snapshot
+ * taken in one call;
  * the views and iterators are unmodifiable ({@code iterator().remove()} throws
  * {@link UnsupportedOperationException}). A list's {@code sort}, {@code replaceAll} and
  * {@code removeIf} run in the manager: their comparator, operator or predicate must be

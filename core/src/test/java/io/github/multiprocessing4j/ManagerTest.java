@@ -88,6 +88,9 @@ class ManagerTest {
             assertEquals(List.of(2), list);
             assertThrows(IndexOutOfBoundsException.class, () -> list.get(1));
             assertThrows(IndexOutOfBoundsException.class, () -> list.add(5, 0));
+            list.add(3);
+            assertEquals(5, list.stream().mapToInt(Integer::intValue).sum(), "a stream walks a snapshot");
+            list.remove(Integer.valueOf(3));
             assertEquals("[2]", list.toString());
             assertEquals(List.of(2).hashCode(), list.hashCode());
         }

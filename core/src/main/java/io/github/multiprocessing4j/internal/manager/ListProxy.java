@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.ListIterator;
 import java.util.Objects;
 import java.util.RandomAccess;
+import java.util.Spliterator;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
@@ -19,8 +20,9 @@ import java.util.function.UnaryOperator;
 /**
  * A proxy of a manager's list: Python's {@code ListProxy}, as a {@link List}. Each method is one
  * atomic call on the manager (SPEC M7), bulk ones included ({@code addAll}, {@code removeAll},
- * ...). Iteration walks an unmodifiable snapshot (its iterators do not {@code remove} or
- * {@code set}); {@link #sort}, {@link #replaceAll} and {@link #removeIf} run in the manager, so
+ * ...). Iteration and streams walk an unmodifiable snapshot (its iterators do not
+ * {@code remove} or {@code set}); {@link #subList} is a view whose calls go to the manager one by
+ * one; {@link #sort}, {@link #replaceAll} and {@link #removeIf} run in the manager, so
  * their comparator, operator or predicate must be serializable. Elements are copies: changing an
  * element taken from the list does not change the list (Python alike).
  *
@@ -186,6 +188,12 @@ public final class ListProxy<E> extends AbstractList<E> implements RandomAccess,
     @Override
     public ListIterator<E> listIterator(int index) {
         return snapshot().listIterator(index);
+    }
+
+    @Override
+    public Spliterator<E> spliterator() {
+        // a stream walks a snapshot too: AbstractList's would call get(i) once per element
+        return snapshot().spliterator();
     }
 
     @Override
