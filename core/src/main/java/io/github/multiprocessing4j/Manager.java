@@ -33,18 +33,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link #namespace()} a {@link Namespace}. They are serializable: pass them to children by
  * capturing them in their targets, or put them on a queue or into another proxy. Each method is
  * one atomic call on the manager (SPEC M7); a compound update is atomic with the map's
- * {@code merge}/{@code compute} (they retry on {@code replace(key, old, new)}) or under a
- * manager {@link #lock()}. Values are copied in and out, as in Python:
- * {@code dict.get("k").add(x)} changes a copy, not the dict; write the changed value back with
- * {@code put}, or store a proxy ({@code dict.put("k", manager.list())}): a proxy taken out of a
- * proxy is a proxy of the same object, so it writes through (Python's nested proxies). Iteration, streams, {@code keySet()}, {@code values()},
- * {@code entrySet()}, {@code toString()}, {@code equals} and {@code hashCode} work on a snapshot
- * taken in one call;
- * the views and iterators are unmodifiable ({@code iterator().remove()} throws
- * {@link UnsupportedOperationException}). A list's {@code sort}, {@code replaceAll} and
- * {@code removeIf} run in the manager: their comparator, operator or predicate must be
- * serializable. A value that cannot be serialized fails in the caller with
- * {@link IllegalArgumentException} naming its class, and the proxy stays usable (SPEC M2).
+ * {@code merge}/{@code compute} (they retry on {@code replace(key, old, new)}) or under a manager
+ * {@link #lock()}. Values are copied in and out, as in Python: {@code dict.get("k").add(x)}
+ * changes a copy, not the dict; write the changed value back with {@code put}, or store a proxy
+ * ({@code dict.put("k", manager.list())}): a proxy taken out of a proxy is a proxy of the same
+ * object, so it writes through (Python's nested proxies). Iteration, streams, {@code keySet()},
+ * {@code values()}, {@code entrySet()}, {@code toString()}, {@code equals} and {@code hashCode}
+ * work on a snapshot taken in one call; the views and iterators are unmodifiable
+ * ({@code iterator().remove()} throws {@link UnsupportedOperationException}). A list's
+ * {@code sort}, {@code replaceAll} and {@code removeIf} run in the manager: their comparator,
+ * operator or predicate must be serializable. A value that cannot be serialized fails in the
+ * caller with {@link IllegalArgumentException} naming its class, and the proxy stays usable (SPEC
+ * M2).
  *
  * <h2>Where the state lives</h2>
  * Python starts a server process; here the state lives in the process that created the manager
