@@ -17,7 +17,8 @@ import java.util.Map;
  * A main class for {@code ChildProcess.ofMain} that plays an unrelated JVM (SPEC M7): it knows
  * nothing of its parent's objects, only a manager server's address and the file that holds the
  * key. It squares the server's {@code jobs} into its {@code results}, logs, sets a namespace
- * attribute, puts on the server's queue, and tries the server with a wrong key.
+ * attribute, tries the server with a wrong key, makes and closes a second connection, and puts
+ * on the server's queue.
  */
 public final class ManagerClientMain {
 
@@ -50,6 +51,10 @@ public final class ManagerClientMain {
             } catch (AuthenticationException e) {
                 results.put("wrongKey", "AuthenticationException: " + e.getMessage());
             }
+            try (Manager second = Manager.connect(address, key)) {
+                second.<String>list("log").add("second connection");
+            }
+            // the first connection goes on carrying the calls once the second has closed
             Queue<String> events = manager.queue("events");
             events.put("bye");
         }

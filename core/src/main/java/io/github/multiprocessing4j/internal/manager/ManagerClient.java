@@ -12,21 +12,27 @@ import java.net.ConnectException;
 import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A connection to a manager served by another JVM: Python's {@code BaseManager.connect()}. It is
- * the route of every call on that JVM's shared objects from this process and its children
- * ({@link SharedObjects#addRoute}), so the proxies and handles a client gets are the same classes
- * as a local manager's. Once the connection ends (the server shut down or died, or this client
- * closed it), every call fails with {@link IllegalStateException}; none waits for ever. The
- * route stays until another connection to the same server replaces it.
+ * A connection to a manager served by another JVM: Python's {@code BaseManager.connect()}. The
+ * connections of this JVM to one server are the route of every call on that JVM's shared objects
+ * from this process and its children ({@link SharedObjects#addRoute}), so the proxies and handles
+ * a client gets are the same classes as a local manager's. Once the connection ends (the server
+ * shut down or died, or this client closed it), its calls fail with {@link IllegalStateException};
+ * none waits for ever. A call on the server's objects goes through a live connection to it, and
+ * fails with the reason the last one ended once none is left.
  */
 public final class ManagerClient implements CallRouter, Closeable {
+
+    /** By server JVM token: this JVM's connections to that server. */
+    private static final Map<String, ServerRoute> ROUTES = new ConcurrentHashMap<>();
 
     private final ManagerWire wire;
     private final SocketAddress address;
@@ -78,8 +84,12 @@ public final class ManagerClient implements CallRouter, Closeable {
         }
         ManagerClient client = new ManagerClient(wire, address, managerId);
         if (!client.token.equals(SharedObjects.jvmToken())) {
-            // a server in this JVM: its objects are hosted here, and calls on them never take the wire
-            SharedObjects.addRoute(client.token, client);
+            // (a server in this JVM hosts its objects here: calls on them never take the wire)
+            ROUTES.computeIfAbsent(client.token, token -> {
+                ServerRoute route = new ServerRoute();
+                SharedObjects.addRoute(token, route);
+                return route;
+            }).live.add(client);
         }
         Thread reader = new Thread(client::read, "multiprocessing4j-manager-connection");
         reader.setDaemon(true);
@@ -128,7 +138,12 @@ public final class ManagerClient implements CallRouter, Closeable {
         if (ended == null) {
             ended = reason;
         }
-        // the route stays: a proxy used from now on fails with this reason, not as an unknown object
+        ServerRoute route = ROUTES.get(token);
+        if (route != null) {
+            // the route stays: a proxy used from now on fails with this reason, not as an unknown object
+            route.lastEnded = ended;
+            route.live.remove(this);
+        }
         wire.close();
         IllegalStateException failure = new IllegalStateException(ended);
         for (Long id : pending.keySet()) {
@@ -200,5 +215,41 @@ public final class ManagerClient implements CallRouter, Closeable {
     @Override
     public void close() {
         end("this connection to the manager server at " + address + " was closed");
+    }
+
+    /**
+     * The route to one server's objects: the first of this JVM's live connections to it. A caller
+     * (a child) that ends is announced on every live connection, so that each releases what the
+     * caller held through it.
+     */
+    private static final class ServerRoute implements CallRouter {
+        final List<ManagerClient> live = new CopyOnWriteArrayList<>();
+        volatile String lastEnded = "this process has no connection to the manager server";
+
+        private ManagerClient connection() {
+            for (ManagerClient client : live) {
+                if (client.ended == null) {
+                    return client;
+                }
+            }
+            throw new IllegalStateException(lastEnded);
+        }
+
+        @Override
+        public Object call(String objectId, int op, Object[] args, String caller) throws Exception {
+            return connection().call(objectId, op, args, caller);
+        }
+
+        @Override
+        public void post(String objectId, int op, Object[] args, String caller) throws Exception {
+            connection().call(objectId, op, args, caller);
+        }
+
+        @Override
+        public void callerGone(String caller, boolean killed) {
+            for (ManagerClient client : live) {
+                client.callerGone(caller, killed);
+            }
+        }
     }
 }
