@@ -1,9 +1,13 @@
 package io.github.multiprocessing4j.internal.shared;
 
 import io.github.multiprocessing4j.internal.channel.CallRouter;
+import java.util.Collections;
 import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Where shared objects (queues, pipes, locks, ...) live: in the JVM that created them. Their
@@ -22,10 +26,10 @@ public final class SharedObjects {
      */
     private static final Map<String, CallRouter> ROUTES = new ConcurrentHashMap<>();
     /** Objects retired by their owner, while a thread may still wait in them: why they were. */
-    private static final Map<Object, String> RETIRED = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+    private static final Map<Object, String> RETIRED = Collections.synchronizedMap(new WeakHashMap<>());
     private static volatile boolean anyRetired;
     /** While a manager makes an object: where the ids of what it hosts go. */
-    private static final ThreadLocal<java.util.function.Consumer<String>> COLLECTING = new ThreadLocal<>();
+    private static final ThreadLocal<Consumer<String>> COLLECTING = new ThreadLocal<>();
     private static final AtomicLong COUNTER = new AtomicLong();
     private static final CallRouter ROUTER = new Router();
     private static volatile CallRouter upstream;
@@ -107,7 +111,7 @@ public final class SharedObjects {
     public static String host(Hosted object) {
         String id = JvmToken.VALUE + "#" + COUNTER.incrementAndGet();
         HOSTED.put(id, object);
-        java.util.function.Consumer<String> collector = COLLECTING.get();
+        Consumer<String> collector = COLLECTING.get();
         if (collector != null) {
             collector.accept(id);
         }
@@ -123,8 +127,8 @@ public final class SharedObjects {
      * @param <T> what is made
      * @return what {@code make} returned
      */
-    public static <T> T hostCollecting(java.util.function.Supplier<T> make, java.util.function.Consumer<String> ids) {
-        java.util.function.Consumer<String> outer = COLLECTING.get();
+    public static <T> T hostCollecting(Supplier<T> make, Consumer<String> ids) {
+        Consumer<String> outer = COLLECTING.get();
         COLLECTING.set(ids);
         try {
             return make.get();
@@ -254,12 +258,11 @@ public final class SharedObjects {
     /**
      * As {@link #post(String, int, Object...)}, for a producer that must not outrun its
      * consumers without bound (SPEC M3): from a process other than the object's (a child, or a
-     * client of a manager server), once
-     * {@link #PACE_BYTES} have been posted to the object since the last paced call, this call is
-     * made as {@code pacedOp} instead and waited for. The object performs {@code pacedOp} as
-     * {@code op} once it holds few enough unread bytes, so the producer waits there while its
-     * consumers do not read, and the object holds at most its bound plus what each producer
-     * posted since its last paced call.
+     * client of a manager server), once {@link #PACE_BYTES} have been posted to the object since
+     * the last paced call, this call is made as {@code pacedOp} instead and waited for. The
+     * object performs {@code pacedOp} as {@code op} once it holds few enough unread bytes, so the
+     * producer waits there while its consumers do not read, and the object holds at most its
+     * bound plus what each producer posted since its last paced call.
      *
      * @param id the object's id
      * @param op an operation that never waits
