@@ -156,6 +156,14 @@ class ExamplesTest {
     }
 
     @Test
+    void managerPrintsTheDictAndTheReversedListTheChildWrote() throws Exception {
+        Run run = run(PROGRAM_DEADLINE, "manager");
+
+        run.assertExitCode(0);
+        assertEquals(List.of("{1=1, 2=2, 0.25=null}", "[9, 8, 7, 6, 5, 4, 3, 2, 1, 0]"), run.stdout, run::describe);
+    }
+
+    @Test
     void tourRunsEveryProgramUnderItsHeadingWithTheDaemonLast() throws Exception {
         Run run = run(TOUR_DEADLINE, "tour");
 

@@ -42,5 +42,13 @@ public enum Capability {
      * standard output that the parent had (SPEC L24): the child inherited it, rather than having
      * its output relayed by the parent.
      */
-    OUTPUT_AFTER_PARENT_DEATH
+    OUTPUT_AFTER_PARENT_DEATH,
+
+    /**
+     * A child can open a TCP connection to a port that the test JVM listens on at this host's
+     * loopback address (a manager server, SPEC M7). Not so in a container started without a
+     * network ({@code --network none}); such a child reaches a server through a Unix domain
+     * socket file in a directory shared with it instead.
+     */
+    TCP_TO_PARENT_HOST
 }

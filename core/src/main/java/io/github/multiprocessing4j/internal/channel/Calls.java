@@ -42,15 +42,15 @@ public final class Calls {
      * @param onBehalfOf for a call forwarded from further down the tree, the key of the caller
      *     in the forwarding process; empty for the sender's own calls
      */
-    record Call(long id, String objectId, int op, Object[] args, String onBehalfOf) {
+    public record Call(long id, String objectId, int op, Object[] args, String onBehalfOf) {
     }
 
     /** A decoded notice that a descendant has ended. */
-    record Gone(String caller, boolean killed) {
+    public record Gone(String caller, boolean killed) {
     }
 
     /** A decoded reply: a value, or an exception to throw in the caller. */
-    record Reply(long id, Object value, Exception failure) {
+    public record Reply(long id, Object value, Exception failure) {
     }
 
     /**

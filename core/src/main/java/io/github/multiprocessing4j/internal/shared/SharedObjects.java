@@ -1,9 +1,13 @@
 package io.github.multiprocessing4j.internal.shared;
 
 import io.github.multiprocessing4j.internal.channel.CallRouter;
+import java.util.Collections;
 import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Where shared objects (queues, pipes, locks, ...) live: in the JVM that created them. Their
@@ -16,6 +20,16 @@ public final class SharedObjects {
     public static final String LOCAL_CALLER = "local";
 
     private static final Map<String, Hosted> HOSTED = new ConcurrentHashMap<>();
+    /**
+     * By the JVM token of another process tree: where calls on its objects go (a connection to
+     * a manager server, SPEC M7).
+     */
+    private static final Map<String, CallRouter> ROUTES = new ConcurrentHashMap<>();
+    /** Objects retired by their owner, while a thread may still wait in them: why they were. */
+    private static final Map<Object, String> RETIRED = Collections.synchronizedMap(new WeakHashMap<>());
+    private static volatile boolean anyRetired;
+    /** While a manager makes an object: where the ids of what it hosts go. */
+    private static final ThreadLocal<Consumer<String>> COLLECTING = new ThreadLocal<>();
     private static final AtomicLong COUNTER = new AtomicLong();
     private static final CallRouter ROUTER = new Router();
     private static volatile CallRouter upstream;
@@ -97,7 +111,109 @@ public final class SharedObjects {
     public static String host(Hosted object) {
         String id = JvmToken.VALUE + "#" + COUNTER.incrementAndGet();
         HOSTED.put(id, object);
+        Consumer<String> collector = COLLECTING.get();
+        if (collector != null) {
+            collector.accept(id);
+        }
         return id;
+    }
+
+    /**
+     * Makes something on this thread and tells {@code ids} the id of each object
+     * {@link #host hosted} meanwhile: how a manager learns which objects its factories made.
+     *
+     * @param make what makes the object(s)
+     * @param ids told each id hosted while {@code make} runs
+     * @param <T> what is made
+     * @return what {@code make} returned
+     */
+    public static <T> T hostCollecting(Supplier<T> make, Consumer<String> ids) {
+        Consumer<String> outer = COLLECTING.get();
+        COLLECTING.set(ids);
+        try {
+            return make.get();
+        } finally {
+            if (outer == null) {
+                COLLECTING.remove();
+            } else {
+                COLLECTING.set(outer);
+            }
+        }
+    }
+
+    /**
+     * Retires an object hosted here: its state is dropped, every later call on it from any
+     * process fails with {@link IllegalStateException}{@code (reason)}, and the threads waiting
+     * in it wake and fail alike (SPEC M7: a manager's objects after it shut down).
+     *
+     * @param id the object's id; nothing happens if it is not hosted here
+     * @param reason the message of the failures
+     */
+    public static void retire(String id, String reason) {
+        Hosted object = HOSTED.get(id);
+        if (object == null) {
+            return;
+        }
+        HOSTED.put(id, new Retired(reason));
+        RETIRED.put(object, reason);
+        anyRetired = true;
+        // every hosted object waits on its own monitor (Waits.await), which looks here on waking
+        synchronized (object) {
+            object.notifyAll();
+        }
+    }
+
+    /**
+     * Why a monitor's object was {@linkplain #retire retired}, or null if it was not.
+     *
+     * @param monitor a hosted object
+     * @return the reason, or null
+     */
+    static String retiredReason(Object monitor) {
+        return anyRetired ? RETIRED.get(monitor) : null;
+    }
+
+    /** What stays of a retired object: its failure. */
+    private static final class Retired implements Hosted {
+        private final String reason;
+
+        Retired(String reason) {
+            this.reason = reason;
+        }
+
+        @Override
+        public boolean mayBlock(int op, Object[] args) {
+            return false;
+        }
+
+        @Override
+        public Object invoke(int op, Object[] args, String caller) {
+            throw new IllegalStateException(reason);
+        }
+    }
+
+    /**
+     * Routes the calls on the objects of another process tree (ids that start with
+     * {@code token}) through {@code route}: a connection to a manager server (SPEC M7). This
+     * process's children reach them through this process, as they reach its own objects. A
+     * later route for the same token replaces this one.
+     *
+     * @param token the other tree's JVM token, as {@link #tokenOf} gives it
+     * @param route where its calls go
+     */
+    public static void addRoute(String token, CallRouter route) {
+        ROUTES.put(token, route);
+    }
+
+    /**
+     * The JVM token an object id starts with: which process tree's JVM hosts it.
+     *
+     * @param id the object's id
+     * @return its token
+     */
+    public static String tokenOf(String id) {
+        int hash = id.indexOf('#');
+        return hash < 0 ? id : id.substring(0, hash);
     }
 
     /**
@@ -141,12 +257,12 @@ public final class SharedObjects {
 
     /**
      * As {@link #post(String, int, Object...)}, for a producer that must not outrun its
-     * consumers without bound (SPEC M3): from a process other than the object's, once
-     * {@link #PACE_BYTES} have been posted to the object since the last paced call, this call is
-     * made as {@code pacedOp} instead and waited for. The object performs {@code pacedOp} as
-     * {@code op} once it holds few enough unread bytes, so the producer waits there while its
-     * consumers do not read, and the object holds at most its bound plus what each producer
-     * posted since its last paced call.
+     * consumers without bound (SPEC M3): from a process other than the object's (a child, or a
+     * client of a manager server), once {@link #PACE_BYTES} have been posted to the object since
+     * the last paced call, this call is made as {@code pacedOp} instead and waited for. The
+     * object performs {@code pacedOp} as {@code op} once it holds few enough unread bytes, so the
+     * producer waits there while its consumers do not read, and the object holds at most its
+     * bound plus what each producer posted since its last paced call.
      *
      * @param id the object's id
      * @param op an operation that never waits
@@ -156,7 +272,7 @@ public final class SharedObjects {
      *     interrupted while a paced call waits for room (then nothing was done)
      */
     public static void pacedPost(String id, int op, int pacedOp, Object... args) throws Exception {
-        if (!HOSTED.containsKey(id) && upstream != null) {
+        if (!HOSTED.containsKey(id) && (upstream != null || !ROUTES.isEmpty())) {
             long size = 0;
             for (Object arg : args) {
                 size += arg instanceof byte[] bytes ? bytes.length : 8;
@@ -177,7 +293,10 @@ public final class SharedObjects {
             object.invoke(op, args, caller);
             return;
         }
-        if (LOCAL_CALLER.equals(caller)) {
+        CallRouter route = ROUTES.isEmpty() ? null : ROUTES.get(tokenOf(id));
+        if (route != null) {
+            route.post(id, op, args, LOCAL_CALLER.equals(caller) ? "" : caller);
+        } else if (LOCAL_CALLER.equals(caller)) {
             reachableUpstream().post(id, op, args, "");
         } else {
             // a descendant's post, passed on: waiting for the answer here lets its failure reach
@@ -201,11 +320,19 @@ public final class SharedObjects {
         if (object != null) {
             return object.invoke(op, args, caller);
         }
+        CallRouter route = ROUTES.isEmpty() ? null : ROUTES.get(tokenOf(id));
+        if (route != null) {
+            return route.call(id, op, args, LOCAL_CALLER.equals(caller) ? "" : caller);
+        }
         return reachableUpstream().call(id, op, args, LOCAL_CALLER.equals(caller) ? "" : caller);
     }
 
-    /** This JVM's random token: shared object ids and lock owners start with it. */
-    static String jvmToken() {
+    /**
+     * This JVM's random token: shared object ids and lock owners start with it.
+     *
+     * @return the token
+     */
+    public static String jvmToken() {
         return JvmToken.VALUE;
     }
 
@@ -309,6 +436,10 @@ public final class SharedObjects {
         CallRouter link = upstream;
         if (link != null) {
             link.callerGone(caller, killed);
+        }
+        for (CallRouter route : ROUTES.values()) {
+            // what a child of this process held in a manager server's objects
+            route.callerGone(caller, killed);
         }
     }
 

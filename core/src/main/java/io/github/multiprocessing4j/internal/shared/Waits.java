@@ -33,6 +33,10 @@ public final class Waits {
             }
             TimeUnit.NANOSECONDS.timedWait(monitor, left);
         }
+        String retired = SharedObjects.retiredReason(monitor);
+        if (retired != null) {
+            throw new IllegalStateException(retired);
+        }
         if (Thread.interrupted()) {
             // notified and cancelled in the same instant, and the JVM chose the notification: a
             // cancelled call takes nothing (its caller no longer waits for it), so the wake-up
