@@ -37,12 +37,27 @@ public final class SerializationDiagnostics {
      * @return the exception to throw at {@code start()}, never null
      */
     public static TargetNotSerializableException explain(Object process, String name, NotSerializableException e) {
+        return explain(process, "process '" + name + "' cannot be sent to the child", "", e);
+    }
+
+    /**
+     * Explains why an object that must travel to another process cannot be serialized.
+     *
+     * @param root the user's object, searched for the path to the offending value
+     * @param what what could not be sent, the start of the message: "task X cannot be sent to a
+     *     worker process"
+     * @param advice more advice for the end of the message, or ""
+     * @param e what serialization threw
+     * @return the exception to throw, never null
+     */
+    public static TargetNotSerializableException explain(Object root, String what, String advice,
+                                                         NotSerializableException e) {
         String offending = e.getMessage();
-        String path = findPath(process, offending);
-        String message = "process '" + name + "' cannot be sent to the child: " + offending
-                + " is not serializable"
+        String path = findPath(root, offending);
+        String message = what + ": " + offending + " is not serializable"
                 + (path == null ? "" : ", found at " + path)
-                + ". Make it Serializable, mark the field transient, or capture something serializable instead.";
+                + ". Make it Serializable, mark the field transient, or capture something serializable instead."
+                + (advice.isEmpty() ? "" : " " + advice);
         return new TargetNotSerializableException(message, offending, e);
     }
 

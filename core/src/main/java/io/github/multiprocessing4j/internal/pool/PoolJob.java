@@ -67,6 +67,47 @@ public abstract class PoolJob {
     abstract boolean isDone();
 
     /**
+     * What an item's exception in a worker becomes here: by default a {@link ChildProcessException}
+     * naming the worker, whose cause is the exception (what {@code Pool}'s results throw).
+     *
+     * @param worker the worker's name
+     * @param index the item's index
+     * @param failure what the item threw in the worker
+     * @return the failure to deliver, never null
+     */
+    RuntimeException taskFailed(String worker, int index, Throwable failure) {
+        return new ChildProcessException(worker, describe(index) + " failed in pool worker '" + worker + "': "
+                + failure, failure);
+    }
+
+    /**
+     * A worker takes a chunk of this job from the board. Called under the board's lock: must not
+     * block.
+     */
+    void taken() {
+    }
+
+    /**
+     * Whether this job's chunks are to be dropped instead of handed to a worker. Read under the
+     * board's lock.
+     *
+     * @return true once {@link #withdraw()} succeeded
+     */
+    boolean withdrawn() {
+        return false;
+    }
+
+    /**
+     * Marks this job as withdrawn unless a worker took one of its chunks. Called under the board's
+     * lock; only a {@link PoolTask} can be withdrawn.
+     *
+     * @return whether it is withdrawn now
+     */
+    boolean withdraw() {
+        return false;
+    }
+
+    /**
      * How a failure message names item {@code index}: "item 3", or "the task" for an apply.
      *
      * @param index the item's index
