@@ -11,8 +11,8 @@ import java.util.Map;
  * Runs the seed's programs: {@code java -jar multiprocessing4j-examples.jar <program>}, with
  * {@code <program>} one of {@code create}, {@code subclass}, {@code name}, {@code pid},
  * {@code daemon}, {@code terminate} (the seed's programs), {@code pipe}, {@code queue},
- * {@code result} (processes that talk), {@code pool} (a process pool), or {@code tour} for all
- * of them in turn.
+ * {@code result} (processes that talk), {@code pool} (a process pool), {@code executor} (an
+ * {@code ExecutorService} of worker processes), or {@code tour} for all of them in turn.
  *
  * <p>The launcher is chosen as for any program ({@code -Dmultiprocessing4j.launcher=docker},
  * {@code MULTIPROCESSING4J_LAUNCHER}, or the default): the same jar runs on every launcher.
@@ -39,6 +39,7 @@ public final class Examples {
         PROGRAMS.put("queue", QueueExample::main);
         PROGRAMS.put("result", ResultExample::main);
         PROGRAMS.put("pool", PoolExample::main);
+        PROGRAMS.put("executor", ExecutorExample::main);
     }
 
     /**
@@ -127,6 +128,7 @@ public final class Examples {
                 + "  queue      a producer child puts items on a Queue, a consumer child prints them\n"
                 + "  result     a CallableProcess hands back its value, another one its exception\n"
                 + "  pool       a Pool of five workers maps x -> x * x over [1, 2, 3]: [1, 4, 9]\n"
+                + "  executor   a ProcessPoolExecutor checks six numbers for primality, composing CompletableFutures\n"
                 + "  tour       all of them, one after the other";
     }
 }
