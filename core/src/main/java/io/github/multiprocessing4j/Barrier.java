@@ -31,7 +31,9 @@ public final class Barrier implements Serializable {
     @Serial
     private static final long serialVersionUID = 1L;
 
+    /** The id of the barrier's state in its hosting process. */
     private final String id;
+    /** How many parties each round waits for. */
     private final int parties;
     /** Run by the last party of each round; null for none. */
     private final SerializableRunnable action;

@@ -58,8 +58,11 @@ public class ChildProcess implements Serializable {
     private final int[] identity;
     /** Which JVM created this object: only that one may start, join or test it. */
     private final String creatorToken;
+    /** The process name: Python's {@code name}. */
     private volatile String name;
+    /** Whether the process is a daemon: Python's {@code daemon}. */
     private volatile boolean daemon;
+    /** Whether the process ends when its parent ends (daemons, and every child on a remote launcher). */
     private final boolean dieWithParent;
 
     private transient LaunchSettings settings;

@@ -9,6 +9,7 @@ public class ChildProcessException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The name of the process the exception comes from. */
     private final String processName;
 
     /**

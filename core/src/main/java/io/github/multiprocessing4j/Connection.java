@@ -40,9 +40,13 @@ public final class Connection implements Serializable, AutoCloseable {
     @Serial
     private static final long serialVersionUID = 1L;
 
+    /** The id of the pipe's state in its hosting process. */
     private final String pipeId;
+    /** Which end of the pipe this is: 0 or 1. */
     private final int end;
+    /** Whether this end can receive. */
     private final boolean readable;
+    /** Whether this end can send. */
     private final boolean writable;
     /**
      * Whether this process closed this end: sends that are posted without waiting check here
@@ -265,6 +269,9 @@ public final class Connection implements Serializable, AutoCloseable {
     /**
      * Serialized into a child's task: the child holds this end from its start, so the end stays
      * open while it runs even before it uses it.
+     *
+     * @param out the stream
+     * @throws java.io.IOException if the stream fails
      */
     @Serial
     private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {

@@ -15,6 +15,7 @@ public final class Event implements Serializable {
     @Serial
     private static final long serialVersionUID = 1L;
 
+    /** The id of the event's state in its hosting process. */
     private final String id;
 
     /** A cleared event, hosted in this process. */

@@ -17,6 +17,7 @@ import java.util.Objects;
  *
  * @param left Python's {@code conn1}: receive-only for a one-way pipe
  * @param right Python's {@code conn2}: send-only for a one-way pipe
+ * @serial exclude a pair of two {@link Connection}s, whose own serialized form is documented
  */
 public record Pipe(Connection left, Connection right) implements java.io.Serializable {
 

@@ -37,7 +37,9 @@ public class Queue<T> implements Serializable {
     @Serial
     private static final long serialVersionUID = 1L;
 
+    /** The id of the queue's state in its hosting process. */
     private final String id;
+    /** The bound: Python's {@code maxsize}; zero or less for none. */
     private final int maxSize;
     /**
      * Whether this process closed the queue, or had it closed when it received this handle: a

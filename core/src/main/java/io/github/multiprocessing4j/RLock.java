@@ -19,6 +19,7 @@ public class RLock implements Serializable {
     @Serial
     private static final long serialVersionUID = 1L;
 
+    /** The id of the lock's state in its hosting process. */
     private final String id;
 
     /** An unlocked reentrant lock, hosted in this process. */

@@ -18,6 +18,7 @@ public class Semaphore implements Serializable {
     @Serial
     private static final long serialVersionUID = 1L;
 
+    /** The id of the semaphore's state in its hosting process. */
     private final String id;
 
     /**

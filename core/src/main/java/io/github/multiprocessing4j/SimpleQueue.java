@@ -19,6 +19,7 @@ public final class SimpleQueue<T> implements Serializable {
     @Serial
     private static final long serialVersionUID = 1L;
 
+    /** The id of the queue's state in its hosting process. */
     private final String id;
 
     /** A new, empty queue hosted in this process. */

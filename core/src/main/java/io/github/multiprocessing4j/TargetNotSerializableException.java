@@ -12,6 +12,7 @@ public class TargetNotSerializableException extends ProcessStartException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The class that cannot be serialized. */
     private final String offendingClass;
 
     /**

@@ -35,6 +35,17 @@ public record LaunchRequest(
 
     /**
      * Validates and copies the components; every collection is immutable afterwards.
+     *
+     * @param processName the user-visible name of the process
+     * @param daemon whether the process is a daemon
+     * @param mainClass the class whose {@code main} to run
+     * @param arguments the arguments of {@code main}
+     * @param classPath the class path entries, as paths on the parent's host
+     * @param jvmOptions options placed before the main class
+     * @param environment environment variables added to the launcher's default environment
+     * @param sharedPaths host paths the child must be able to read and write at the same path
+     * @param options launcher-specific settings, keyed by the launcher's own names
+     * @throws NullPointerException if {@code processName}, {@code mainClass} or a collection is null
      */
     public LaunchRequest {
         Objects.requireNonNull(processName, "processName");

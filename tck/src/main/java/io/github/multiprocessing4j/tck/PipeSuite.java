@@ -42,7 +42,12 @@ public abstract class PipeSuite extends TckSuite {
     protected PipeSuite() {
     }
 
-    /** A value of the tests' own class: it reaches the child through the class path. */
+    /**
+     * A value of the tests' own class: it reaches the child through the class path.
+     *
+     * @param x one coordinate
+     * @param y the other
+     */
     record Point(int x, int y) implements Serializable {
         @Serial
         private static final long serialVersionUID = 1L;

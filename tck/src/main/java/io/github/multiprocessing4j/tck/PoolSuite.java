@@ -16,6 +16,8 @@ import io.github.multiprocessing4j.Multiprocessing;
 import io.github.multiprocessing4j.Pool;
 import io.github.multiprocessing4j.ProcessInfo;
 import io.github.multiprocessing4j.ResultIterator;
+import io.github.multiprocessing4j.tck.Scenario.ScenarioResult;
+import io.github.multiprocessing4j.tck.scenarios.PoolCloseScenario;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -352,5 +354,24 @@ public abstract class PoolSuite extends TckSuite {
         for (ChildProcess worker : workers) {
             assertEquals(0, exitCodeAfterJoin(worker));
         }
+    }
+
+    /**
+     * A pool closed, terminated, or closed and left to the JVM's exit while its workers still
+     * boot is an orderly end: its JVM logs nothing above DEBUG and no worker prints a stack trace
+     * (a worker told to end while booting used to print "Shutdown in progress").
+     */
+    @Test
+    void aPoolEndedWhileItsWorkersBootSaysNothing() {
+        ScenarioResult result = scenario(PoolCloseScenario.class).run();
+        assertEquals(0, result.exitCode(), () -> "the scenario failed: " + result);
+        assertEquals("true", result.value("left.closed"), () -> "the scenario did not reach its end: " + result);
+        List<String> noise = new ArrayList<>();
+        for (String line : result.stderr()) {
+            if (line.contains("WARN") || line.contains("ERROR") || line.contains("Exception") || line.contains("\tat ")) {
+                noise.add(line);
+            }
+        }
+        assertEquals(List.of(), noise, "what an orderly end of three pools printed on standard error");
     }
 }

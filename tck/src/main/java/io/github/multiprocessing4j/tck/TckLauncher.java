@@ -29,6 +29,7 @@ import java.util.stream.Collectors;
  *     own children (SPEC L15, L18): this launcher's own name where a child can use it (a local
  *     JVM starts local JVMs), another where it cannot (a JVM in a container, which has no engine
  *     to start containers with, starts its children next to it with {@code local})
+ * @serial exclude carried into the tck's own children only, between JVMs of one build
  */
 public record TckLauncher(String name, Set<Capability> capabilities, Map<String, String> options,
                           Map<String, String> unusableOptions, String nestedLauncher) implements Serializable {
@@ -47,6 +48,13 @@ public record TckLauncher(String name, Set<Capability> capabilities, Map<String,
 
     /**
      * Validates and copies the components.
+     *
+     * @param name the launcher's name
+     * @param capabilities what the launcher declares it can do
+     * @param options launcher options passed to every process the suites create
+     * @param unusableOptions launcher options that make this launcher present but unusable
+     * @param nestedLauncher the launcher with which a child of this launcher starts its own children
+     * @throws NullPointerException if a component is null
      */
     public TckLauncher {
         Objects.requireNonNull(name, "name");

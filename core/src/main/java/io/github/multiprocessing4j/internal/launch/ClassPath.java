@@ -13,6 +13,8 @@ import java.util.Set;
 import java.util.jar.Attributes;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The parent's class path as a list of real files, for a child that must load the same classes.
@@ -25,7 +27,9 @@ public final class ClassPath {
     }
 
     /**
-     * This JVM's class path, with manifest-only jars expanded.
+     * This JVM's class path, with manifest-only jars expanded, followed by its module path: a
+     * JPMS application ({@code java --module-path ... --module app/Main}) has its own code and the
+     * library there, and a child runs the same jars and directories as a plain class path.
      *
      * @return the entries, never null
      */
@@ -36,7 +40,30 @@ public final class ClassPath {
                 add(Path.of(entry).toAbsolutePath().normalize(), entries, 0);
             }
         }
+        for (String entry : System.getProperty("jdk.module.path", "").split(File.pathSeparator)) {
+            if (!entry.isBlank()) {
+                for (Path module : modules(Path.of(entry).toAbsolutePath().normalize())) {
+                    add(module, entries, 0);
+                }
+            }
+        }
         return new ArrayList<>(entries);
+    }
+
+    /**
+     * What a module path entry holds, as class path entries: a jar or an exploded module is
+     * itself; any other directory holds modules, its jars and exploded modules.
+     */
+    private static List<Path> modules(Path entry) {
+        if (!Files.isDirectory(entry) || Files.isRegularFile(entry.resolve("module-info.class"))) {
+            return List.of(entry);
+        }
+        try (Stream<Path> children = Files.list(entry)) {
+            return children.filter(child -> child.toString().endsWith(".jar") || Files.isDirectory(child))
+                    .sorted().collect(Collectors.toList());
+        } catch (IOException e) {
+            return List.of(entry);
+        }
     }
 
     private static void add(Path entry, Set<Path> entries, int depth) {

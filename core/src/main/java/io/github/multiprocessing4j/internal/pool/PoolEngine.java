@@ -453,8 +453,10 @@ public final class PoolEngine {
         worker.onExit().whenComplete((code, failure) -> maintain(() -> {
             PoolTaskBoard.Departure departure = board.remove(serial);
             if (departure != null) {
+                // a worker ended by a signal was ended by the pool, by the JVM's shutdown or by
+                // someone who meant it: only an exit of its own before any task hints at a failed start
                 departed(departure, "(pid " + worker.pid() + ") ended with exit code "
-                        + (code != null ? code : ExitCodes.LOST), true);
+                        + (code != null ? code : ExitCodes.LOST), code != null && code >= 0);
             }
         }));
         if (board.state() == PoolTaskBoard.State.TERMINATE) {
@@ -462,7 +464,13 @@ public final class PoolEngine {
         }
     }
 
-    /** On the workers thread: a worker has gone; fail what it leaves and replace it. */
+    /**
+     * On the workers thread: a worker has gone; fail what it leaves and replace it.
+     *
+     * @param warnIfEarly whether a worker that took no task is worth a warning: it exited by itself
+     *     (its initializer, or its JVM, failed) while the pool still had work for it; an orderly
+     *     close or terminate, and the JVM's own shutdown, say nothing above DEBUG
+     */
     private void departed(PoolTaskBoard.Departure departure, String how, boolean warnIfEarly) {
         String name = departure.slot().process.name();
         if (departure.running() != null) {
@@ -478,8 +486,10 @@ public final class PoolEngine {
                 results.add(() -> failChunk(chunk, failure));
             }
         }
-        if (warnIfEarly && departure.early() && board.state() != PoolTaskBoard.State.TERMINATE) {
+        if (warnIfEarly && departure.early() && board.needsWorkers()) {
             Log.LOGGER.warn("pool worker '{}' {} before it took a task; its initializer may have failed", name, how);
+        } else if (departure.early()) {
+            Log.LOGGER.debug("pool worker '{}' {} before it took a task", name, how);
         }
         if (departure.replace()) {
             long delay = 0;

@@ -3,6 +3,8 @@ package io.github.multiprocessing4j.internal.process;
 import io.github.multiprocessing4j.internal.channel.ControlServer;
 import io.github.multiprocessing4j.internal.launch.Launchers;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What every JVM that uses multiprocessing4j does when it exits (main returned,
@@ -30,7 +32,14 @@ final class ShutdownSequence {
 
     private static void register() {
         if (INSTALLED.compareAndSet(false, true)) {
-            Runtime.getRuntime().addShutdownHook(new Thread(ShutdownSequence::run, "multiprocessing4j-shutdown"));
+            try {
+                Runtime.getRuntime().addShutdownHook(new Thread(ShutdownSequence::run, "multiprocessing4j-shutdown"));
+            } catch (IllegalStateException e) {
+                // "Shutdown in progress": the JVM was told to end (SIGTERM to a child still
+                // booting, e.g. a pool closed at once) before it got here; it ends without us,
+                // and its exit status says how (SPEC L16), instead of a stack trace on its stderr
+                Log.LOGGER.debug("the JVM is already shutting down: no shutdown sequence", e);
+            }
         }
     }
 
@@ -61,5 +70,10 @@ final class ShutdownSequence {
                 ControlServer.shutdown();
             }
         }
+    }
+
+    /** Loaded only when something is logged: the start path of a child does not load SLF4J for this. */
+    private static final class Log {
+        static final Logger LOGGER = LoggerFactory.getLogger(ShutdownSequence.class);
     }
 }
