@@ -95,6 +95,9 @@ import org.slf4j.LoggerFactory;
  *       <td>{@link #ProcessPoolExecutor(int)}, {@link #builder()}: the launcher is the context;
  *       the initializer's arguments are what its lambda captures</td></tr>
  *   <tr><td>{@code submit(fn, *args)}</td><td>{@link #submit(SerializableCallable)}: the arguments are captured</td></tr>
+ *   <tr><td>{@code map(fn, iterable)}</td><td>{@link #map(SerializableFunction, Iterable)}: a list, not an iterator</td></tr>
+ *   <tr><td>{@code as_completed(fs)}, {@code wait(fs, return_when)}</td>
+ *       <td>{@code whenComplete}, {@code CompletableFuture.anyOf}, {@code allOf}; {@link #invokeAny}, {@link #invokeAll}</td></tr>
  *   <tr><td>{@code Future.result(timeout)}, {@code exception()}, {@code done()},
  *       {@code cancelled()}, {@code add_done_callback(fn)}</td>
  *       <td>{@code get(timeout, unit)}, {@code handle}, {@code isDone()}, {@code isCancelled()},
@@ -350,7 +353,45 @@ public final class ProcessPoolExecutor implements ExecutorService, AutoCloseable
                 + " CompletableFuture.supplyAsync(.., executor), whose wrapper cannot travel.";
     }
 
-    // ---------------------------------------------------------------- invokeAll, invokeAny
+    // ---------------------------------------------------------------- map, invokeAll, invokeAny
+
+    /**
+     * Applies {@code function} to every item, each call a task of its own, all submitted at once,
+     * and returns the values in item order. Python: {@code list(executor.map(fn, iterable))};
+     * Python's map returns an iterator, this waits for every value. For many small items, a
+     * {@link Pool#map}, which sends them in chunks, is faster.
+     *
+     * @param function what to apply; it and what it captures must be serializable
+     * @param items the items, each serializable; null items are allowed
+     * @param <A> the type of the items
+     * @param <R> the type of the values
+     * @return the values, in item order: an unmodifiable list that may hold nulls
+     * @throws ExecutionException for the first item, in item order, whose task failed: the cause
+     *     is its exception; the tasks not done are cancelled, as Python's iterator does
+     * @throws InterruptedException if interrupted while waiting; the tasks not done are cancelled
+     * @throws RejectedExecutionException "cannot schedule new futures after shutdown"
+     * @throws TargetNotSerializableException if the function or an item cannot be serialized;
+     *     the tasks submitted before are cancelled
+     * @throws NullPointerException if {@code function} or {@code items} is null
+     */
+    public <A, R> List<R> map(SerializableFunction<A, R> function, Iterable<? extends A> items)
+            throws InterruptedException, ExecutionException {
+        Objects.requireNonNull(function, "function");
+        Objects.requireNonNull(items, "items");
+        List<CompletableFuture<R>> futures = new ArrayList<>();
+        try {
+            for (A item : items) {
+                futures.add(submit(() -> function.apply(item)));
+            }
+            List<R> values = new ArrayList<>(futures.size());
+            for (CompletableFuture<R> future : futures) {
+                values.add(future.get());
+            }
+            return Collections.unmodifiableList(values);
+        } finally {
+            futures.forEach(future -> future.cancel(true));
+        }
+    }
 
     /**
      * Runs every task and waits until each has completed (or failed, or was cancelled).

@@ -263,6 +263,18 @@ class ProcessPoolExecutorTest {
     }
 
     @Test
+    void map_returnsTheValuesInItemOrder_andThrowsTheFirstFailureInItemOrder() throws Exception {
+        ProcessPoolExecutor executor = executor(2);
+        assertEquals(List.of(1, 4, 9), executor.map(x -> x * x, List.of(1, 2, 3)));
+        assertEquals(List.of(), executor.map(x -> x, List.of()));
+        ExecutionException failure = assertThrows(ExecutionException.class,
+                () -> executor.map(x -> 12 / x, List.of(1, 0, 3)));
+        assertInstanceOf(ArithmeticException.class, failure.getCause());
+        Object local = new Object();
+        assertThrows(TargetNotSerializableException.class, () -> executor.map(x -> x, List.of(1, local)));
+    }
+
+    @Test
     void invokeAll_waitsForEveryTask_andWithATimeoutCancelsTheRest() throws Exception {
         ProcessPoolExecutor executor = executor(2);
         List<SerializableCallable<Integer>> tasks = List.of(() -> 1, () -> {
@@ -303,6 +315,22 @@ class ProcessPoolExecutorTest {
             return "late";
         }), 100, TimeUnit.MILLISECONDS));
         assertThrows(IllegalArgumentException.class, () -> executor.invokeAny(List.<Callable<String>>of()));
+    }
+
+    @Test
+    void close_interruptedWhileItWaits_stopsTheTasksAsShutdownNow_andKeepsTheInterruptStatus() throws Exception {
+        ProcessPoolExecutor executor = executor(1);
+        CompletableFuture<Integer> stuck = executor.submit(() -> {
+            latch("running").countDown();
+            await("never");
+            return 1;
+        });
+        assertTrue(latch("running").await(WAIT, TimeUnit.SECONDS));
+        Thread.currentThread().interrupt();
+        executor.close();
+        assertTrue(Thread.interrupted(), "the interrupt status is set again");
+        assertTrue(stuck.isCancelled());
+        assertTrue(executor.isTerminated());
     }
 
     @Test

@@ -146,6 +146,8 @@ public abstract class ExecutorSuite extends TckSuite {
         CompletableFuture<Long> sum = CompletableFuture.allOf(squares.toArray(CompletableFuture[]::new))
                 .thenApply(done -> squares.stream().mapToLong(CompletableFuture::join).sum());
         assertEquals(285L, get(sum));
+        assertEquals(List.of(0L, 1L, 4L, 9L), executor.map(x -> (long) x * x, List.of(0, 1, 2, 3)),
+                "Python's executor.map");
         String thread = get(executor.submit(() -> 1).thenApply(x -> Thread.currentThread().getName()));
         assertFalse(thread.startsWith("multiprocessing4j-"), "callbacks run off the library's threads: " + thread);
     }
