@@ -559,8 +559,9 @@ public final class ProcessPoolExecutor implements ExecutorService, AutoCloseable
         gate.writeLock().lock();
         try {
             if (!shutdown) {
-                shutdown = true;
+                // closed first: isTerminated() asks a pool that is no longer running
                 pool.close();
+                shutdown = true;
             }
         } finally {
             gate.writeLock().unlock();
