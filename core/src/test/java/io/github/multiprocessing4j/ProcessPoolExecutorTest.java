@@ -107,6 +107,20 @@ class ProcessPoolExecutorTest {
     }
 
     @Test
+    void theBuilderGivesTheWorkersTheirInitializerAndMaxTasksPerChild() throws Exception {
+        ProcessPoolExecutor executor = ProcessPoolExecutor.builder().maxWorkers(1).maxTasksPerChild(1)
+                .initializer(() -> RAN.add("initialized " + Thread.currentThread().getName()))
+                .workerFactory(workers).build();
+        executors.add(executor);
+        String first = executor.submit(() -> Thread.currentThread().getName()).get(WAIT, TimeUnit.SECONDS);
+        String second = executor.submit(() -> Thread.currentThread().getName()).get(WAIT, TimeUnit.SECONDS);
+        assertFalse(first.equals(second), "a fresh worker after one task: " + first + ", " + second);
+        assertTrue(RAN.containsAll(Set.of("initialized " + first, "initialized " + second)), RAN.toString());
+        assertEquals(1, executor.maxWorkers());
+        assertThrows(IllegalArgumentException.class, () -> ProcessPoolExecutor.builder().maxTasksPerChild(0));
+    }
+
+    @Test
     void callbacksRunOffThePoolsOwnThreads() throws Exception {
         ProcessPoolExecutor executor = executor(1);
         occupy(executor, "hold");
