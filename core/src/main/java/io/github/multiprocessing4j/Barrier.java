@@ -57,7 +57,9 @@ public final class Barrier implements Serializable {
      * @param parties how many waiters release each other, at least 1
      * @param action what the last party to arrive runs, in its process, before the others are
      *     released; null for none. It travels with the barrier to every process that gets it, so
-     *     it and what it captures must be serializable
+     *     it and what it captures must be serializable. If it throws, the barrier is broken and
+     *     the party that ran it gets the exception (a checked one as the cause of a
+     *     {@link BrokenBarrierException}), as in Python
      * @param timeout what {@link #await()} waits at most; null for ever; negative means zero
      *     (SPEC L17)
      * @throws IllegalArgumentException if {@code parties} is less than 1
@@ -111,13 +113,22 @@ public final class Barrier implements Serializable {
         long generation = -1 - arrival;
         try {
             Objects.requireNonNull(action, "action").run();
-        } catch (RuntimeException | Error e) {
+        } catch (Exception | Error e) {
             try {
                 Shared.barrierCall(id, HostedBarrier.ACTION_DONE, generation, false);
             } catch (BrokenBarrierException alreadyBroken) {
                 e.addSuppressed(alreadyBroken);
             }
-            throw e;
+            if (e instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (e instanceof Error error) {
+                throw error;
+            }
+            // a checked exception of the action: the barrier is broken, and this party says why
+            BrokenBarrierException broken = new BrokenBarrierException("the barrier's action threw " + e);
+            broken.initCause(e);
+            throw broken;
         }
         Shared.barrierCall(id, HostedBarrier.ACTION_DONE, generation, true);
         return parties - 1;

@@ -146,8 +146,11 @@ public class ChildProcess implements Serializable {
      * runtime; calling it directly runs the target in the calling JVM (SPEC L5). In the parent,
      * {@link #start()} releases the target once it has been serialized (as Python does), so
      * afterwards this does nothing there.
+     *
+     * @throws Exception whatever the target throws; in the child, an exception that escapes ends
+     *     the process with exit code 1 (SPEC L14)
      */
-    public void run() {
+    public void run() throws Exception {
         if (target != null) {
             target.run();
         }
@@ -635,7 +638,7 @@ public class ChildProcess implements Serializable {
         }
 
         @Override
-        public void run() {
+        public void run() throws Exception {
             process.run();
         }
 

@@ -1,12 +1,16 @@
 package io.github.multiprocessing4j;
 
+import io.github.multiprocessing4j.internal.codec.MessageCodec;
 import io.github.multiprocessing4j.internal.codec.Payloads;
+import io.github.multiprocessing4j.internal.connection.MessageSocket;
 import io.github.multiprocessing4j.internal.shared.HostedPipe;
 import io.github.multiprocessing4j.internal.shared.Shared;
 import io.github.multiprocessing4j.internal.shared.SharedObjects;
 import io.github.multiprocessing4j.internal.shared.Timeouts;
 import io.github.multiprocessing4j.internal.shared.Waits;
 import java.io.EOFException;
+import java.io.IOException;
+import java.io.NotSerializableException;
 import java.io.Serial;
 import java.io.Serializable;
 import java.time.Duration;
@@ -34,6 +38,31 @@ import java.util.Objects;
  *
  * <p>{@code try (Connection c = pipe.left()) { .. }} closes the end at the block's end, as
  * Python's {@code with conn:} does.
+ *
+ * <h2>A connection over a socket</h2>
+ * {@link Listener#accept()} and {@link Client#connect(java.net.SocketAddress, byte[])} return a
+ * {@code Connection} too, as Python's do: the same methods, with a socket of this process
+ * underneath instead of a pipe hosted by its creator, and CPython's wire format on it (SPEC M8).
+ * It is one type so that code written against a pipe end works over a socket, as in Python. What
+ * differs with the socket:
+ * <ul>
+ * <li>Bytes travel as they are, framed as CPython frames them: {@link #sendBytes(byte[])} and
+ *     {@link #recvBytes()} talk to a CPython {@code Connection}'s {@code recv_bytes} and
+ *     {@code send_bytes}.</li>
+ * <li>{@link #send(Object)} writes this library's own encoding (the compact codec for common
+ *     types, Java serialization behind an {@link java.io.ObjectInputFilter} for the rest), not a
+ *     pickle: objects travel between two Java peers only. {@link #recv()} reads a message of that
+ *     encoding whatever call sent it, and fails with {@link IllegalStateException} for other
+ *     bytes, such as a CPython pickle (the message is consumed: read such messages with
+ *     {@link #recvBytes()}). {@link #recvBytes()} returns a message sent with {@code send} in that
+ *     encoding, as it travelled (CPython returns the pickle alike).</li>
+ * <li>The connection belongs to this process: it cannot be handed to a child (serializing it
+ *     fails, naming why); give the child the address and key and let it connect.</li>
+ * <li>{@link #close()} closes this process's socket, and the peer gets end of stream; a message
+ *     over 64 MiB from the peer ends the stream for good (Python's "bad message length").</li>
+ * <li>{@link #poll(Duration)} is true once a whole message is there (Python: once a byte is), so
+ *     a receive after it never waits.</li>
+ * </ul>
  */
 public final class Connection implements Serializable, AutoCloseable {
 
@@ -53,12 +82,27 @@ public final class Connection implements Serializable, AutoCloseable {
      * first, so that a send on an end this process closed fails at once, as in Python.
      */
     private volatile boolean closedHere;
+    /**
+     * The socket of a connection from a {@link Listener} or {@link Client}; null for a pipe end.
+     * Never serialized: {@link #writeObject} refuses such a connection.
+     */
+    private final transient MessageSocket socket;
 
     Connection(String pipeId, int end, boolean readable, boolean writable) {
         this.pipeId = pipeId;
         this.end = end;
         this.readable = readable;
         this.writable = writable;
+        this.socket = null;
+    }
+
+    /** A connection over a socket that passed the challenge. */
+    Connection(MessageSocket socket) {
+        this.pipeId = null;
+        this.end = -1;
+        this.readable = true;
+        this.writable = true;
+        this.socket = socket;
     }
 
     /**
@@ -108,6 +152,14 @@ public final class Connection implements Serializable, AutoCloseable {
     }
 
     private void sendBytes(byte[] bytes, int offset, int size, boolean object) {
+        if (socket != null) {
+            try {
+                socket.send(bytes, offset, size);
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot send: " + e.getMessage(), e);
+            }
+            return;
+        }
         if (!writable) {
             throw new IllegalStateException("connection is read-only");
         }
@@ -138,6 +190,9 @@ public final class Connection implements Serializable, AutoCloseable {
      *     it stays unread, for {@link #recvBytes()}
      */
     public <T> T recv() throws EOFException, InterruptedException {
+        if (socket != null) {
+            return Queue.receive(ourEncoding(receiveFromSocket()));
+        }
         return Queue.receive(unframe(receive(true)));
     }
 
@@ -154,6 +209,9 @@ public final class Connection implements Serializable, AutoCloseable {
      *     is received all the same)
      */
     public byte[] recvBytes() throws EOFException, InterruptedException {
+        if (socket != null) {
+            return receiveFromSocket();
+        }
         byte[] framed = receive(false);
         if (framed[0] == HostedPipe.OBJECT) {
             return Payloads.javaSerialization(Payloads.deserialize(unframe(framed)));
@@ -204,6 +262,25 @@ public final class Connection implements Serializable, AutoCloseable {
         return (byte[]) Shared.streamCall(pipeId, HostedPipe.RECV, end, Timeouts.FOREVER, objectsOnly);
     }
 
+    private byte[] receiveFromSocket() throws EOFException, InterruptedException {
+        try {
+            return socket.receive(Payloads.MAX_BYTES, MessageSocket.FOREVER);
+        } catch (java.net.SocketTimeoutException e) {
+            throw new IllegalStateException("a receive without a timeout timed out", e);
+        }
+    }
+
+    /** A message for {@code recv()} over a socket: refused with a pointer to recvBytes unless in our encoding. */
+    private byte[] ourEncoding(byte[] message) {
+        if (message.length == 0 || message[0] != MessageCodec.VERSION) {
+            throw new IllegalStateException("received from " + socket.peer() + " a message of " + message.length
+                    + " bytes that was not sent with send() by multiprocessing4j" + (message.length == 0 ? ""
+                    : " (its first byte is " + (message[0] & 0xFF) + "; a CPython pickle starts with 128)")
+                    + ": read messages of other programs with recvBytes()");
+        }
+        return message;
+    }
+
     private void checkReadable() {
         if (!readable) {
             throw new IllegalStateException("connection is write-only");
@@ -221,6 +298,14 @@ public final class Connection implements Serializable, AutoCloseable {
      * @throws IllegalStateException "connection is write-only" for the sending end of a one-way pipe
      */
     public boolean poll() {
+        if (socket != null) {
+            try {
+                return socket.poll(Payloads.MAX_BYTES, 0);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
         checkReadable();
         return (Boolean) Shared.quickCall(pipeId, HostedPipe.POLL, end, 0L);
     }
@@ -233,6 +318,9 @@ public final class Connection implements Serializable, AutoCloseable {
      * @throws InterruptedException if interrupted while waiting
      */
     public boolean poll(Duration timeout) throws InterruptedException {
+        if (socket != null) {
+            return socket.poll(Payloads.MAX_BYTES, Timeouts.nanos(timeout));
+        }
         checkReadable();
         return (Boolean) Shared.call(pipeId, HostedPipe.POLL, end, Timeouts.nanos(timeout));
     }
@@ -245,6 +333,10 @@ public final class Connection implements Serializable, AutoCloseable {
     @Override
     public void close() {
         closedHere = true;
+        if (socket != null) {
+            socket.close();
+            return;
+        }
         Shared.quickCall(pipeId, HostedPipe.CLOSE, end);
     }
 
@@ -274,13 +366,21 @@ public final class Connection implements Serializable, AutoCloseable {
      * @throws java.io.IOException if the stream fails
      */
     @Serial
-    private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+    private void writeObject(java.io.ObjectOutputStream out) throws IOException {
+        if (socket != null) {
+            throw new NotSerializableException("a Connection from Listener.accept() or Client.connect() (to "
+                    + socket.peer() + ") is a socket of this process and cannot be sent to another process:"
+                    + " give the other process the address and the authkey, and let it connect");
+        }
         SharedObjects.sentToChild(pipeId, HostedPipe.ATTACH, end);
         out.defaultWriteObject();
     }
 
     @Override
     public String toString() {
+        if (socket != null) {
+            return "<Connection to " + socket.peer() + (closedHere ? " closed>" : ">");
+        }
         return "<Connection end=" + end + (readable ? " readable" : "") + (writable ? " writable" : "") + ">";
     }
 }

@@ -457,6 +457,30 @@ public final class Pool implements AutoCloseable {
     }
 
     /**
+     * Waits until every worker has booted and asked for its first task, so that the next
+     * {@code map} spreads over all of them from its first chunk. Python has no such call: its
+     * workers are forked and ready almost at once, while a worker JVM boots in a fraction of a
+     * second (more in a container). Work submitted before then is not lost or delayed: workers
+     * take chunks as they come up, so a short job may end up on the first worker alone. Wait
+     * here when the first job is CPU-heavy and should run in parallel from its start.
+     *
+     * <pre>{@code
+     * try (Pool pool = new Pool(4)) {
+     *     pool.awaitReady(Duration.ofSeconds(30));
+     *     List<Long> counts = pool.map(Primes::countIn, ranges);
+     * }
+     * }</pre>
+     *
+     * @param timeout how long to wait at most; zero or negative checks without waiting
+     * @return whether every worker is ready; false when the time is up first, or the pool was
+     *     closed or terminated
+     * @throws InterruptedException if the calling thread is interrupted while waiting
+     */
+    public boolean awaitReady(Duration timeout) throws InterruptedException {
+        return engine.awaitReady(Objects.requireNonNull(timeout, "timeout"));
+    }
+
+    /**
      * Python's repr, with the same words: {@code <Pool state=RUN pool_size=4>}; the state is
      * {@code RUN}, {@code CLOSE} or {@code TERMINATE}.
      */

@@ -45,10 +45,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Tasks travel.</b> A task and what it captures are serialized in the calling thread and
  * run in a worker; its value comes back as a copy. The {@code submit} and {@code execute}
- * overloads that take a {@link SerializableCallable} or {@link SerializableRunnable} make a
- * lambda serializable where it is written; a {@link Callable} or {@link Runnable} given through
- * the {@code ExecutorService} interface must be serializable itself (a class that implements
- * {@link Serializable}, or a lambda cast to {@code SerializableCallable}). A task that is not
+ * overloads that take a {@link SerializableCallable} or a {@link Task} make a lambda
+ * serializable where it is written; a {@link Callable} or {@link Runnable} given through the
+ * {@code ExecutorService} interface must be serializable itself (a class that implements
+ * {@link Serializable}, or a lambda cast to {@code SerializableCallable} or {@code Task}). A task that is not
  * fails in {@code submit} with a {@link TargetNotSerializableException} that names the class and
  * where it was captured (SPEC L10); nothing was submitted. So does a JDK wrapper that cannot
  * travel: {@code CompletableFuture.supplyAsync(.., executor)} and {@code ExecutorCompletionService}
@@ -204,7 +204,7 @@ public final class ProcessPoolExecutor implements ExecutorService, AutoCloseable
      * @throws TargetNotSerializableException if the task cannot be serialized
      * @throws NullPointerException if {@code task} is null
      */
-    public CompletableFuture<Void> submit(SerializableRunnable task) {
+    public CompletableFuture<Void> submit(Task task) {
         return submit((Runnable) task);
     }
 
@@ -220,7 +220,7 @@ public final class ProcessPoolExecutor implements ExecutorService, AutoCloseable
      * @throws TargetNotSerializableException if the task cannot be serialized
      * @throws NullPointerException if {@code task} is null
      */
-    public <T> CompletableFuture<T> submit(SerializableRunnable task, T result) {
+    public <T> CompletableFuture<T> submit(Task task, T result) {
         return submit((Runnable) task, result);
     }
 
@@ -237,11 +237,11 @@ public final class ProcessPoolExecutor implements ExecutorService, AutoCloseable
     @Override
     public <T> CompletableFuture<T> submit(Callable<T> task) {
         Objects.requireNonNull(task, "task");
-        return schedule(task, item -> task.call(), ProcessPoolExecutor::cast);
+        return schedule(task, PoolFunction.ofCallable(task), ProcessPoolExecutor::cast);
     }
 
     /**
-     * Runs {@code task} in a worker; it must be serializable ({@link SerializableRunnable}).
+     * Runs {@code task} in a worker; it must be serializable (a {@link Task}).
      *
      * @param task what to run
      * @return the future, completed with null when the task has run, never null
@@ -255,7 +255,7 @@ public final class ProcessPoolExecutor implements ExecutorService, AutoCloseable
     }
 
     /**
-     * Runs {@code task} in a worker; it must be serializable ({@link SerializableRunnable}). The
+     * Runs {@code task} in a worker; it must be serializable (a {@link Task}). The
      * future's value is {@code result}, which stays in this JVM.
      *
      * @param task what to run
@@ -269,10 +269,7 @@ public final class ProcessPoolExecutor implements ExecutorService, AutoCloseable
     @Override
     public <T> CompletableFuture<T> submit(Runnable task, T result) {
         Objects.requireNonNull(task, "task");
-        return schedule(task, item -> {
-            task.run();
-            return null;
-        }, value -> result);
+        return schedule(task, PoolFunction.ofRunnable(task), value -> result);
     }
 
     /**
@@ -285,13 +282,13 @@ public final class ProcessPoolExecutor implements ExecutorService, AutoCloseable
      * @throws TargetNotSerializableException if the command cannot be serialized
      * @throws NullPointerException if {@code command} is null
      */
-    public void execute(SerializableRunnable command) {
+    public void execute(Task command) {
         execute((Runnable) command);
     }
 
     /**
-     * Runs {@code command} in a worker, with no future; it must be serializable
-     * ({@link SerializableRunnable}). If it fails, the failure is logged as a warning.
+     * Runs {@code command} in a worker, with no future; it must be serializable (a {@link Task}).
+     * If it fails, the failure is logged as a warning.
      *
      * @param command what to run
      * @throws RejectedExecutionException "cannot schedule new futures after shutdown"
@@ -348,8 +345,8 @@ public final class ProcessPoolExecutor implements ExecutorService, AutoCloseable
             return "";
         }
         return "A Callable or Runnable travels to a worker only if it is Serializable: give a lambda as a"
-                + " SerializableCallable or SerializableRunnable (ProcessPoolExecutor's own submit and execute do;"
-                + " through the ExecutorService interface, cast it), and call submit() rather than"
+                + " SerializableCallable or ProcessPoolExecutor.Task (ProcessPoolExecutor's own submit and execute"
+                + " do; through the ExecutorService interface, cast it), and call submit() rather than"
                 + " CompletableFuture.supplyAsync(.., executor), whose wrapper cannot travel.";
     }
 
@@ -770,6 +767,17 @@ public final class ProcessPoolExecutor implements ExecutorService, AutoCloseable
                 }
             }
         }
+    }
+
+    /**
+     * A {@link Runnable} that can travel to a worker: what the {@code submit} and {@code execute}
+     * overloads for tasks without a value take, so that a lambda written there is serializable.
+     * It is a {@code Runnable}, as {@link ExecutorService} needs, so, unlike a
+     * {@link SerializableRunnable}, it cannot throw checked exceptions: for a task that does,
+     * submit a {@link SerializableCallable} that returns null.
+     */
+    @FunctionalInterface
+    public interface Task extends Runnable, Serializable {
     }
 
     /**

@@ -8,7 +8,8 @@
  *
  * <p>This package calls into the library's internals; the internals never use its classes back,
  * with two kinds of exceptions that cross the boundary by design: the exceptions a user catches
- * ({@link io.github.multiprocessing4j.ChildProcessException},
+ * ({@link io.github.multiprocessing4j.AuthenticationException},
+ * {@link io.github.multiprocessing4j.ChildProcessException},
  * {@link io.github.multiprocessing4j.LauncherNotFoundException},
  * {@link io.github.multiprocessing4j.ProcessStartException},
  * {@link io.github.multiprocessing4j.QueueEmptyException},

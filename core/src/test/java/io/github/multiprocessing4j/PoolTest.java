@@ -179,7 +179,17 @@ class PoolTest {
         ChildProcessException mapFailure = assertThrows(ChildProcessException.class,
                 () -> pool.map(x -> 10 / x, List.of(1, 2, 0, 5), 1));
         assertInstanceOf(ArithmeticException.class, mapFailure.getCause());
-        assertTrue(mapFailure.getMessage().startsWith("item 2 failed in pool worker"), mapFailure.getMessage());
+        assertTrue(mapFailure.getMessage().startsWith("the item at index 2 (counting from 0) failed in pool worker"),
+                mapFailure.getMessage());
+
+        ChildProcessException checkedFailure = assertThrows(ChildProcessException.class,
+                () -> pool.map(x -> {
+                    if (x == 0) {
+                        throw new java.io.IOException("no zero here");
+                    }
+                    return x;
+                }, List.of(1, 0), 1));
+        assertInstanceOf(java.io.IOException.class, checkedFailure.getCause(), "a function may throw a checked exception");
 
         ResultIterator<Integer> results = pool.imap(x -> 10 / x, List.of(1, 0, 5, 0, 2), 2);
         assertEquals(10, results.next());
@@ -246,7 +256,7 @@ class PoolTest {
         ChildProcessException result = assertThrows(ChildProcessException.class,
                 () -> pool.map(x -> x == 1 ? new Object() : x, List.of(0, 1, 2), 3));
         assertInstanceOf(IllegalArgumentException.class, result.getCause());
-        assertTrue(result.getMessage().startsWith("item 1 failed"), result.getMessage());
+        assertTrue(result.getMessage().startsWith("the item at index 1 (counting from 0) failed"), result.getMessage());
         ResultIterator<Object> lazy = pool.imap(x -> x, List.of(1, new Object(), 3));
         assertEquals(1, lazy.next());
         assertInstanceOf(IllegalArgumentException.class, assertThrows(RuntimeException.class, lazy::next));

@@ -36,13 +36,13 @@ final class PoolThreadWorkers implements PoolWorkerProcess.Factory {
         private final CompletableFuture<Integer> exit = new CompletableFuture<>();
         volatile boolean started;
 
-        Worker(String name, Runnable loop) {
+        Worker(String name, SerializableRunnable loop) {
             this.name = name;
             this.thread = new Thread(() -> {
                 try {
                     loop.run();
                     exit.complete(0);
-                } catch (RuntimeException | Error e) {
+                } catch (Exception | Error e) {
                     exit.complete(1);
                 }
             }, name);

@@ -101,6 +101,28 @@ class PoolWorkersTest {
                 .initializer(() -> notSerializable.hashCode()).build());
     }
 
+    /** Not serializable, and named so in the message. */
+    static final class Database {
+    }
+
+    @Test
+    void aFunctionThatCannotBeSerializedIsNamedAsTheUserWroteIt() throws Exception {
+        Pool pool = mock.pool().processes(1).build();
+        try {
+            Database database = new Database();
+            IllegalArgumentException failure = assertThrows(IllegalArgumentException.class,
+                    () -> pool.map(x -> database.hashCode() + x, List.of(1, 2)));
+            String message = failure.getMessage();
+            assertTrue(message.contains(Database.class.getName() + " is not serializable"), message);
+            assertTrue(message.contains("captured value #1 of lambda " + PoolWorkersTest.class.getName() + ".lambda$"),
+                    message);
+            assertTrue(!message.contains("PoolFunction"), "the library's wrapper is not the user's business: " + message);
+            assertThrows(IllegalArgumentException.class, () -> pool.applyAsync(() -> database));
+        } finally {
+            pool.terminate();
+        }
+    }
+
     private static boolean poll(java.util.function.BooleanSupplier condition) throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (!condition.getAsBoolean()) {

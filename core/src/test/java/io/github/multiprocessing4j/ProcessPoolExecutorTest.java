@@ -243,7 +243,7 @@ class ProcessPoolExecutorTest {
             return 1;
         });
         assertTrue(latch("running").await(WAIT, TimeUnit.SECONDS));
-        SerializableRunnable second = () -> RAN.add("second");
+        ProcessPoolExecutor.Task second = () -> RAN.add("second");
         SerializableCallable<Integer> third = () -> 3;
         CompletableFuture<Void> secondFuture = executor.submit(second);
         CompletableFuture<Integer> thirdFuture = executor.submit(third);

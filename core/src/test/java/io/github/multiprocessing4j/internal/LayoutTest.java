@@ -21,7 +21,7 @@ class LayoutTest {
 
     private static final String API = "io.github.multiprocessing4j";
     private static final Set<String> CROSSING_BY_DESIGN = Set.of(
-            "ChildProcessException", "LauncherNotFoundException", "ProcessStartException",
+            "AuthenticationException", "ChildProcessException", "LauncherNotFoundException", "ProcessStartException",
             "QueueEmptyException", "QueueFullException", "QueueShutDownException",
             "TargetNotSerializableException",
             "SerializableRunnable", "SerializableCallable", "SerializableFunction", "SerializableBiFunction");

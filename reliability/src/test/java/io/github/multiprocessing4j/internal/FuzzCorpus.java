@@ -177,7 +177,7 @@ final class FuzzCorpus {
         }
 
         @Override
-        public void run() {
+        public void run() throws Exception {
             process.run();
         }
 

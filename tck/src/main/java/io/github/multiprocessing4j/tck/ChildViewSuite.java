@@ -112,6 +112,13 @@ public abstract class ChildViewSuite extends TckSuite {
                 "the exception follows the header\n" + dump);
         assertTrue(after.stream().anyMatch(line -> line.startsWith("\tat ") && line.contains("Targets.fail")),
                 "the stack trace follows the header\n" + dump);
+
+        assertEquals("1", result.value("checked.exit"), "a checked exception out of the target is exit code 1\n" + dump);
+        int checkedHeader = err.indexOf("Process tck-checked:");
+        assertTrue(checkedHeader >= 0, "a line 'Process tck-checked:' on stderr\n" + dump);
+        assertTrue(err.subList(checkedHeader + 1, err.size()).stream()
+                        .anyMatch(line -> line.contains("java.io.IOException: " + CrashScenario.MESSAGE)),
+                "the checked exception follows the header\n" + dump);
     }
 
     @Test

@@ -153,7 +153,7 @@ public abstract class ConstructionSuite extends TckSuite {
     }
 
     @Test
-    void L5_callingRunDirectlyRunsTheTargetInTheCallingJvm() {
+    void L5_callingRunDirectlyRunsTheTargetInTheCallingJvm() throws Exception {
         int before = Targets.RUNS_HERE.get();
         ChildProcess process = process(Targets::runHere);
         process.run();

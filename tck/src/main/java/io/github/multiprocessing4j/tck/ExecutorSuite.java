@@ -15,7 +15,6 @@ import io.github.multiprocessing4j.Event;
 import io.github.multiprocessing4j.Multiprocessing;
 import io.github.multiprocessing4j.ProcessPoolExecutor;
 import io.github.multiprocessing4j.SerializableCallable;
-import io.github.multiprocessing4j.SerializableRunnable;
 import io.github.multiprocessing4j.TargetNotSerializableException;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -309,7 +308,7 @@ public abstract class ExecutorSuite extends TckSuite {
             return never.await(Targets.MAX_WAIT);
         });
         assertTrue(started.await(Targets.MAX_WAIT));
-        SerializableRunnable second = () -> never.set();
+        ProcessPoolExecutor.Task second = () -> never.set();
         SerializableCallable<Integer> third = () -> 3;
         CompletableFuture<Void> secondFuture = executor.submit(second);
         CompletableFuture<Integer> thirdFuture = executor.submit(third);

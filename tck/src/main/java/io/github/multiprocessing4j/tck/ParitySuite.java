@@ -30,6 +30,7 @@ import io.github.multiprocessing4j.QueueShutDownException;
 import io.github.multiprocessing4j.RLock;
 import io.github.multiprocessing4j.ResultIterator;
 import io.github.multiprocessing4j.Semaphore;
+import io.github.multiprocessing4j.SerializableRunnable;
 import io.github.multiprocessing4j.SimpleQueue;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
@@ -160,7 +161,14 @@ public abstract class ParitySuite extends TckSuite {
         assertEquals(0, exitCodeAfterJoin(child));
 
         barrier.reset();
-        Thread other = new Thread(CheckedTarget.unchecked(calls), "tck-other-thread");
+        SerializableRunnable inThread = CheckedTarget.unchecked(calls);
+        Thread other = new Thread(() -> {
+            try {
+                inThread.run();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, "tck-other-thread");
         other.start();
         other.join(JOIN_TIMEOUT.toMillis());
         assertEquals(expected, next(reports), "in another thread of the parent");

@@ -47,4 +47,34 @@ final class PoolTargets {
             throw new IllegalStateException("the other task never came: " + e, e);
         }
     }
+
+    /** The width of each range of {@link #primesIn(int)}. */
+    static final int PRIME_RANGE = 300_000;
+
+    /**
+     * CPU work with no I/O: the number of primes in the {@code range}-th block of
+     * {@link #PRIME_RANGE} integers, by trial division.
+     */
+    static long primesIn(int range) {
+        long count = 0;
+        long from = Math.max(2, (long) range * PRIME_RANGE);
+        for (long n = from; n < (long) (range + 1) * PRIME_RANGE; n++) {
+            boolean prime = true;
+            for (long d = 2; d * d <= n; d++) {
+                if (n % d == 0) {
+                    prime = false;
+                    break;
+                }
+            }
+            if (prime) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /** {@link #primesIn(int)} and the pid of the process that computed it. */
+    static long[] primesInWithPid(int range) {
+        return new long[] {primesIn(range), Multiprocessing.currentProcess().pid()};
+    }
 }

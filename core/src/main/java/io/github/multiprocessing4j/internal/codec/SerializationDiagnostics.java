@@ -37,7 +37,9 @@ public final class SerializationDiagnostics {
      * @return the exception to throw at {@code start()}, never null
      */
     public static TargetNotSerializableException explain(Object process, String name, NotSerializableException e) {
-        return explain(process, "process '" + name + "' cannot be sent to the child", "", e);
+        String message = "process '" + name + "' cannot be sent to the child: " + whatIsNotSerializable(process, e)
+                + ". Make it Serializable, mark the field transient, or capture something serializable instead.";
+        return new TargetNotSerializableException(message, e.getMessage(), e);
     }
 
     /**
@@ -52,13 +54,25 @@ public final class SerializationDiagnostics {
      */
     public static TargetNotSerializableException explain(Object root, String what, String advice,
                                                          NotSerializableException e) {
-        String offending = e.getMessage();
-        String path = findPath(root, offending);
-        String message = what + ": " + offending + " is not serializable"
-                + (path == null ? "" : ", found at " + path)
+        String message = what + ": " + whatIsNotSerializable(root, e)
                 + ". Make it Serializable, mark the field transient, or capture something serializable instead."
                 + (advice.isEmpty() ? "" : " " + advice);
-        return new TargetNotSerializableException(message, offending, e);
+        return new TargetNotSerializableException(message, e.getMessage(), e);
+    }
+
+    /**
+     * Names what cannot be serialized in a user's object and where it sits: for a pool's task or
+     * function, the user's own lambda, its captured value or field, never the library's wrapper.
+     *
+     * @param root the user's object, searched for the path to the offending value
+     * @param e what serialization threw
+     * @return for example {@code "app.Db is not serializable, found at Main$$Lambda$14/0x.. ->
+     *     captured value #1 of lambda app.Main.lambda$main$0"}
+     */
+    public static String whatIsNotSerializable(Object root, NotSerializableException e) {
+        String offending = e.getMessage();
+        String path = findPath(root, offending);
+        return offending + " is not serializable" + (path == null ? "" : ", found at " + path);
     }
 
     /** Breadth-first search for the first non-serializable object; returns the path to it. */

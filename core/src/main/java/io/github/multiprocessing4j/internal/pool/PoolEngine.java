@@ -4,9 +4,11 @@ import io.github.multiprocessing4j.ChildProcessException;
 import io.github.multiprocessing4j.SerializableRunnable;
 import io.github.multiprocessing4j.internal.channel.ControlServer;
 import io.github.multiprocessing4j.internal.codec.Payloads;
+import io.github.multiprocessing4j.internal.codec.SerializationDiagnostics;
 import io.github.multiprocessing4j.internal.process.ExitCodes;
 import io.github.multiprocessing4j.internal.shared.SharedObjects;
 import io.github.multiprocessing4j.internal.shared.Timeouts;
+import java.io.NotSerializableException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -137,6 +139,18 @@ public final class PoolEngine {
         return processes;
     }
 
+    /**
+     * Waits until every worker has booted and asked for its first task.
+     *
+     * @param timeout how long to wait at most, or null for ever
+     * @return whether all {@link #processes()} workers are ready; false when the time is up or the
+     *     pool was closed or terminated first
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public boolean awaitReady(Duration timeout) throws InterruptedException {
+        return board.awaitReady(processes, timeout == null ? Long.MAX_VALUE : Math.max(0, timeout.toNanos()));
+    }
+
     // ---------------------------------------------------------------- submissions
 
     /**
@@ -231,7 +245,10 @@ public final class PoolEngine {
         try {
             return Payloads.serialize(function);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("the task cannot be sent to a pool worker: " + e.getMessage()
+            String why = e.getCause() instanceof NotSerializableException notSerializable
+                    ? SerializationDiagnostics.whatIsNotSerializable(function.target(), notSerializable)
+                    : e.getMessage();
+            throw new IllegalArgumentException("the task cannot be sent to a pool worker: " + why
                     + ". Make it Serializable, or capture only serializable values.", e.getCause());
         }
     }

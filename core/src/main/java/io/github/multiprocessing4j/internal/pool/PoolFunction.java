@@ -1,17 +1,17 @@
 package io.github.multiprocessing4j.internal.pool;
 
 import io.github.multiprocessing4j.SerializableBiFunction;
-import io.github.multiprocessing4j.SerializableCallable;
 import io.github.multiprocessing4j.SerializableFunction;
 import java.io.Serializable;
 import java.util.Objects;
+import java.util.concurrent.Callable;
 
 /**
  * What a pool worker applies to each item of a chunk, whatever the user's shape was: a
- * callable (apply, whose one item is ignored), a function (map, imap), or a function of a pair
- * (starmap, whose items are {@code Object[2]}).
+ * callable (apply, whose one item is ignored), a runnable (an executor's task, whose value is
+ * null), a function (map, imap), or a function of a pair (starmap, whose items are
+ * {@code Object[2]}).
  */
-@FunctionalInterface
 public interface PoolFunction extends Serializable {
 
     /**
@@ -24,14 +24,32 @@ public interface PoolFunction extends Serializable {
     Object apply(Object item) throws Exception;
 
     /**
-     * An apply's task.
+     * The user's object this applies: what an error message names.
+     *
+     * @return the user's callable or function
+     */
+    Object target();
+
+    /**
+     * An apply's task, or an executor's: a {@link Callable} that is not serializable fails when
+     * the function is serialized, naming its class.
      *
      * @param callable the user's callable
      * @return a function that ignores its item and calls it
      */
-    static PoolFunction ofCallable(SerializableCallable<?> callable) {
-        Objects.requireNonNull(callable, "task");
-        return item -> callable.call();
+    static PoolFunction ofCallable(Callable<?> callable) {
+        return new OfCallable(Objects.requireNonNull(callable, "task"));
+    }
+
+    /**
+     * An executor's task without a value: a {@link Runnable} that is not serializable fails when
+     * the function is serialized, naming its class.
+     *
+     * @param runnable the user's runnable
+     * @return a function that ignores its item, runs it and returns null
+     */
+    static PoolFunction ofRunnable(Runnable runnable) {
+        return new OfRunnable(Objects.requireNonNull(runnable, "task"));
     }
 
     /**
@@ -42,8 +60,7 @@ public interface PoolFunction extends Serializable {
      * @return a function that applies it to each item
      */
     static <A> PoolFunction ofFunction(SerializableFunction<A, ?> function) {
-        Objects.requireNonNull(function, "function");
-        return item -> function.apply(PoolFunction.<A>cast(item));
+        return new OfFunction<>(Objects.requireNonNull(function, "function"));
     }
 
     /**
@@ -55,15 +72,93 @@ public interface PoolFunction extends Serializable {
      * @return a function that applies it to each pair
      */
     static <A, B> PoolFunction ofPairs(SerializableBiFunction<A, B, ?> function) {
-        Objects.requireNonNull(function, "function");
-        return item -> {
-            Object[] pair = (Object[]) item;
-            return function.apply(PoolFunction.<A>cast(pair[0]), PoolFunction.<B>cast(pair[1]));
-        };
+        return new OfPairs<>(Objects.requireNonNull(function, "function"));
     }
 
     @SuppressWarnings("unchecked")
     private static <T> T cast(Object item) {
         return (T) item;
+    }
+
+    /** An apply's task (plain classes, not records: a worker reads them without record support). */
+    final class OfCallable implements PoolFunction {
+        private static final long serialVersionUID = 1L;
+        private final Callable<?> callable;
+
+        OfCallable(Callable<?> callable) {
+            this.callable = callable;
+        }
+
+        @Override
+        public Object apply(Object item) throws Exception {
+            return callable.call();
+        }
+
+        @Override
+        public Object target() {
+            return callable;
+        }
+    }
+
+    /** An executor's task without a value. */
+    final class OfRunnable implements PoolFunction {
+        private static final long serialVersionUID = 1L;
+        private final Runnable runnable;
+
+        OfRunnable(Runnable runnable) {
+            this.runnable = runnable;
+        }
+
+        @Override
+        public Object apply(Object item) {
+            runnable.run();
+            return null;
+        }
+
+        @Override
+        public Object target() {
+            return runnable;
+        }
+    }
+
+    /** A map's function. */
+    final class OfFunction<A> implements PoolFunction {
+        private static final long serialVersionUID = 1L;
+        private final SerializableFunction<A, ?> function;
+
+        OfFunction(SerializableFunction<A, ?> function) {
+            this.function = function;
+        }
+
+        @Override
+        public Object apply(Object item) throws Exception {
+            return function.apply(PoolFunction.<A>cast(item));
+        }
+
+        @Override
+        public Object target() {
+            return function;
+        }
+    }
+
+    /** A starmap's function of pairs. */
+    final class OfPairs<A, B> implements PoolFunction {
+        private static final long serialVersionUID = 1L;
+        private final SerializableBiFunction<A, B, ?> function;
+
+        OfPairs(SerializableBiFunction<A, B, ?> function) {
+            this.function = function;
+        }
+
+        @Override
+        public Object apply(Object item) throws Exception {
+            Object[] pair = (Object[]) item;
+            return function.apply(PoolFunction.<A>cast(pair[0]), PoolFunction.<B>cast(pair[1]));
+        }
+
+        @Override
+        public Object target() {
+            return function;
+        }
     }
 }

@@ -84,7 +84,7 @@ public final class PoolIteratorJob extends PoolJob implements Iterator<Object> {
 
     @Override
     String describe(int index) {
-        return "item " + index;
+        return "the item at index " + index + " (counting from 0)";
     }
 
     @Override

@@ -77,6 +77,6 @@ final class PoolListJob extends PoolJob {
 
     @Override
     String describe(int index) {
-        return single ? "the task" : "item " + index;
+        return single ? "the task" : "the item at index " + index + " (counting from 0)";
     }
 }

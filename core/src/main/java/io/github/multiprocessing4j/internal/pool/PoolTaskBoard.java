@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Where a pool's workers get their chunks and return their results: a shared object hosted in
@@ -123,7 +124,10 @@ public final class PoolTaskBoard implements SharedObjects.Hosted {
         if (slot == null) {
             return EXIT;
         }
-        slot.ready = true;
+        if (!slot.ready) {
+            slot.ready = true;
+            notifyAll();
+        }
         if (results != null && slot.current != null) {
             sink.delivered(slot.current, results, slot.process.name());
             slot.current = null;
@@ -277,6 +281,30 @@ public final class PoolTaskBoard implements SharedObjects.Hosted {
         }
         notifyAll();
         return live;
+    }
+
+    /**
+     * Waits until {@code count} workers have asked for work at least once and are not leaving,
+     * the pool stops needing workers, or the time is up.
+     *
+     * @param count how many workers
+     * @param timeoutNanos how long to wait at most
+     * @return whether {@code count} workers are ready
+     * @throws InterruptedException if interrupted while waiting
+     */
+    synchronized boolean awaitReady(int count, long timeoutNanos) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutNanos;
+        while (true) {
+            long ready = slots.values().stream().filter(slot -> slot.ready && !slot.exiting).count();
+            if (ready >= count) {
+                return true;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || !needsWorkers()) {
+                return false;
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
     }
 
     /**

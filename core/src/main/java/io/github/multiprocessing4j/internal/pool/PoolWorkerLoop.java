@@ -54,7 +54,7 @@ public final class PoolWorkerLoop implements SerializableRunnable {
 
     /** Runs in the worker until the pool says to exit. */
     @Override
-    public void run() {
+    public void run() throws Exception {
         if (initializer != null) {
             initializer.run();
         }

@@ -30,7 +30,7 @@ public final class MainClassTarget implements SerializableRunnable {
     }
 
     @Override
-    public void run() {
+    public void run() throws Exception {
         Method main;
         try {
             Class<?> type = Class.forName(className, true, Thread.currentThread().getContextClassLoader());
@@ -49,19 +49,15 @@ public final class MainClassTarget implements SerializableRunnable {
         } catch (IllegalAccessException e) {
             throw new IllegalStateException(className + ".main(String[]) is not accessible", e);
         } catch (InvocationTargetException e) {
-            throw Sneaky.<RuntimeException>rethrow(e.getCause());
+            if (e.getCause() instanceof Exception exception) {
+                throw exception;
+            }
+            throw (Error) e.getCause();
         }
     }
 
     @Override
     public String toString() {
         return className + ".main" + java.util.Arrays.toString(args);
-    }
-
-    private static final class Sneaky {
-        @SuppressWarnings("unchecked")
-        static <T extends Throwable> T rethrow(Throwable t) throws T {
-            throw (T) t;
-        }
     }
 }

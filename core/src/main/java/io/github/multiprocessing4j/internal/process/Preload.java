@@ -86,7 +86,7 @@ final class Preload {
         }
 
         @Override
-        public void run() {
+        public void run() throws Exception {
             target.run();
         }
 

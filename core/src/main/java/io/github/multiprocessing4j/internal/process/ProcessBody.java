@@ -33,8 +33,12 @@ public interface ProcessBody extends Serializable {
      */
     List<Integer> identity();
 
-    /** Runs the process's code: the target, or a subclass's {@code run()}. */
-    void run();
+    /**
+     * Runs the process's code: the target, or a subclass's {@code run()}.
+     *
+     * @throws Exception what that code throws
+     */
+    void run() throws Exception;
 
     /**
      * Whether this body belongs to {@code processObject}, the object user code holds.

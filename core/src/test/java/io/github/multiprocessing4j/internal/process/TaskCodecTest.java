@@ -82,7 +82,7 @@ class TaskCodecTest {
         }
 
         @Override
-        public void run() {
+        public void run() throws Exception {
             target.run();
         }
 

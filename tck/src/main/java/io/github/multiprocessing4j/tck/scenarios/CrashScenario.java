@@ -6,7 +6,9 @@ import io.github.multiprocessing4j.ChildProcess;
 import io.github.multiprocessing4j.tck.Targets;
 
 /**
- * SPEC L14: a child named {@code tck-crash} throws; the parent prints its exit code.
+ * SPEC L14: a child named {@code tck-crash} throws; another, {@code tck-checked}, throws a checked
+ * exception straight out of its target, which needs no {@code try}; the parent prints their exit
+ * codes.
  */
 public final class CrashScenario {
 
@@ -27,5 +29,11 @@ public final class CrashScenario {
         child.start();
         child.join();
         print("exit", child.exitCode().orElse(Integer.MIN_VALUE));
+        ChildProcess checked = ScenarioSupport.launcher().builder(() -> {
+            throw new java.io.IOException(MESSAGE);
+        }).name("tck-checked").build();
+        checked.start();
+        checked.join();
+        print("checked.exit", checked.exitCode().orElse(Integer.MIN_VALUE));
     }
 }
