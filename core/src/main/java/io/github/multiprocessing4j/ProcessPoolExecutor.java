@@ -237,7 +237,7 @@ public final class ProcessPoolExecutor implements ExecutorService, AutoCloseable
     @Override
     public <T> CompletableFuture<T> submit(Callable<T> task) {
         Objects.requireNonNull(task, "task");
-        return schedule(task, PoolFunction.ofCallable(task), ProcessPoolExecutor::cast);
+        return schedule(task, true, ProcessPoolExecutor::cast);
     }
 
     /**
@@ -269,7 +269,7 @@ public final class ProcessPoolExecutor implements ExecutorService, AutoCloseable
     @Override
     public <T> CompletableFuture<T> submit(Runnable task, T result) {
         Objects.requireNonNull(task, "task");
-        return schedule(task, PoolFunction.ofRunnable(task), value -> result);
+        return schedule(task, false, value -> result);
     }
 
     /**
@@ -304,7 +304,11 @@ public final class ProcessPoolExecutor implements ExecutorService, AutoCloseable
         });
     }
 
-    private <T> CompletableFuture<T> schedule(Object task, PoolFunction function, Function<Object, T> value) {
+    /**
+     * Submits a Callable ({@code call}) or a Runnable; {@code value} makes the future's value of
+     * the task's.
+     */
+    private <T> CompletableFuture<T> schedule(Object task, boolean call, Function<Object, T> value) {
         CompletableFuture<T> future = new CompletableFuture<>();
         Submitted<T> submitted;
         gate.readLock().lock();
@@ -313,13 +317,15 @@ public final class ProcessPoolExecutor implements ExecutorService, AutoCloseable
                 throw new RejectedExecutionException("cannot schedule new futures after shutdown: " + task
                         + " was not submitted to " + this);
             }
+            if (!(task instanceof Serializable sendable)) {
+                throw notSerializable(task, new NotSerializableException(task.getClass().getName()));
+            }
             PoolTask poolTask;
             try {
-                poolTask = pool.submitTask(function);
+                poolTask = pool.submitTask(PoolFunction.ofTask(sendable, call));
             } catch (IllegalArgumentException e) {
                 if (e.getCause() instanceof NotSerializableException notSerializable) {
-                    throw SerializationDiagnostics.explain(task, "task " + task.getClass().getName()
-                            + " cannot be sent to a worker process", advice(task), notSerializable);
+                    throw notSerializable(task, notSerializable);
                 }
                 throw e;
             }
@@ -338,6 +344,11 @@ public final class ProcessPoolExecutor implements ExecutorService, AutoCloseable
         poolTask.outcome().whenComplete((result, failure) ->
                 CompletableFuture.runAsync(() -> submitted.deliver(result, failure)));
         return future;
+    }
+
+    private static TargetNotSerializableException notSerializable(Object task, NotSerializableException e) {
+        return SerializationDiagnostics.explain(task, "task " + task.getClass().getName()
+                + " cannot be sent to a worker process", advice(task), e);
     }
 
     private static String advice(Object task) {

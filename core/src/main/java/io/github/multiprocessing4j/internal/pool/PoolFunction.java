@@ -1,6 +1,7 @@
 package io.github.multiprocessing4j.internal.pool;
 
 import io.github.multiprocessing4j.SerializableBiFunction;
+import io.github.multiprocessing4j.SerializableCallable;
 import io.github.multiprocessing4j.SerializableFunction;
 import java.io.Serializable;
 import java.util.Objects;
@@ -8,9 +9,9 @@ import java.util.concurrent.Callable;
 
 /**
  * What a pool worker applies to each item of a chunk, whatever the user's shape was: a
- * callable (apply, whose one item is ignored), a runnable (an executor's task, whose value is
- * null), a function (map, imap), or a function of a pair (starmap, whose items are
- * {@code Object[2]}).
+ * callable (apply, whose one item is ignored), an executor's task (a callable or a runnable,
+ * whose value is null), a function (map, imap), or a function of a pair (starmap, whose items
+ * are {@code Object[2]}).
  */
 public interface PoolFunction extends Serializable {
 
@@ -31,25 +32,30 @@ public interface PoolFunction extends Serializable {
     Object target();
 
     /**
-     * An apply's task, or an executor's: a {@link Callable} that is not serializable fails when
-     * the function is serialized, naming its class.
+     * An apply's task.
      *
      * @param callable the user's callable
      * @return a function that ignores its item and calls it
      */
-    static PoolFunction ofCallable(Callable<?> callable) {
+    static PoolFunction ofCallable(SerializableCallable<?> callable) {
         return new OfCallable(Objects.requireNonNull(callable, "task"));
     }
 
     /**
-     * An executor's task without a value: a {@link Runnable} that is not serializable fails when
-     * the function is serialized, naming its class.
+     * An executor's task, as the {@code ExecutorService} interface hands it over: a
+     * {@link Callable} or a {@link Runnable} that is also {@link Serializable}.
      *
-     * @param runnable the user's runnable
-     * @return a function that ignores its item, runs it and returns null
+     * @param task the user's callable (its value is the result) or runnable (null is)
+     * @param call whether to call the task as a {@code Callable} rather than run it as a
+     *     {@code Runnable} (an object may be both)
+     * @return a function that ignores its item and runs the task
+     * @throws IllegalArgumentException if the task is not of the kind {@code call} says
      */
-    static PoolFunction ofRunnable(Runnable runnable) {
-        return new OfRunnable(Objects.requireNonNull(runnable, "task"));
+    static PoolFunction ofTask(Serializable task, boolean call) {
+        if (!(call ? Objects.requireNonNull(task, "task") instanceof Callable<?> : task instanceof Runnable)) {
+            throw new IllegalArgumentException("not a " + (call ? "Callable" : "Runnable") + ": " + task);
+        }
+        return new OfTask(task, call);
     }
 
     /**
@@ -83,9 +89,9 @@ public interface PoolFunction extends Serializable {
     /** An apply's task (plain classes, not records: a worker reads them without record support). */
     final class OfCallable implements PoolFunction {
         private static final long serialVersionUID = 1L;
-        private final Callable<?> callable;
+        private final SerializableCallable<?> callable;
 
-        OfCallable(Callable<?> callable) {
+        OfCallable(SerializableCallable<?> callable) {
             this.callable = callable;
         }
 
@@ -100,24 +106,29 @@ public interface PoolFunction extends Serializable {
         }
     }
 
-    /** An executor's task without a value. */
-    final class OfRunnable implements PoolFunction {
+    /** An executor's task: a serializable Callable or Runnable. */
+    final class OfTask implements PoolFunction {
         private static final long serialVersionUID = 1L;
-        private final Runnable runnable;
+        private final Serializable task;
+        private final boolean call;
 
-        OfRunnable(Runnable runnable) {
-            this.runnable = runnable;
+        OfTask(Serializable task, boolean call) {
+            this.task = task;
+            this.call = call;
         }
 
         @Override
-        public Object apply(Object item) {
-            runnable.run();
+        public Object apply(Object item) throws Exception {
+            if (call) {
+                return ((Callable<?>) task).call();
+            }
+            ((Runnable) task).run();
             return null;
         }
 
         @Override
         public Object target() {
-            return runnable;
+            return task;
         }
     }
 
