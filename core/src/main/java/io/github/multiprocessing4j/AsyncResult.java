@@ -41,20 +41,45 @@ public final class AsyncResult<T> {
     }
 
     /**
-     * Waits for the value and returns it. Python: {@code get()} re-raises the task's exception.
+     * Waits for the value and returns it. Python: {@code get()} re-raises the task's exception;
+     * here, as for every {@code Future}, it is the cause of an {@link ExecutionException}.
      *
      * @return the value, possibly null
-     * @throws ChildProcessException if the task threw in its worker (the cause is the worker's
-     *     exception, with the worker's stack trace) or its worker died while running it (the
-     *     message gives the worker's name and exit code); for a map, the first such failure
+     * @throws ExecutionException if the task threw in its worker: the cause is the task's own
+     *     exception, with the worker's stack trace and, suppressed, a {@link ChildProcessException}
+     *     naming the worker, and the message names the worker and the item; or if its worker died
+     *     while running it: the cause is a {@link ChildProcessException} giving the worker's name
+     *     and exit code. For a map, the first failed item
      * @throws CancellationException if the pool was terminated before the task finished
      * @throws InterruptedException if the calling thread is interrupted while waiting
      */
-    public T get() throws InterruptedException {
+    public T get() throws InterruptedException, ExecutionException {
         try {
             return future.get();
         } catch (ExecutionException e) {
+            throw Failures.executionException(e.getCause());
+        } catch (CancellationException e) {
             throw rethrowable(e);
+        }
+    }
+
+    /**
+     * What the pool's direct calls ({@code apply}, {@code map}, {@code starmap}) return: the value,
+     * or the failure as the unchecked {@link ChildProcessException} whose cause is the task's own
+     * exception (see {@link Failures}).
+     */
+    T value() throws InterruptedException {
+        try {
+            return future.get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException unchecked) {
+                throw PoolJob.rethrowable(unchecked);
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(String.valueOf(cause), cause);
         } catch (CancellationException e) {
             throw rethrowable(e);
         }
@@ -67,16 +92,16 @@ public final class AsyncResult<T> {
      * @param timeout how long to wait; zero or negative does not wait (SPEC L17)
      * @return the value, possibly null
      * @throws TimeoutException if the value did not come in time; the task goes on
-     * @throws ChildProcessException if the task failed, as for {@link #get()}
+     * @throws ExecutionException if the task failed, as for {@link #get()}
      * @throws CancellationException if the pool was terminated before the task finished
      * @throws InterruptedException if the calling thread is interrupted while waiting
      */
-    public T get(Duration timeout) throws InterruptedException, TimeoutException {
+    public T get(Duration timeout) throws InterruptedException, ExecutionException, TimeoutException {
         long nanos = Timeouts.nanos(timeout);
         try {
             return future.get(nanos, TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
-            throw rethrowable(e);
+            throw Failures.executionException(e.getCause());
         } catch (CancellationException e) {
             throw rethrowable(e);
         } catch (TimeoutException e) {
@@ -140,32 +165,30 @@ public final class AsyncResult<T> {
 
     /**
      * A future that completes as this result does, for callbacks and composition (Python's
-     * {@code callback} and {@code error_callback}). It fails with the exception {@link #get()}
-     * throws. Completing or cancelling the returned future has no effect on this result or the
+     * {@code callback} and {@code error_callback}). It fails with the cause of the exception
+     * {@link #get()} throws: the task's own exception, or a {@link ChildProcessException} when its
+     * worker died. Completing or cancelling the returned future has no effect on this result or the
      * task. Callbacks that run when the result comes run on the pool's result thread: keep
      * them short, as Python's documentation asks.
      *
      * @return a new future, never null
      */
     public CompletableFuture<T> toCompletableFuture() {
-        return future.copy();
+        CompletableFuture<T> copy = new CompletableFuture<>();
+        future.whenComplete((value, failure) -> {
+            if (failure == null) {
+                copy.complete(value);
+            } else {
+                copy.completeExceptionally(failure instanceof CancellationException ? failure : Failures.childsOwn(failure));
+            }
+        });
+        return copy;
     }
 
     @Override
     public String toString() {
         String state = !future.isDone() ? "pending" : future.isCompletedExceptionally() ? "failed" : "ready";
         return "<AsyncResult " + state + ">";
-    }
-
-    private static RuntimeException rethrowable(ExecutionException e) {
-        Throwable cause = e.getCause();
-        if (cause instanceof RuntimeException unchecked) {
-            return PoolJob.rethrowable(unchecked);
-        }
-        if (cause instanceof Error error) {
-            throw error;
-        }
-        return new IllegalStateException(String.valueOf(cause), cause);
     }
 
     private static RuntimeException rethrowable(CancellationException e) {

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.Serial;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * A process that computes a value in the child and hands it back:
@@ -116,7 +117,10 @@ public class CallableProcess<T> extends ChildProcess {
     /**
      * The value, once the process has ended.
      *
-     * @return a future of the value; fails with {@link ChildProcessException}
+     * @return a future of the value; its {@code get()} throws an {@code ExecutionException} whose
+     *     cause is the child's own exception (with the child's stack trace and, suppressed, a
+     *     {@link ChildProcessException} naming the process), or a {@link ChildProcessException}
+     *     giving the exit code when the process ended without a value
      * @throws IllegalStateException "can only wait for a started process" before start
      */
     public final synchronized CompletableFuture<T> result() {
@@ -137,7 +141,9 @@ public class CallableProcess<T> extends ChildProcess {
         Object decoded = Payloads.deserialize(bytes);
         if (framed[0] == FAILURE) {
             Throwable failure = (Throwable) decoded;
-            throw new ChildProcessException(getName(), "process '" + getName() + "' failed: " + failure, failure);
+            // Failures' rule: the future fails with the child's own exception, marked with the process
+            throw new CompletionException(Failures.childsOwn(
+                    new ChildProcessException(getName(), "process '" + getName() + "' failed: " + failure, failure)));
         }
         return (T) decoded;
     }

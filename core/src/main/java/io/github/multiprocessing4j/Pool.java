@@ -130,7 +130,7 @@ public final class Pool implements AutoCloseable {
      *     goes on
      */
     public <T> T apply(SerializableCallable<T> task) throws InterruptedException {
-        return applyAsync(task).get();
+        return applyAsync(task).value();
     }
 
     /**
@@ -168,7 +168,7 @@ public final class Pool implements AutoCloseable {
      */
     public <A, R> List<R> map(SerializableFunction<A, R> function, Iterable<? extends A> items)
             throws InterruptedException {
-        return mapAsync(function, items).get();
+        return mapAsync(function, items).value();
     }
 
     /**
@@ -187,7 +187,7 @@ public final class Pool implements AutoCloseable {
      */
     public <A, R> List<R> map(SerializableFunction<A, R> function, Iterable<? extends A> items, int chunkSize)
             throws InterruptedException {
-        return mapAsync(function, items, chunkSize).get();
+        return mapAsync(function, items, chunkSize).value();
     }
 
     /**
@@ -335,7 +335,7 @@ public final class Pool implements AutoCloseable {
     public <A, B, R> List<R> starmap(SerializableBiFunction<A, B, R> function,
                                      Iterable<? extends Map.Entry<? extends A, ? extends B>> pairs)
             throws InterruptedException {
-        return starmapAsync(function, pairs).get();
+        return starmapAsync(function, pairs).value();
     }
 
     /**
@@ -355,7 +355,7 @@ public final class Pool implements AutoCloseable {
     public <A, B, R> List<R> starmap(SerializableBiFunction<A, B, R> function,
                                      Iterable<? extends Map.Entry<? extends A, ? extends B>> pairs, int chunkSize)
             throws InterruptedException {
-        return starmapAsync(function, pairs, chunkSize).get();
+        return starmapAsync(function, pairs, chunkSize).value();
     }
 
     /**

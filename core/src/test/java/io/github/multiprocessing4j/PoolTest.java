@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.IntStream;
@@ -166,12 +167,22 @@ class PoolTest {
             throw new java.io.IOException("checked boom");
         });
         assertEquals(1, good.get(WAIT));
-        ChildProcessException failure = assertThrows(ChildProcessException.class, bad::get);
+        // a Future-style get(): ExecutionException, the task's own exception as its cause, the
+        // worker named in the message and, suppressed, on the cause
+        ExecutionException failure = assertThrows(ExecutionException.class, bad::get);
         assertInstanceOf(java.io.IOException.class, failure.getCause());
         assertEquals("checked boom", failure.getCause().getMessage());
-        assertTrue(failure.processName().startsWith("ThreadWorker-"), failure.processName());
-        assertTrue(failure.getMessage().contains("the task failed in pool worker '" + failure.processName() + "'"),
+        ChildProcessException where = assertInstanceOf(ChildProcessException.class, failure.getCause().getSuppressed()[0]);
+        assertTrue(where.processName().startsWith("ThreadWorker-"), where.processName());
+        assertTrue(failure.getMessage().contains("the task failed in pool worker '" + where.processName() + "'"),
                 failure.getMessage());
+        ExecutionException viaFuture = assertThrows(ExecutionException.class, () -> bad.toCompletableFuture().get());
+        assertInstanceOf(java.io.IOException.class, viaFuture.getCause(), "the same cause through the CompletableFuture");
+        // a direct call: the unchecked ChildProcessException, with the task's exception as its cause
+        ChildProcessException direct = assertThrows(ChildProcessException.class, () -> pool.apply(() -> {
+            throw new java.io.IOException("direct boom");
+        }));
+        assertEquals("direct boom", direct.getCause().getMessage());
         assertTrue(bad.ready());
         assertFalse(bad.successful());
         assertTrue(good.successful());
@@ -216,7 +227,9 @@ class PoolTest {
         PoolThreadWorkers.Worker victim = workers.created.stream()
                 .filter(w -> w.name().equals(stuckIn)).findFirst().orElseThrow();
         victim.die(7);
-        ChildProcessException failure = assertThrows(ChildProcessException.class, () -> stuck.get(WAIT));
+        ExecutionException died = assertThrows(ExecutionException.class, () -> stuck.get(WAIT));
+        ChildProcessException failure = assertInstanceOf(ChildProcessException.class, died.getCause(),
+                "a worker that died has no exception of its own: the cause says how it ended");
         assertEquals(victim.name(), failure.processName());
         assertTrue(failure.getMessage().contains("ended with exit code 7 while running this task"), failure.getMessage());
         assertNull(failure.getCause());
@@ -240,7 +253,8 @@ class PoolTest {
             throw new IllegalStateException("no database");
         }));
         AsyncResult<Integer> result = pool.applyAsync(() -> 1);
-        ChildProcessException failure = assertThrows(ChildProcessException.class, () -> result.get(WAIT));
+        ExecutionException failure = assertThrows(ExecutionException.class, () -> result.get(WAIT));
+        assertInstanceOf(ChildProcessException.class, failure.getCause());
         assertTrue(failure.getMessage().contains("before it took a task"), failure.getMessage());
         assertTrue(failure.getMessage().contains("exit code 1"), failure.getMessage());
     }

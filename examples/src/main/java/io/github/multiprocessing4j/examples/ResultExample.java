@@ -8,9 +8,10 @@ import java.util.stream.IntStream;
 /**
  * {@code result}: a {@link CallableProcess} computes a value in the child and hands it back: the
  * sum of the squares of 1 to 10, {@code 385}. A second one divides by zero: its
- * {@code result()} fails with a {@link ChildProcessException} that names the process, whose
- * cause is the child's {@code ArithmeticException} with the child's stack trace (the child also
- * prints it on its stderr, as every failing process does). Python gets the same from
+ * {@code result().get()} throws an {@code ExecutionException} whose cause is the child's
+ * {@code ArithmeticException}, with the child's stack trace and, suppressed, a
+ * {@link ChildProcessException} that names the process (the child also prints it on its stderr,
+ * as every failing process does). Python gets the same from
  * {@code Pool.apply_async(f).get()}.
  */
 public final class ResultExample {
@@ -43,9 +44,9 @@ public final class ResultExample {
         try {
             System.out.println(division.getName() + " computed 1 / 0: " + division.result().get());
         } catch (ExecutionException e) {
-            ChildProcessException failure = (ChildProcessException) e.getCause();
-            Throwable cause = failure.getCause();
-            System.out.println(failure.processName() + " failed: " + cause);
+            Throwable cause = e.getCause();                         // the child's own exception
+            ChildProcessException where = (ChildProcessException) cause.getSuppressed()[0];
+            System.out.println(where.processName() + " failed: " + cause);
             System.out.println("    at " + cause.getStackTrace()[0]);
         }
     }

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.IntStream;
@@ -245,11 +246,15 @@ public abstract class PoolSuite extends TckSuite {
         AsyncResult<Integer> bad = pool.applyAsync(() -> {
             throw new IllegalStateException("boom");
         });
-        ChildProcessException failure = assertThrows(ChildProcessException.class, () -> bad.get(RESULT_TIMEOUT));
-        assertTrue(failure.processName().startsWith("PoolWorker-"), failure.processName());
+        // a Future's get(): ExecutionException whose cause is the task's own exception, which
+        // carries the worker's stack trace and, suppressed, the worker's name
+        ExecutionException failure = assertThrows(ExecutionException.class, () -> bad.get(RESULT_TIMEOUT));
         assertInstanceOf(IllegalStateException.class, failure.getCause());
         assertEquals("boom", failure.getCause().getMessage());
         assertTrue(failure.getCause().getStackTrace().length > 0, "the worker's stack trace came along");
+        ChildProcessException where = assertInstanceOf(ChildProcessException.class, failure.getCause().getSuppressed()[0]);
+        assertTrue(where.processName().startsWith("PoolWorker-"), where.processName());
+        assertTrue(failure.getMessage().contains(where.processName()), "the message names the worker: " + failure);
         assertEquals(1, good.get(RESULT_TIMEOUT));
 
         ChildProcessException mapFailure = assertThrows(ChildProcessException.class,
@@ -274,7 +279,9 @@ public abstract class PoolSuite extends TckSuite {
         });
         assertTrue(halting.await(RESULT_TIMEOUT));
         AsyncResult<List<Integer>> others = pool.mapAsync(x -> x * x, IntStream.range(0, 40).boxed().toList(), 1);
-        ChildProcessException failure = assertThrows(ChildProcessException.class, () -> killed.get(RESULT_TIMEOUT));
+        ExecutionException died = assertThrows(ExecutionException.class, () -> killed.get(RESULT_TIMEOUT));
+        ChildProcessException failure = assertInstanceOf(ChildProcessException.class, died.getCause(),
+                "a worker that died threw nothing: the cause says how it ended");
         assertTrue(failure.processName().startsWith("PoolWorker-"), failure.processName());
         assertTrue(failure.getMessage().contains("ended with exit code 7 while running this task"), failure.getMessage());
         assertEquals(IntStream.range(0, 40).map(x -> x * x).boxed().toList(), others.get(RESULT_TIMEOUT),

@@ -73,10 +73,29 @@ public abstract class ResultSuite extends TckSuite {
         return process.result().get(JOIN_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     }
 
-    private static ChildProcessException failure(CallableProcess<?> process) {
+    /**
+     * What {@code result().get()} reported.
+     *
+     * @param cause the child's own exception, or null when it ended without one
+     * @param where the exception that names the process: the cause's suppressed one, or the cause
+     *     itself when the child ended without an exception
+     */
+    private record Failure(Throwable cause, ChildProcessException where) {
+    }
+
+    /** The Future rule: ExecutionException, the child's own exception as its cause (see Failures in core). */
+    private static Failure failure(CallableProcess<?> process) {
         ExecutionException e = assertThrows(ExecutionException.class,
                 () -> process.result().get(JOIN_TIMEOUT.toSeconds(), TimeUnit.SECONDS), process + ": result()");
-        return assertInstanceOf(ChildProcessException.class, e.getCause(), process + ": the cause of the failure");
+        Throwable cause = e.getCause();
+        if (cause instanceof ChildProcessException child) {
+            return new Failure(null, child);
+        }
+        ChildProcessException where = Arrays.stream(cause.getSuppressed())
+                .filter(ChildProcessException.class::isInstance).map(ChildProcessException.class::cast).findFirst()
+                .orElseThrow(() -> new AssertionError("the child's exception carries no suppressed ChildProcessException "
+                        + "naming the process: " + cause));
+        return new Failure(cause, where);
     }
 
     private static boolean threwIn(Throwable failure, String methodName) {
@@ -111,18 +130,18 @@ public abstract class ResultSuite extends TckSuite {
             throw new IOException("disk full in pid " + Multiprocessing.currentProcess().pid());
         }));
 
-        ChildProcessException failure = failure(unchecked);
-        assertEquals("tck-failing", failure.processName());
-        assertTrue(failure.getMessage().contains("tck-failing"), "the message names the process: " + failure);
-        Throwable cause = assertInstanceOf(IllegalArgumentException.class, failure.getCause());
+        Failure failure = failure(unchecked);
+        assertEquals("tck-failing", failure.where().processName());
+        assertTrue(failure.where().getMessage().contains("tck-failing"), "the message names the process: " + failure.where());
+        Throwable cause = assertInstanceOf(IllegalArgumentException.class, failure.cause());
         assertEquals("boom in pid " + unchecked.pid().getAsLong(), cause.getMessage(), "the child's own exception");
         assertTrue(threwIn(cause, "failInTheChild"),
                 "the child's stack trace, down to the method that threw: " + Arrays.toString(cause.getStackTrace()));
         assertEquals(1, exitCodeAfterJoin(unchecked), "the child ended as any failing process does (SPEC L14)");
 
-        ChildProcessException checkedFailure = failure(checked);
-        assertEquals(checked.getName(), checkedFailure.processName());
-        Throwable checkedCause = assertInstanceOf(IOException.class, checkedFailure.getCause(), "a checked exception");
+        Failure checkedFailure = failure(checked);
+        assertEquals(checked.getName(), checkedFailure.where().processName());
+        Throwable checkedCause = assertInstanceOf(IOException.class, checkedFailure.cause(), "a checked exception");
         assertEquals("disk full in pid " + checked.pid().getAsLong(), checkedCause.getMessage());
         assertEquals(1, exitCodeAfterJoin(checked));
     }
@@ -142,26 +161,26 @@ public abstract class ResultSuite extends TckSuite {
         assertTrue(running.await(READY_TIMEOUT), "the callable runs");
         killed.kill();
 
-        ChildProcessException killedFailure = failure(killed);
+        Failure killedFailure = failure(killed);
         assertEquals(-9, exitCodeAfterJoin(killed));
-        assertEquals(killed.getName(), killedFailure.processName());
-        assertTrue(killedFailure.getMessage().contains(killed.getName())
-                        && killedFailure.getMessage().contains("exit code -9"),
-                "the message names the process and its exit code: " + killedFailure.getMessage());
-        assertNull(killedFailure.getCause(), "no exception was thrown in the child");
+        assertEquals(killed.getName(), killedFailure.where().processName());
+        assertTrue(killedFailure.where().getMessage().contains(killed.getName())
+                        && killedFailure.where().getMessage().contains("exit code -9"),
+                "the message names the process and its exit code: " + killedFailure.where().getMessage());
+        assertNull(killedFailure.cause(), "no exception was thrown in the child");
 
-        ChildProcessException exitFailure = failure(exiting);
+        Failure exitFailure = failure(exiting);
         assertEquals(3, exitCodeAfterJoin(exiting));
-        assertTrue(exitFailure.getMessage().contains("exit code 3"),
-                "the message gives the exit code: " + exitFailure.getMessage());
-        assertNull(exitFailure.getCause());
+        assertTrue(exitFailure.where().getMessage().contains("exit code 3"),
+                "the message gives the exit code: " + exitFailure.where().getMessage());
+        assertNull(exitFailure.cause());
     }
 
     @Test
     void result_anExceptionThatCannotBeSerializedStillReachesTheParentAsTextWithItsStackTrace() throws Exception {
         CallableProcess<Object> process = startCallable(new CallableProcess<>(ResultSuite::failUnserializably));
-        ChildProcessException failure = failure(process);
-        Throwable cause = failure.getCause();
+        Failure failure = failure(process);
+        Throwable cause = failure.cause();
         assertTrue(cause != null && cause.getMessage().contains(UnserializableFailure.class.getName())
                         && cause.getMessage().contains("cannot travel"),
                 "the cause carries the class and message of the child's exception: " + cause);
@@ -173,8 +192,8 @@ public abstract class ResultSuite extends TckSuite {
     @Test
     void result_aValueThatCannotBeSerializedFailsNamingItsClass() throws Exception {
         CallableProcess<NotSerializable> process = startCallable(new CallableProcess<>(NotSerializable::new));
-        ChildProcessException failure = failure(process);
-        String told = failure.getMessage() + (failure.getCause() == null ? "" : " / caused by " + failure.getCause());
+        Failure failure = failure(process);
+        String told = failure.where().getMessage() + (failure.cause() == null ? "" : " / caused by " + failure.cause());
         assertTrue(told.contains(NotSerializable.class.getName()),
                 "the failure says the value of class " + NotSerializable.class.getName()
                         + " could not be sent back: " + told);
