@@ -65,9 +65,11 @@ import org.slf4j.LoggerFactory;
  *   <li>the task's value; a {@code Runnable} gives null, or the result given to
  *       {@link #submit(Runnable, Object)} (which stays in this JVM);</li>
  *   <li>the task's own exception, as the cause of the {@link ExecutionException} that
- *       {@code get()} throws, with the worker's stack trace (Python re-raises it in
- *       {@code result()}); an exception that is not serializable comes as a
- *       {@code RuntimeException} with its text and stack trace;</li>
+ *       {@code get()} throws, with the worker's stack trace and, suppressed, a
+ *       {@link ChildProcessException} naming the worker (Python re-raises it in
+ *       {@code result()}), as every future of this library holds a child's failure; an
+ *       exception that is not serializable comes as a {@code RuntimeException} with its text and
+ *       stack trace;</li>
  *   <li>a {@link ChildProcessException} naming the worker and its exit code when the worker
  *       died running the task (killed, {@code System.exit}, crash). Only that task fails: the
  *       worker is replaced and the executor goes on. Python marks the whole executor broken
@@ -768,7 +770,8 @@ public final class ProcessPoolExecutor implements ExecutorService, AutoCloseable
                 if (failure == null) {
                     future.complete(value.apply(result));
                 } else {
-                    future.completeExceptionally(failure);
+                    // the task's own exception, marked with its worker: the rule of every Future here
+                    future.completeExceptionally(Failures.childsOwn(failure));
                 }
             } finally {
                 if (unfinished.remove(id) != null && unfinished.isEmpty()) {

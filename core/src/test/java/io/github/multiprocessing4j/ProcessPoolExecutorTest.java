@@ -140,6 +140,9 @@ class ProcessPoolExecutorTest {
         ExecutionException failure = assertThrows(ExecutionException.class, () -> unchecked.get(WAIT, TimeUnit.SECONDS));
         assertInstanceOf(IllegalStateException.class, failure.getCause());
         assertEquals("boom", failure.getCause().getMessage());
+        ChildProcessException where = assertInstanceOf(ChildProcessException.class,
+                failure.getCause().getSuppressed()[0], "marked with the worker, as every future's failure");
+        assertEquals(workers.created.get(0).name(), where.processName());
         CompletableFuture<Integer> checked = executor.submit(() -> {
             throw new IOException("disk");
         });

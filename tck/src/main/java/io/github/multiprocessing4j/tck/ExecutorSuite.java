@@ -202,6 +202,9 @@ public abstract class ExecutorSuite extends TckSuite {
         IllegalStateException cause = assertInstanceOf(IllegalStateException.class, failure.getCause());
         assertTrue(cause.getMessage().startsWith("boom in PoolWorker-"), cause.getMessage());
         assertTrue(cause.getStackTrace().length > 0, "the worker's stack trace came along");
+        ChildProcessException where = assertInstanceOf(ChildProcessException.class, cause.getSuppressed()[0],
+                "marked with its worker, as every future's failure in this library");
+        assertTrue(cause.getMessage().endsWith(where.processName()), where.processName() + " ran " + cause.getMessage());
         CompletableFuture<Integer> checked = executor.submit(() -> {
             throw new IOException("disk");
         });

@@ -415,7 +415,8 @@ public final class PoolEngine {
             for (int i = 0; i < failures.length; i++) {
                 Throwable failure = result.failures()[i];
                 if (failure != null) {
-                    failures[i] = job.taskFailed(worker, chunk.first() + i, failure);
+                    failures[i] = new ChildProcessException(worker, job.describe(chunk.first() + i)
+                            + " failed in pool worker '" + worker + "': " + failure, failure);
                 }
             }
         }

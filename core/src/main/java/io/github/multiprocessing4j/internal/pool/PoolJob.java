@@ -67,20 +67,6 @@ public abstract class PoolJob {
     abstract boolean isDone();
 
     /**
-     * What an item's exception in a worker becomes here: by default a {@link ChildProcessException}
-     * naming the worker, whose cause is the exception (what {@code Pool}'s results throw).
-     *
-     * @param worker the worker's name
-     * @param index the item's index
-     * @param failure what the item threw in the worker
-     * @return the failure to deliver, never null
-     */
-    RuntimeException taskFailed(String worker, int index, Throwable failure) {
-        return new ChildProcessException(worker, describe(index) + " failed in pool worker '" + worker + "': "
-                + failure, failure);
-    }
-
-    /**
      * A worker takes a chunk of this job from the board. Called under the board's lock: must not
      * block.
      */

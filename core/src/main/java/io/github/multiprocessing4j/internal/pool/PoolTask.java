@@ -1,13 +1,10 @@
 package io.github.multiprocessing4j.internal.pool;
 
-import java.io.Serial;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * One task of a {@code ProcessPoolExecutor}: an apply of one item whose chunk can be withdrawn
- * until a worker takes it (Python's {@code Future.cancel()} of a pending work item), and whose
- * outcome is the task's own: the value, or the very exception the task threw in its worker,
- * not wrapped (Python's {@code Future.result()} re-raises it).
+ * until a worker takes it (Python's {@code Future.cancel()} of a pending work item).
  */
 public final class PoolTask extends PoolJob {
 
@@ -34,12 +31,12 @@ public final class PoolTask extends PoolJob {
     }
 
     /**
-     * Completes with the task's value; or fails with what the task threw in its worker (the
-     * worker's exception itself, with the worker's stack trace), with a
-     * {@code ChildProcessException} when its worker died running it or its result cannot be
-     * read here, or with a {@link java.util.concurrent.CancellationException} when it was
-     * withdrawn or the pool was terminated first. Completed on the pool's result thread, or in
-     * the thread that withdraws it: dependents must not block.
+     * Completes with the task's value; or fails as an apply's result does: with a
+     * {@code ChildProcessException} naming the worker, whose cause is what the task threw there
+     * (none when the worker died running it), or with a
+     * {@link java.util.concurrent.CancellationException} when it was withdrawn or the pool was
+     * terminated first. Completed on the pool's result thread, or in the thread that withdraws
+     * it: dependents must not block.
      *
      * @return the outcome, never null
      */
@@ -50,18 +47,11 @@ public final class PoolTask extends PoolJob {
     @Override
     void deliver(int first, Object[] values, RuntimeException[] failures) {
         RuntimeException failure = failures == null ? null : failures[0];
-        if (failure instanceof TaskThrew threw) {
-            outcome.completeExceptionally(threw.getCause());
-        } else if (failure != null) {
+        if (failure != null) {
             outcome.completeExceptionally(failure);
         } else {
             outcome.complete(values[0]);
         }
-    }
-
-    @Override
-    RuntimeException taskFailed(String worker, int index, Throwable failure) {
-        return new TaskThrew(failure);
     }
 
     @Override
@@ -100,16 +90,5 @@ public final class PoolTask extends PoolJob {
             withdrawn = true;
         }
         return withdrawn;
-    }
-
-    /** Carries the task's own exception from the result thread to {@link #deliver}; never thrown. */
-    private static final class TaskThrew extends RuntimeException {
-
-        @Serial
-        private static final long serialVersionUID = 1L;
-
-        TaskThrew(Throwable failure) {
-            super(null, failure, false, false);
-        }
     }
 }
