@@ -1,5 +1,6 @@
 package io.github.multiprocessing4j;
 
+import io.github.multiprocessing4j.internal.memory.SharedBlock;
 import io.github.multiprocessing4j.internal.shared.HostedCondition;
 import io.github.multiprocessing4j.internal.shared.Owners;
 import io.github.multiprocessing4j.internal.shared.Shared;
@@ -13,6 +14,10 @@ import java.time.Duration;
  * A reentrant lock shared by processes: Python's {@code multiprocessing.RLock}. The thread
  * (of whichever process) that acquired it may acquire it again, and must release it as often;
  * only that thread may release it. Beyond Python: released if its owner's process is killed.
+ *
+ * <p>The lock of a {@link Value} or an {@link Array} ({@code getLock()}) is an RLock too, as in
+ * Python; it lives in the shared memory of its value, where taking it is a compare-and-set
+ * rather than a call to the creating process.
  */
 public class RLock implements Serializable {
 
@@ -21,10 +26,19 @@ public class RLock implements Serializable {
 
     /** The id of the lock's state in its hosting process. */
     private final String id;
+    /** The block whose lock word this lock is, or null for a lock hosted by its creator. */
+    private final SharedBlock block;
 
     /** An unlocked reentrant lock, hosted in this process. */
     public RLock() {
         this.id = SharedObjects.host(new HostedCondition());
+        this.block = null;
+    }
+
+    /** The lock of a {@link Value} or an {@link Array}: the lock word of its block. */
+    RLock(SharedBlock block) {
+        this.id = null;
+        this.block = block;
     }
 
     final String id() {
@@ -37,6 +51,10 @@ public class RLock implements Serializable {
      * @throws InterruptedException if interrupted while waiting
      */
     public final void acquire() throws InterruptedException {
+        if (block != null) {
+            block.acquire(Timeouts.FOREVER);
+            return;
+        }
         Shared.call(id, HostedCondition.ACQUIRE, Owners.current(), Timeouts.FOREVER);
     }
 
@@ -48,6 +66,9 @@ public class RLock implements Serializable {
      * @throws InterruptedException if interrupted while waiting
      */
     public final boolean acquire(Duration timeout) throws InterruptedException {
+        if (block != null) {
+            return block.acquire(Timeouts.nanos(timeout));
+        }
         return (Boolean) Shared.call(id, HostedCondition.ACQUIRE, Owners.current(), Timeouts.nanos(timeout));
     }
 
@@ -83,6 +104,10 @@ public class RLock implements Serializable {
      *     does not hold it
      */
     public final void release() {
+        if (block != null) {
+            block.release();
+            return;
+        }
         Shared.quickCall(id, HostedCondition.RELEASE, Owners.current());
     }
 
@@ -92,6 +117,9 @@ public class RLock implements Serializable {
      * @return true if held by this thread of this process
      */
     public final boolean isHeldByCurrentThread() {
+        if (block != null) {
+            return block.isHeldByCurrentThread();
+        }
         return (Boolean) Shared.quickCall(id, HostedCondition.HELD_BY, Owners.current());
     }
 

@@ -95,6 +95,11 @@ public final class Benchmarks {
                     "pool_map_10k");
             step(results, live, "local: Pool(2) CPU speed-up", dataPath::poolCpuSpeedup,
                     "pool_cpu_speedup", "pool_cpu_sequential", "pool_cpu_pool");
+            SharedStateFigures sharedState = new SharedStateFigures(settings, results, live);
+            step(results, live, "local: Value increment under its lock, in a child", sharedState::valueIncrement,
+                    "value_increment_ns");
+            step(results, live, "local: SharedMemory, 1 MiB blocks", sharedState::sharedMemory,
+                    "shared_memory_mib_per_s");
             FloorFigures floors = new FloorFigures(settings, results, live, java, classPath, scratch);
             step(results, live, "raw floor: Unix-domain socket round trip", floors::rawUds, "raw_uds_round_trip_us");
             step(results, live, "raw floor: /dev/shm round trip, spinning", floors::rawShm, "raw_shm_round_trip_us");
@@ -149,6 +154,9 @@ public final class Benchmarks {
         // MiB per second: higher is better, so Python's over ours, as for the queue
         results.ratio("pipe_large_vs_python", "python_pipe_large_mib_per_s", "pipe_large_mib_per_s");
         results.ratio("pool_map_10k_vs_python", "pool_map_10k", "python_pool_map_10k");
+        results.ratio("value_increment_vs_python", "value_increment_ns", "python_value_increment_ns");
+        // MiB per second: Python's over ours
+        results.ratio("shared_memory_vs_python", "python_shared_memory_mib_per_s", "shared_memory_mib_per_s");
         results.ratio("ring_vs_raw_shm", "ring_round_trip_us", "raw_shm_round_trip_us");
         results.ratio("codec_vs_java_serialization", "codec_small_ns", "java_serialization_small_ns");
     }
@@ -187,6 +195,10 @@ public final class Benchmarks {
         results.repetitions().put("cpu_tasks", settings.cpuTasks());
         results.repetitions().put("cpu_task_ms", settings.cpuTaskMillis());
         results.repetitions().put("cpu_measured", settings.cpuRepetitions());
+        results.repetitions().put("value_warmup", SharedStateFigures.VALUE_WARMUP);
+        results.repetitions().put("value_batch", SharedStateFigures.VALUE_BATCH);
+        results.repetitions().put("shm_warmup", SharedStateFigures.SHM_WARMUP);
+        results.repetitions().put("shm_batch", SharedStateFigures.SHM_BATCH);
     }
 
     /** The 1, 5 and 15 minute load averages from {@code /proc/loadavg}, or "unknown". */

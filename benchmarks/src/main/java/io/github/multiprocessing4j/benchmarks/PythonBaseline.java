@@ -40,7 +40,8 @@ final class PythonBaseline {
     /** The figures' keys, for skipping them all at once. */
     static final String[] KEYS = {"python_spawn", "python_forkserver", "python_fork", "python_spawn_concurrent",
         "python_pool_map", "python_pipe_round_trip_us", "python_queue_throughput",
-        "python_child_pipe_round_trip_us", "python_pipe_large_mib_per_s", "python_pool_map_10k"};
+        "python_child_pipe_round_trip_us", "python_pipe_large_mib_per_s", "python_pool_map_10k",
+        "python_value_increment_ns", "python_shared_memory_mib_per_s"};
 
     void run() throws Exception {
         String python = System.getProperty(PYTHON_PROPERTY, "python3");
@@ -70,6 +71,10 @@ final class PythonBaseline {
         config.put("large_bytes", DataPathFigures.LARGE);
         config.put("large_warmup", settings.largeWarmup());
         config.put("large_batch", settings.largeBatch());
+        config.put("value_warmup", SharedStateFigures.VALUE_WARMUP);
+        config.put("value_batch", SharedStateFigures.VALUE_BATCH);
+        config.put("shm_warmup", SharedStateFigures.SHM_WARMUP);
+        config.put("shm_batch", SharedStateFigures.SHM_BATCH);
         List<String> command = List.of(python, script.toString(), Json.write(config).strip().replaceAll("\\s+", " "));
         Process process;
         try {
@@ -119,6 +124,11 @@ final class PythonBaseline {
                         + " per sample)", Results.Unit.MIB_PER_S);
         record(figures, skipped, "pool_map_10k", "python_pool_map_10k",
                 "CPython spawn Pool(2): map(f, range(" + settings.bigPoolItems() + "))", Results.Unit.MS);
+        record(figures, skipped, "value_increment_ns", "python_value_increment_ns",
+                "CPython spawn: child, with v.get_lock(): v.value += 1 (per increment)", Results.Unit.NS);
+        record(figures, skipped, "shared_memory_mib_per_s", "python_shared_memory_mib_per_s",
+                "CPython spawn: SharedMemory, child writes 1 MiB, parent reads it (" + SharedStateFigures.SHM_BATCH
+                        + " per sample)", Results.Unit.MIB_PER_S);
     }
 
     private void record(Map<?, ?> figures, Map<?, ?> skipped, String name, String key, String label) {

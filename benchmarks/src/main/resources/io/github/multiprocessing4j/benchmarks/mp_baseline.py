@@ -5,7 +5,7 @@ Usage: python3 mp_baseline.py CONFIG
 CONFIG is a JSON object with the counts: warmup, repetitions, concurrent_warmup,
 concurrent_repetitions, children, pool_warmup, pool_repetitions, pool_items, message_warmup,
 message_batches, pipe_batch, queue_batch, big_pool_warmup, big_pool_repetitions, big_pool_items,
-large_bytes, large_warmup, large_batch.
+large_bytes, large_warmup, large_batch, value_warmup, value_batch, shm_warmup, shm_batch.
 
 - spawn, forkserver, fork: `p.start(); p.join()` of a Process whose target does nothing, per
   start method, after `warmup` untimed rounds (the first forkserver round also starts the server);
@@ -25,7 +25,15 @@ large_bytes, large_warmup, large_batch.
   `Pipe`, the parent `recv_bytes` them; after `large_warmup` messages, each batch of
   `large_batch` messages is one sample, in MiB per second received;
 - pool_map_10k: as pool_map, with `big_pool_items` items, `big_pool_warmup` warm-up maps and
-  `big_pool_repetitions` measured, on its own `Pool(2)`.
+  `big_pool_repetitions` measured, on its own `Pool(2)`;
+- value_increment_ns: a spawn child does `with v.get_lock(): v.value += 1` on a `Value('i', 0)`,
+  `value_warmup` times, then `message_batches` batches of `value_batch` (nanoseconds per
+  increment), and sends its samples to the parent on a one-way `Pipe`; the parent checks the count;
+- shared_memory_mib_per_s: a spawn child writes blocks of `large_bytes` (1 MiB) into a
+  `shared_memory.SharedMemory`, the parent copies each one out (`bytes(buf[...])`) and checks it;
+  each block is handed over with two little-endian sequence words at the start of the same memory
+  (the child publishes block n, the parent acknowledges it; both spin); after `shm_warmup` blocks,
+  each run of `shm_batch` blocks is one sample, in MiB per second read by the parent.
 
 Prints one JSON object on stdout:
 {"python": version, "executable": path, "figures": {name: [values...]}, "skipped": {name: why}}.
@@ -34,6 +42,7 @@ Prints one JSON object on stdout:
 import json
 import multiprocessing
 import platform
+import struct
 import sys
 import time
 import warnings
@@ -278,6 +287,113 @@ def queue_throughput(ctx, config):
     return samples
 
 
+def increment(counter, report, warmup, batches, batch):
+    for _ in range(warmup):
+        with counter.get_lock():
+            counter.value += 1
+    samples = []
+    for _ in range(batches):
+        start = time.perf_counter()
+        for _ in range(batch):
+            with counter.get_lock():
+                counter.value += 1
+        samples.append((time.perf_counter() - start) * 1e9 / batch)
+    report.send(samples)
+    report.close()
+
+
+def value_increment(ctx, config):
+    warmup, batches, batch = config["value_warmup"], config["message_batches"], config["value_batch"]
+    counter = ctx.Value("i", 0)
+    report_in, report_out = ctx.Pipe(duplex=False)
+    p = ctx.Process(target=increment, args=(counter, report_out, warmup, batches, batch))
+    p.start()
+    report_out.close()
+    try:
+        samples = report_in.recv()
+        p.join(JOIN_TIMEOUT_S)
+        if p.exitcode != 0:
+            raise RuntimeError("incrementing child ended with exit code %s" % p.exitcode)
+        if counter.value != warmup + batches * batch:
+            raise RuntimeError("the counter is %d" % counter.value)
+    finally:
+        if p.is_alive():
+            p.kill()
+            p.join()
+        report_in.close()
+    return samples
+
+
+SHM_PAYLOAD_AT = 64
+
+
+def attach_untracked(name):
+    from multiprocessing import shared_memory
+    if sys.version_info >= (3, 13):
+        return shared_memory.SharedMemory(name, track=False)
+    # before 3.13 attaching registers the block with the resource tracker, which a spawn child
+    # shares with its parent: the parent's unlink unregisters it once, at the end
+    return shared_memory.SharedMemory(name)
+
+
+def write_blocks(name, size, total):
+    shm = attach_untracked(name)
+    buf = shm.buf
+    message = bytearray((i * 31) & 0xFF for i in range(size))
+    end = SHM_PAYLOAD_AT + size
+    for n in range(1, total + 1):
+        while struct.unpack_from("<q", buf, 8)[0] != n - 1:
+            pass
+        message[0] = n & 0xFF
+        message[-1] = (n * 7) & 0xFF
+        buf[SHM_PAYLOAD_AT:end] = message
+        struct.pack_into("<q", buf, 0, n)
+    del buf
+    shm.close()
+
+
+def read_block(buf, size, n):
+    while struct.unpack_from("<q", buf, 0)[0] != n:
+        pass
+    message = bytes(buf[SHM_PAYLOAD_AT:SHM_PAYLOAD_AT + size])
+    if message[0] != n & 0xFF or message[-1] != (n * 7) & 0xFF:
+        raise RuntimeError("block %d arrived damaged" % n)
+    struct.pack_into("<q", buf, 8, n)
+
+
+def shared_memory_throughput(ctx, config):
+    from multiprocessing import shared_memory
+    size, batch = config["large_bytes"], config["shm_batch"]
+    total = config["shm_warmup"] + config["message_batches"] * batch
+    shm = shared_memory.SharedMemory(create=True, size=SHM_PAYLOAD_AT + size)
+    buf = shm.buf
+    p = ctx.Process(target=write_blocks, args=(shm.name, size, total))
+    p.start()
+    samples = []
+    try:
+        n = 0
+        for _ in range(config["shm_warmup"]):
+            n += 1
+            read_block(buf, size, n)
+        for _ in range(config["message_batches"]):
+            start = time.perf_counter()
+            for _ in range(batch):
+                n += 1
+                read_block(buf, size, n)
+            samples.append(batch * size / (1 << 20) / (time.perf_counter() - start))
+        p.join(JOIN_TIMEOUT_S)
+        if p.exitcode != 0:
+            raise RuntimeError("writer ended with exit code %s" % p.exitcode)
+    finally:
+        if p.is_alive():
+            p.kill()
+            p.join()
+        del buf
+        shm.close()
+        shm.unlink()
+    return samples
+
+
 def main():
     config = json.loads(sys.argv[1])
     warmup, repetitions = config["warmup"], config["repetitions"]
@@ -305,6 +421,8 @@ def main():
     figures["pipe_large_mib_per_s"] = pipe_large(ctx, config)
     figures["pool_map_10k"] = pool_map(ctx, config["big_pool_items"], config["big_pool_warmup"],
                                        config["big_pool_repetitions"])
+    figures["value_increment_ns"] = value_increment(ctx, config)
+    figures["shared_memory_mib_per_s"] = shared_memory_throughput(ctx, config)
     json.dump({"python": platform.python_version(), "executable": sys.executable,
                "figures": figures, "skipped": skipped}, sys.stdout)
     sys.stdout.write("\n")

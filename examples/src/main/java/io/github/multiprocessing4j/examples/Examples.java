@@ -13,7 +13,8 @@ import java.util.Map;
  * {@code daemon}, {@code terminate} (the seed's programs), {@code pipe}, {@code queue},
  * {@code result} (processes that talk), {@code pool} (a process pool), {@code executor} (an
  * {@code ExecutorService} of worker processes), {@code interop} (a Java {@code Client} and a
- * CPython {@code Listener}), or {@code tour} for all of them in turn.
+ * CPython {@code Listener}), {@code shared} (a {@code Value} and an {@code Array} shared by
+ * children), or {@code tour} for all of them in turn.
  *
  * <p>The launcher is chosen as for any program ({@code -Dmultiprocessing4j.launcher=docker},
  * {@code MULTIPROCESSING4J_LAUNCHER}, or the default): the same jar runs on every launcher.
@@ -42,6 +43,7 @@ public final class Examples {
         PROGRAMS.put("pool", PoolExample::main);
         PROGRAMS.put("executor", ExecutorExample::main);
         PROGRAMS.put("interop", InteropExample::main);
+        PROGRAMS.put("shared", SharedExample::main);
     }
 
     /**
@@ -132,6 +134,7 @@ public final class Examples {
                 + "  pool       a Pool of five workers maps x -> x * x over [1, 2, 3]: [1, 4, 9]\n"
                 + "  executor   a ProcessPoolExecutor checks six numbers for primality, composing CompletableFutures\n"
                 + "  interop    a Java Client talks to a CPython Listener started with python3\n"
+                + "  shared     four children count in a Value under its lock and fill an Array\n"
                 + "  tour       all of them, one after the other";
     }
 }

@@ -132,6 +132,14 @@ class ExamplesTest {
     }
 
     @Test
+    void sharedPrintsTheExactCountOfFourChildrenAndTheArrayTheyFilled() throws Exception {
+        Run run = run(PROGRAM_DEADLINE, "shared");
+
+        run.assertExitCode(0);
+        assertEquals(List.of("counter = 4000", "squares = [0, 1, 4, 9, 16, 25, 36, 49]"), run.stdout, run::describe);
+    }
+
+    @Test
     void resultPrintsTheValueAndTheChildsExceptionWithItsStackTrace() throws Exception {
         Run run = run(PROGRAM_DEADLINE, "result");
 

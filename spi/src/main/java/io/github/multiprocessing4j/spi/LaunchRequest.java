@@ -18,7 +18,10 @@ import java.util.Objects;
  * @param jvmOptions options placed before the main class ({@code -Xmx64m}, {@code -Dk=v}, ...)
  * @param environment environment variables added to the launcher's default environment
  * @param sharedPaths host paths (directories) the child must be able to read and write at the
- *     same absolute path; core's control channel lives there
+ *     same absolute path; core's control channel lives in the first; a second, when present, is
+ *     the session's shared memory under {@code /dev/shm} (a launcher whose children run on
+ *     another host may leave that one out: shared memory then says it needs the same host, and
+ *     {@code Value} and {@code Array} work through calls)
  * @param options launcher-specific settings given by the user, keyed by the launcher's own
  *     names (for example {@code docker.image}); a launcher ignores keys that are not its own
  */

@@ -45,4 +45,21 @@ public interface LauncherProvider {
      *     sentence what is missing and what to do
      */
     Launcher create() throws LaunchException;
+
+    /**
+     * Whether a class path entry of the parent belongs to this launcher alone: its own jar or
+     * directory, or a library that only it uses. Core leaves such entries off the class path of
+     * every child, unless the user names this launcher in the system property
+     * {@code multiprocessing4j.child.launchers} because children start processes with it too: a
+     * child then opens fewer jars at start (a JVM reads every jar's manifest as it searches them,
+     * and signed ones are slow to read). Answer only from the path (its file name, or this
+     * provider's own code source), without opening it. Claim only what no user code is likely to
+     * need: a class missing from a child is a failure.
+     *
+     * @param entry an absolute, normalised class path entry of the parent
+     * @return true if only this launcher uses it; false by default: the entry stays
+     */
+    default boolean ownsClassPathEntry(java.nio.file.Path entry) {
+        return false;
+    }
 }

@@ -1,7 +1,11 @@
 package io.github.multiprocessing4j.internal.launch;
 
+import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -15,6 +19,8 @@ import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 /**
  * The parent's class path as a list of real files, for a child that must load the same classes.
@@ -34,13 +40,24 @@ public final class ClassPath {
      * @return the entries, never null
      */
     public static List<Path> ofThisJvm() {
+        return of(System.getProperty("java.class.path", ""), System.getProperty("jdk.module.path", ""));
+    }
+
+    /**
+     * A class path and a module path as one class path, with manifest-only jars expanded.
+     *
+     * @param classPath entries separated by {@link File#pathSeparator}
+     * @param modulePath entries separated by {@link File#pathSeparator}
+     * @return the entries, never null
+     */
+    static List<Path> of(String classPath, String modulePath) {
         Set<Path> entries = new LinkedHashSet<>();
-        for (String entry : System.getProperty("java.class.path", "").split(File.pathSeparator)) {
+        for (String entry : classPath.split(File.pathSeparator)) {
             if (!entry.isBlank()) {
                 add(Path.of(entry).toAbsolutePath().normalize(), entries, 0);
             }
         }
-        for (String entry : System.getProperty("jdk.module.path", "").split(File.pathSeparator)) {
+        for (String entry : modulePath.split(File.pathSeparator)) {
             if (!entry.isBlank()) {
                 for (Path module : modules(Path.of(entry).toAbsolutePath().normalize())) {
                     add(module, entries, 0);
@@ -70,9 +87,8 @@ public final class ClassPath {
         if (!entries.add(entry) || depth > 3 || !entry.toString().endsWith(".jar") || !Files.isRegularFile(entry)) {
             return;
         }
-        try (JarFile jar = new JarFile(entry.toFile())) {
-            Manifest manifest = jar.getManifest();
-            String listed = manifest == null ? null : manifest.getMainAttributes().getValue(Attributes.Name.CLASS_PATH);
+        try (ZipFile jar = new ZipFile(entry.toFile())) {
+            String listed = classPathAttribute(jar);
             if (listed == null) {
                 return;
             }
@@ -82,7 +98,15 @@ public final class ClassPath {
                     continue;
                 }
                 try {
-                    URI resolved = base.resolve(new URI(null, null, relative, null));
+                    // a relative URL, as the JVM reads it ("lib/a%20b.jar", or "file:/abs/c.jar");
+                    // a raw path with characters a URL cannot hold, as a path
+                    URI reference;
+                    try {
+                        reference = new URI(relative);
+                    } catch (URISyntaxException notAUrl) {
+                        reference = new URI(null, null, relative, null);
+                    }
+                    URI resolved = base.resolve(reference);
                     if ("file".equals(resolved.getScheme())) {
                         Path path = Path.of(resolved).normalize();
                         if (Files.exists(path)) {
@@ -96,5 +120,36 @@ public final class ClassPath {
         } catch (IOException e) {
             // not a readable jar: the child's JVM will say so if it matters
         }
+    }
+
+    /**
+     * The {@code Class-Path} of a jar's manifest, read from its main section only: a signed jar's
+     * manifest lists a digest of every file after it (BouncyCastle's: thousands of lines, 100 ms
+     * and more to parse whole), and only the main section can say {@code Class-Path}.
+     */
+    private static String classPathAttribute(ZipFile jar) throws IOException {
+        ZipEntry manifestEntry = jar.getEntry(JarFile.MANIFEST_NAME);
+        if (manifestEntry == null) {
+            return null;
+        }
+        ByteArrayOutputStream main = new ByteArrayOutputStream();
+        try (InputStream in = new BufferedInputStream(jar.getInputStream(manifestEntry))) {
+            int previous = -1;
+            int b;
+            boolean lineStart = true;
+            while ((b = in.read()) != -1) {
+                if (b == '\r') {
+                    continue;
+                }
+                main.write(b);
+                if (b == '\n' && (lineStart || previous == '\n')) {
+                    break;
+                }
+                lineStart = false;
+                previous = b;
+            }
+        }
+        main.write('\n');
+        return new Manifest(new ByteArrayInputStream(main.toByteArray())).getMainAttributes().getValue(Attributes.Name.CLASS_PATH);
     }
 }

@@ -6,17 +6,22 @@ import io.github.multiprocessing4j.spi.Availability;
 import io.github.multiprocessing4j.spi.LaunchException;
 import io.github.multiprocessing4j.spi.Launcher;
 import io.github.multiprocessing4j.spi.LauncherProvider;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +37,11 @@ public final class Launchers {
     public static final String PROPERTY = "multiprocessing4j.launcher";
     /** The environment variable that names the launcher. */
     public static final String ENVIRONMENT = "MULTIPROCESSING4J_LAUNCHER";
+    /**
+     * The system property that names, comma separated, the launchers whose own class path entries
+     * children keep because they start processes with them too ({@code all} for every launcher).
+     */
+    public static final String CHILD_LAUNCHERS_PROPERTY = "multiprocessing4j.child.launchers";
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9-]+");
     /** Every set that created a launcher: their launchers are closed at exit. */
@@ -41,6 +51,27 @@ public final class Launchers {
     private final Map<String, Launcher> created = new ConcurrentHashMap<>();
     private final AtomicBoolean choiceLogged = new AtomicBoolean();
     private volatile String startMethod;
+    private volatile ChildClassPath childClassPath;
+
+    /**
+     * A child's default class path: the parent's, without the entries of launchers the child does
+     * not use, and what was left off.
+     *
+     * @param entries the class path entries a child gets
+     * @param leftOff the parent's entries left off, for the child's hint when a class is missing
+     */
+    public record ChildClassPath(List<Path> entries, List<Path> leftOff) {
+        /**
+         * Copies the lists.
+         *
+         * @param entries the class path entries a child gets
+         * @param leftOff the parent's entries left off
+         */
+        public ChildClassPath {
+            entries = List.copyOf(entries);
+            leftOff = List.copyOf(leftOff);
+        }
+    }
 
     /**
      * A set of launchers made from these providers.
@@ -66,6 +97,67 @@ public final class Launchers {
             }
         }
         this.providers = List.copyOf(byName.values());
+    }
+
+    /**
+     * A child's default class path, computed once: the parent's entries ({@link ClassPath#ofThisJvm()})
+     * without those that a launcher claims as its own alone
+     * ({@link LauncherProvider#ownsClassPathEntry}), unless {@value #CHILD_LAUNCHERS_PROPERTY}
+     * names that launcher (or is {@code all}).
+     *
+     * @return the entries and what was left off
+     */
+    public ChildClassPath childClassPath() {
+        ChildClassPath computed = childClassPath;
+        if (computed == null) {
+            computed = childClassPath(ClassPath.ofThisJvm(), System.getProperty(CHILD_LAUNCHERS_PROPERTY, ""));
+            childClassPath = computed;
+        }
+        return computed;
+    }
+
+    /**
+     * {@link #childClassPath()} for given entries and a given value of {@value #CHILD_LAUNCHERS_PROPERTY}.
+     *
+     * @param parentEntries the parent's class path entries
+     * @param keptLaunchers the property's value: launcher names, comma separated, or {@code all}
+     * @return the entries and what was left off
+     */
+    ChildClassPath childClassPath(List<Path> parentEntries, String keptLaunchers) {
+        Set<String> kept = new HashSet<>();
+        for (String name : keptLaunchers.split(",")) {
+            if (!name.isBlank()) {
+                kept.add(name.trim());
+            }
+        }
+        List<LauncherProvider> trimming = kept.contains("all") ? List.of()
+                : providers.stream().filter(provider -> !kept.contains(provider.name())).collect(Collectors.toList());
+        List<Path> entries = new ArrayList<>();
+        List<Path> leftOff = new ArrayList<>();
+        Set<String> by = new TreeSet<>();
+        for (Path entry : parentEntries) {
+            Optional<LauncherProvider> owner = trimming.stream().filter(provider -> owns(provider, entry)).findFirst();
+            if (owner.isPresent()) {
+                leftOff.add(entry);
+                by.add(owner.get().name());
+            } else {
+                entries.add(entry);
+            }
+        }
+        if (!leftOff.isEmpty()) {
+            Log.LOGGER.debug("children's class path: {} entries of launcher(s) {} left off (children do not start"
+                    + " processes with them; -D{}={} keeps them): {}", leftOff.size(), by, CHILD_LAUNCHERS_PROPERTY,
+                    String.join(",", by), leftOff);
+        }
+        return new ChildClassPath(entries, leftOff);
+    }
+
+    private static boolean owns(LauncherProvider provider, Path entry) {
+        try {
+            return provider.ownsClassPathEntry(entry);
+        } catch (RuntimeException | LinkageError e) {
+            return false;
+        }
     }
 
     /**

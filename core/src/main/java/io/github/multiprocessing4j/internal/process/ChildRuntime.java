@@ -7,6 +7,7 @@ import io.github.multiprocessing4j.internal.channel.Handshake;
 import io.github.multiprocessing4j.internal.channel.FrameReader;
 import io.github.multiprocessing4j.internal.channel.ParentLink;
 import io.github.multiprocessing4j.internal.channel.ProtocolException;
+import io.github.multiprocessing4j.internal.memory.SessionMemory;
 import io.github.multiprocessing4j.internal.shared.SharedObjects;
 import java.io.ByteArrayInputStream;
 import java.io.FileDescriptor;
@@ -37,6 +38,12 @@ public final class ChildRuntime {
 
     /** The third argument of a warm standby JVM, which boots before its task is chosen. */
     static final String STANDBY = "standby";
+    /**
+     * The system property through which the parent tells a child which jars of launchers it does
+     * not use it left off the child's class path (file names, comma separated): named in the
+     * hint a child prints when one of its classes cannot be found.
+     */
+    static final String LEFT_OFF_PROPERTY = "multiprocessing4j.classpath.leftOff";
 
     /** Exit code when the child cannot even get its task: 1, like an uncaught exception. */
     private static final int SETUP_FAILED = 1;
@@ -151,6 +158,7 @@ public final class ChildRuntime {
     private void run(TaskCodec.Task task) {
         ProcessBody process = task.process();
         CurrentProcess.becomeChild(process, task.pid(), task.parent());
+        SessionMemory.inherit(task.sharedMemoryDirectory());
         running = this;
         SharedObjects.setUpstream(link);
         ShutdownSequence.setFinalStep(this::reportExitAtShutdown);
@@ -165,6 +173,7 @@ public final class ChildRuntime {
             PrintStream err = stderr();
             err.println("Process " + process.name() + ":");
             t.printStackTrace(err);
+            hintAtLeftOffJars(t, err);
             code = 1;
         }
         joinNonDaemonThreads();
@@ -172,6 +181,23 @@ public final class ChildRuntime {
         flushStandardStreams();
         sendEnd(new EndReport(code == 0 ? EndReport.Kind.RETURNED : EndReport.Kind.FAILED, code, 0));
         System.exit(code);
+    }
+
+    /**
+     * When a class could not be found and the parent left launchers' jars off this child's class
+     * path, says which and how to keep them: the one way that leaving them off can fail.
+     */
+    private static void hintAtLeftOffJars(Throwable failure, PrintStream err) {
+        String leftOff = System.getProperty(LEFT_OFF_PROPERTY, "");
+        for (Throwable t = failure; t != null && !leftOff.isEmpty(); t = t.getCause()) {
+            if (t instanceof NoClassDefFoundError || t instanceof ClassNotFoundException) {
+                err.println("Note: this child's class path lacks " + leftOff + ", which only launchers that it does not"
+                        + " use need. If the missing class is in one of them, start the parent with"
+                        + " -Dmultiprocessing4j.child.launchers=all (or name the launcher), or give the class path"
+                        + " with ChildProcess.Builder.classPath(..).");
+                return;
+            }
+        }
     }
 
     /**

@@ -3,9 +3,9 @@ package io.github.multiprocessing4j.internal.process;
 import io.github.multiprocessing4j.ProcessStartException;
 import io.github.multiprocessing4j.internal.channel.ControlServer;
 import io.github.multiprocessing4j.internal.channel.PendingChild;
-import io.github.multiprocessing4j.internal.launch.ClassPath;
 import io.github.multiprocessing4j.internal.launch.LaunchSettings;
 import io.github.multiprocessing4j.internal.launch.Launchers;
+import io.github.multiprocessing4j.internal.memory.SessionMemory;
 import io.github.multiprocessing4j.internal.shared.SharedObjects;
 import io.github.multiprocessing4j.spi.LaunchException;
 import io.github.multiprocessing4j.spi.LaunchRequest;
@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,7 +65,8 @@ public final class ProcessStarter {
         }
         PendingChild pending = launched.pending();
         SignalRecordingHandle handle = launched.handle();
-        pending.deliver(TaskCodec.encode(serialized, handle.pid(), CurrentProcess.get().info(), dieWithParent));
+        pending.deliver(TaskCodec.encode(serialized, handle.pid(), CurrentProcess.get().info(), dieWithParent,
+                SessionMemory.directory().map(Path::toString).orElse("")));
         CompletableFuture<Integer> exitCode = handle.onExit()
                 .thenCompose(raw -> pending.reportAfterExit()
                         .thenApply(report -> ExitCodes.resolve(raw, report, handle.killSent(), handle.terminateSent())));
@@ -122,9 +124,22 @@ public final class ProcessStarter {
         List<String> arguments = standby
                 ? List.of(server.socket().toString(), pending.id(), ChildRuntime.STANDBY)
                 : List.of(server.socket().toString(), pending.id());
+        List<Path> classPath = settings.classPath();
+        List<String> jvmOptions = jvmOptions(settings.jvmOptions());
+        if (classPath == null) {
+            Launchers.ChildClassPath trimmed = settings.launchers().childClassPath();
+            classPath = trimmed.entries();
+            if (!trimmed.leftOff().isEmpty()) {
+                // for the child's hint when a class of a left-off jar turns out to be missing
+                jvmOptions.add(0, "-D" + ChildRuntime.LEFT_OFF_PROPERTY + "=" + trimmed.leftOff().stream()
+                        .map(entry -> String.valueOf(entry.getFileName())).collect(Collectors.joining(",")));
+            }
+        }
+        // the session's shared memory too: a container sees it at the same path (SPEC M5, M6)
+        List<Path> shared = new ArrayList<>(List.of(server.directory()));
+        SessionMemory.visibleDirectory().ifPresent(shared::add);
         LaunchRequest request = new LaunchRequest(name, daemon, ChildRuntime.class.getName(), arguments,
-                settings.classPath() != null ? settings.classPath() : ParentClassPath.ENTRIES,
-                jvmOptions(settings.jvmOptions()), settings.environment(), List.of(server.directory()),
+                classPath, jvmOptions, settings.environment(), shared,
                 settings.launcherOptions());
         try {
             return new Launched(pending, new SignalRecordingHandle(selected.launcher().launch(request)));
@@ -186,11 +201,6 @@ public final class ProcessStarter {
         public void interrupt() {
             delegate.interrupt();
         }
-    }
-
-    /** The parent's class path, computed once. */
-    private static final class ParentClassPath {
-        static final List<Path> ENTRIES = ClassPath.ofThisJvm();
     }
 
     private static final class Log {

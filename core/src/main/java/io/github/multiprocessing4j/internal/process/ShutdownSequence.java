@@ -2,6 +2,7 @@ package io.github.multiprocessing4j.internal.process;
 
 import io.github.multiprocessing4j.internal.channel.ControlServer;
 import io.github.multiprocessing4j.internal.launch.Launchers;
+import io.github.multiprocessing4j.internal.memory.SessionMemory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +35,7 @@ final class ShutdownSequence {
         if (INSTALLED.compareAndSet(false, true)) {
             try {
                 Runtime.getRuntime().addShutdownHook(new Thread(ShutdownSequence::run, "multiprocessing4j-shutdown"));
+                SessionMemory.endAfterChildren();
             } catch (IllegalStateException e) {
                 // "Shutdown in progress": the JVM was told to end (SIGTERM to a child still
                 // booting, e.g. a pool closed at once) before it got here; it ends without us,
@@ -69,6 +71,8 @@ final class ShutdownSequence {
                 Launchers.closeAll();
                 ControlServer.shutdown();
             }
+            // after the children ended: they may use the session's blocks until then
+            SessionMemory.end();
         }
     }
 

@@ -33,7 +33,8 @@ public final class TaskCodec {
     }
 
     /** The task as the child will receive it. */
-    record Task(ProcessBody process, long pid, ProcessDescription parent, boolean dieWithParent) {
+    record Task(ProcessBody process, long pid, ProcessDescription parent, boolean dieWithParent,
+                String sharedMemoryDirectory) {
     }
 
     /**
@@ -64,6 +65,22 @@ public final class TaskCodec {
      * @return the TASK frame's payload, never null
      */
     public static byte[] encode(byte[] process, long pid, ProcessDescription parent, boolean dieWithParent) {
+        return encode(process, pid, parent, dieWithParent, "");
+    }
+
+    /**
+     * Encodes a task with the session's shared-memory directory (SPEC M6): only the authenticated
+     * child learns it.
+     *
+     * @param process the serialized process object
+     * @param pid the pid the parent sees for the child
+     * @param parent the creating process
+     * @param dieWithParent whether the child ends when its parent dies
+     * @param sharedMemoryDirectory the directory's absolute path, or empty if the session has none
+     * @return the TASK frame's payload, never null
+     */
+    public static byte[] encode(byte[] process, long pid, ProcessDescription parent, boolean dieWithParent,
+                                String sharedMemoryDirectory) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(process.length + 128);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeLong(pid);
@@ -77,6 +94,7 @@ public final class TaskCodec {
             }
             out.writeInt(process.length);
             out.write(process);
+            out.writeUTF(sharedMemoryDirectory);
         } catch (IOException e) {
             throw new IllegalStateException("writing to memory cannot fail", e);
         }
@@ -105,6 +123,7 @@ public final class TaskCodec {
         }
         byte[] process = new byte[checkedLength(in.readInt(), 1, in.available(), "process object")];
         in.readFully(process);
+        String sharedMemoryDirectory = in.available() > 0 ? in.readUTF() : "";
         Payloads.ContextObjectInputStream stream = null;
         try (Payloads.ContextObjectInputStream objects = new Payloads.ContextObjectInputStream(process)) {
             stream = objects;
@@ -115,7 +134,7 @@ public final class TaskCodec {
                         + (object == null ? "null" : object.getClass().getName()) + ", not a process");
             }
             return new Task(child, pid, new ProcessDescription(parentName, parentPid, parentDaemon, List.of(identity)),
-                    dieWithParent);
+                    dieWithParent, sharedMemoryDirectory);
         } catch (ClassCastException e) {
             if (stream != null && stream.missingClass() != null) {
                 throw new ClassNotFoundException(stream.missingClass(), e);

@@ -98,4 +98,51 @@ class LaunchersTest {
         LauncherNotFoundException none = assertThrows(LauncherNotFoundException.class, onlyBroken::defaultName);
         assertTrue(none.getMessage().contains("broken: its availability check returned null"), none.getMessage());
     }
+
+    /** A provider that claims the jars whose names start with its name. */
+    private static LauncherProvider owning(String name) {
+        LauncherProvider plain = provider(name, -1, Availability::available);
+        return new LauncherProvider() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public Availability availability() {
+                return plain.availability();
+            }
+
+            @Override
+            public Launcher create() {
+                return new NamedLauncher(name);
+            }
+
+            @Override
+            public boolean ownsClassPathEntry(java.nio.file.Path entry) {
+                if (entry.toString().contains("throws")) {
+                    throw new IllegalStateException("a provider's own bug");
+                }
+                return entry.getFileName().toString().startsWith(name + "-");
+            }
+        };
+    }
+
+    @Test
+    void childrenLeaveOffTheEntriesOfLaunchersTheyDoNotUseUnlessThePropertyKeepsThem() {
+        Launchers launchers = new Launchers(List.of(provider("local", 0, Availability::available), owning("ship")));
+        List<java.nio.file.Path> parent = List.of(java.nio.file.Path.of("/app/classes"),
+                java.nio.file.Path.of("/m2/ship-core-1.0.jar"), java.nio.file.Path.of("/m2/guava-33.jar"),
+                java.nio.file.Path.of("/m2/ship-tls-2.0.jar"), java.nio.file.Path.of("/m2/throws-1.jar"));
+
+        Launchers.ChildClassPath trimmed = launchers.childClassPath(parent, "");
+        assertEquals(List.of(parent.get(0), parent.get(2), parent.get(4)), trimmed.entries(),
+                "the launcher's own jars are left off, in order; a provider that throws keeps the entry");
+        assertEquals(List.of(parent.get(1), parent.get(3)), trimmed.leftOff());
+
+        assertEquals(parent, launchers.childClassPath(parent, "ship").entries(), "named: its jars stay");
+        assertEquals(parent, launchers.childClassPath(parent, " local , ship ").entries());
+        assertEquals(parent, launchers.childClassPath(parent, "all").entries(), "all: every jar stays");
+        assertEquals(List.of(), launchers.childClassPath(parent, "all").leftOff());
+    }
 }

@@ -46,6 +46,8 @@ final class ContainerSpec {
     private static final int MAX_NAME_PART = 64;
     /** Directories the container runtime owns: a bind below them cannot work. */
     private static final List<String> RUNTIME_DIRECTORIES = List.of("/proc", "/sys", "/dev");
+    /** Where the session's shared-memory directory lives, which a container may mount below. */
+    private static final String SHARED_MEMORY = "/dev/shm";
     /** Locale variables: if the image or the request sets none, the child gets {@code LANG=C.UTF-8}. */
     private static final List<String> LOCALE_VARIABLES = List.of("LANG", "LC_ALL", "LC_CTYPE");
 
@@ -125,7 +127,8 @@ final class ContainerSpec {
      * @param extraMounts further paths the user asked to share read-write
      * @return the mounts, in the order first seen
      * @throws LaunchException if a path cannot be a bind mount at the same path (relative on a
-     *     non-Unix host, the root, or below {@code /proc}, {@code /sys} or {@code /dev}), or a
+     *     non-Unix host, the root, or below {@code /proc}, {@code /sys} or {@code /dev}, except a
+     *     directory inside {@code /dev/shm}: the session's shared memory), or a
      *     shared or extra path does not exist
      */
     static List<HostMount> mounts(List<Path> classPath, List<Path> sharedPaths, List<Path> extraMounts)
@@ -158,7 +161,11 @@ final class ContainerSpec {
             throw new LaunchException("the " + what + " " + path + " is not an absolute Unix path, so it cannot be mounted"
                     + " into a container at the same path: run the parent on the Docker engine's host, or leave it out");
         }
-        if (path.equals("/") || RUNTIME_DIRECTORIES.stream().anyMatch(dir -> path.equals(dir) || path.startsWith(dir + "/"))) {
+        // a directory inside /dev/shm is the session's shared memory: the container's own /dev/shm
+        // is mounted first, and the directory on top of it, so the child maps the host's files
+        boolean sharedMemory = path.startsWith(SHARED_MEMORY + "/") && path.length() > SHARED_MEMORY.length() + 1;
+        if (path.equals("/") || !sharedMemory
+                && RUNTIME_DIRECTORIES.stream().anyMatch(dir -> path.equals(dir) || path.startsWith(dir + "/"))) {
             throw new LaunchException("the " + what + " " + path + " cannot be mounted into a container at the same path"
                     + " (the container runtime owns it): copy it elsewhere, or leave it out");
         }

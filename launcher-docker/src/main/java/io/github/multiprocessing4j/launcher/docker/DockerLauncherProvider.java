@@ -87,4 +87,34 @@ public final class DockerLauncherProvider implements LauncherProvider {
     public Launcher create() throws LaunchException {
         return DockerLauncher.connect();
     }
+
+    /**
+     * This launcher's own jar (or classes directory), the Docker Engine API client
+     * ({@code docker-java-*}) and BouncyCastle ({@code bcprov}, {@code bcpkix}, {@code bcutil}: the
+     * client's TLS, large signed jars whose manifests alone cost a child JVM 100 to 250 ms to
+     * read). A child in a container cannot start containers, and a local child rarely does: it
+     * keeps them only when {@code multiprocessing4j.child.launchers} names {@code docker}. The
+     * client's general-purpose libraries (Jackson, Guava, Apache Commons, HttpClient, JNA) stay,
+     * since the user's own code may use them.
+     */
+    @Override
+    public boolean ownsClassPathEntry(Path entry) {
+        String file = entry.getFileName() == null ? "" : entry.getFileName().toString();
+        return entry.equals(OwnCode.LOCATION) || file.startsWith("docker-java-") || file.startsWith("bcprov-")
+                || file.startsWith("bcpkix-") || file.startsWith("bcutil-");
+    }
+
+    /** Where this class was loaded from, or null if that cannot be told. */
+    private static final class OwnCode {
+        static final Path LOCATION = locate();
+
+        private static Path locate() {
+            try {
+                java.security.CodeSource source = DockerLauncherProvider.class.getProtectionDomain().getCodeSource();
+                return source == null ? null : Path.of(source.getLocation().toURI()).toAbsolutePath().normalize();
+            } catch (java.net.URISyntaxException | RuntimeException e) {
+                return null;
+            }
+        }
+    }
 }

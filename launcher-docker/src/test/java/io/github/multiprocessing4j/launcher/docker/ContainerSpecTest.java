@@ -3,6 +3,7 @@ package io.github.multiprocessing4j.launcher.docker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.multiprocessing4j.launcher.docker.ContainerSpec.HostMount;
 import io.github.multiprocessing4j.spi.LaunchException;
@@ -80,6 +81,21 @@ class ContainerSpecTest {
         LaunchException missing = assertThrows(LaunchException.class,
                 () -> ContainerSpec.mounts(List.of(), List.of(tmp.resolve("gone")), List.of()));
         assertTrue(missing.getMessage().contains(tmp.resolve("gone") + " does not exist"), missing.getMessage());
+    }
+
+    @Test
+    void aDirectoryInsideDevShmIsSharedButDevShmItselfIsNot() throws IOException, LaunchException {
+        assumeTrue(Files.isDirectory(Path.of("/dev/shm")), "no /dev/shm here");
+        Path session = Files.createTempDirectory(Path.of("/dev/shm"), "containerspec-test-");
+        try {
+            assertEquals(List.of(new HostMount(session.toString(), false)),
+                    ContainerSpec.mounts(List.of(), List.of(session), List.of()));
+            LaunchException whole = assertThrows(LaunchException.class,
+                    () -> ContainerSpec.mounts(List.of(), List.of(Path.of("/dev/shm")), List.of()));
+            assertTrue(whole.getMessage().contains("/dev/shm cannot be mounted"), whole.getMessage());
+        } finally {
+            Files.delete(session);
+        }
     }
 
     @Test

@@ -16,6 +16,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
@@ -101,6 +102,27 @@ class DockerLauncherProviderTest {
             } else {
                 System.setProperty("DOCKER_HOST", previous);
             }
+        }
+    }
+
+    @Test
+    void itClaimsItsOwnCodeTheEngineClientAndBouncyCastleButNoGeneralLibrary() throws Exception {
+        DockerLauncherProvider provider = new DockerLauncherProvider();
+        Path own = Path.of(DockerLauncherProvider.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        assertTrue(provider.ownsClassPathEntry(own.toAbsolutePath().normalize()), "its own jar or classes: " + own);
+        for (String file : List.of("docker-java-core-3.7.1.jar", "docker-java-transport-httpclient5-3.7.1.jar",
+                "bcprov-jdk18on-1.82.jar", "bcpkix-jdk18on-1.82.jar", "bcutil-jdk18on-1.82.jar")) {
+            assertTrue(provider.ownsClassPathEntry(Path.of("/m2", file)), file);
+        }
+        for (String file : List.of("guava-33.4.8-jre.jar", "jackson-databind-2.20.1.jar", "commons-io-2.21.0.jar",
+                "httpclient5-5.5.1.jar", "jna-5.18.1.jar", "slf4j-api-2.0.16.jar", "multiprocessing4j-core-0.1.0.jar")) {
+            assertFalse(provider.ownsClassPathEntry(Path.of("/m2", file)), file);
+        }
+        // what it claims is on its own class path, so the list follows its dependencies
+        List<String> onClassPath = java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .map(entry -> Path.of(entry).getFileName().toString()).toList();
+        for (String prefix : List.of("docker-java-core-", "bcprov-", "bcpkix-", "bcutil-")) {
+            assertTrue(onClassPath.stream().anyMatch(file -> file.startsWith(prefix)), prefix + " is a dependency");
         }
     }
 }
