@@ -3,6 +3,7 @@ package io.github.multiprocessing4j;
 import io.github.multiprocessing4j.internal.launch.Launchers;
 import io.github.multiprocessing4j.internal.pool.PoolEngine;
 import io.github.multiprocessing4j.internal.pool.PoolFunction;
+import io.github.multiprocessing4j.internal.pool.PoolTask;
 import io.github.multiprocessing4j.internal.pool.PoolWorkerProcess;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -486,6 +487,33 @@ public final class Pool implements AutoCloseable {
     @Override
     public String toString() {
         return "<Pool state=" + engine.state() + " pool_size=" + engine.processes() + ">";
+    }
+
+    // ---------------------------------------------------------------- for ProcessPoolExecutor
+
+    /**
+     * Submits one task that can be withdrawn until a worker takes it: what
+     * {@link ProcessPoolExecutor} builds on.
+     *
+     * @throws IllegalStateException "Pool not running"
+     * @throws IllegalArgumentException if the function cannot be serialized (the cause says why)
+     */
+    PoolTask submitTask(PoolFunction function) {
+        return engine.submitTask(function);
+    }
+
+    /**
+     * Withdraws a task no worker has taken; its outcome fails with a {@link CancellationException}.
+     *
+     * @return whether it will never run
+     */
+    boolean withdraw(PoolTask task) {
+        return engine.withdraw(task);
+    }
+
+    /** The number of workers the pool keeps. */
+    int processes() {
+        return engine.processes();
     }
 
     // ---------------------------------------------------------------- internals

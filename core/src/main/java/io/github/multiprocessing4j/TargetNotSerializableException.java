@@ -4,7 +4,9 @@ package io.github.multiprocessing4j;
  * The process's target (or the {@link ChildProcess} subclass itself) cannot be serialized, so it
  * cannot travel to the child (SPEC L10). The message names the offending class and the path
  * from the target to it (a captured value of a lambda, a field). Thrown in the parent, at
- * {@code start()}; no child was started.
+ * {@code start()}; no child was started. A {@link ProcessPoolExecutor} throws it from
+ * {@code submit} and {@code execute} for a task that cannot be serialized; the task was not
+ * submitted.
  */
 public class TargetNotSerializableException extends ProcessStartException {
 

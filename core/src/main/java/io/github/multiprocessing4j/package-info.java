@@ -4,7 +4,8 @@
  * process, active children, start methods), the objects processes share
  * ({@link io.github.multiprocessing4j.Queue}, {@link io.github.multiprocessing4j.Pipe}, the locks
  * and their friends), {@link io.github.multiprocessing4j.Manager} and its proxies,
- * {@link io.github.multiprocessing4j.CallableProcess} and {@link io.github.multiprocessing4j.Pool}.
+ * {@link io.github.multiprocessing4j.CallableProcess}, {@link io.github.multiprocessing4j.Pool} and
+ * {@link io.github.multiprocessing4j.ProcessPoolExecutor}.
  *
  * <p>This package calls into the library's internals; the internals never use its classes back,
  * with two kinds of exceptions that cross the boundary by design: the exceptions a user catches

@@ -11,10 +11,10 @@ import java.util.Map;
  * Runs the seed's programs: {@code java -jar multiprocessing4j-examples.jar <program>}, with
  * {@code <program>} one of {@code create}, {@code subclass}, {@code name}, {@code pid},
  * {@code daemon}, {@code terminate} (the seed's programs), {@code pipe}, {@code queue},
- * {@code result} (processes that talk), {@code pool} (a process pool), {@code interop} (a Java
- * {@code Client} and a CPython {@code Listener}), {@code shared} (a {@code Value} and an
- * {@code Array} shared by children), {@code manager} (a manager's dict and list), or
- * {@code tour} for all of them in turn.
+ * {@code result} (processes that talk), {@code pool} (a process pool), {@code executor} (an
+ * {@code ExecutorService} of worker processes), {@code interop} (a Java {@code Client} and a
+ * CPython {@code Listener}), {@code shared} (a {@code Value} and an {@code Array} shared by
+ * children), {@code manager} (a manager's dict and list), or {@code tour} for all of them in turn.
  *
  * <p>The launcher is chosen as for any program ({@code -Dmultiprocessing4j.launcher=docker},
  * {@code MULTIPROCESSING4J_LAUNCHER}, or the default): the same jar runs on every launcher.
@@ -41,6 +41,7 @@ public final class Examples {
         PROGRAMS.put("queue", QueueExample::main);
         PROGRAMS.put("result", ResultExample::main);
         PROGRAMS.put("pool", PoolExample::main);
+        PROGRAMS.put("executor", ExecutorExample::main);
         PROGRAMS.put("interop", InteropExample::main);
         PROGRAMS.put("shared", SharedExample::main);
         PROGRAMS.put("manager", ManagerExample::main);
@@ -132,6 +133,7 @@ public final class Examples {
                 + "  queue      a producer child puts items on a Queue, a consumer child prints them\n"
                 + "  result     a CallableProcess hands back its value, another one its exception\n"
                 + "  pool       a Pool of five workers maps x -> x * x over [1, 2, 3]: [1, 4, 9]\n"
+                + "  executor   a ProcessPoolExecutor checks six numbers for primality, composing CompletableFutures\n"
                 + "  interop    a Java Client talks to a CPython Listener started with python3\n"
                 + "  shared     four children count in a Value under its lock and fill an Array\n"
                 + "  manager    a child writes a Manager's dict and reverses its list, the parent prints both\n"

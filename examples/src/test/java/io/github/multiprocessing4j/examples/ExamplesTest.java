@@ -190,6 +190,16 @@ class ExamplesTest {
     }
 
     @Test
+    void executorPrintsPythonsSixLinesThenTheCountItComposedFromTheFutures() throws Exception {
+        Run run = run(PROGRAM_DEADLINE, "executor");
+
+        run.assertExitCode(0);
+        assertEquals(List.of("112272535095293 is prime: True", "112582705942171 is prime: True",
+                "112272535095293 is prime: True", "115280095190773 is prime: True", "115797848077099 is prime: True",
+                "1099726899285419 is prime: False", "5 of 6 are prime"), run.stdout, run::describe);
+    }
+
+    @Test
     void anUnknownProgramGetsUsageOnStderrAndExitCode2() throws Exception {
         Run run = run(PROGRAM_DEADLINE, "fork");
 

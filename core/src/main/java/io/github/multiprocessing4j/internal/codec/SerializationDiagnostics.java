@@ -43,6 +43,24 @@ public final class SerializationDiagnostics {
     }
 
     /**
+     * Explains why an object that must travel to another process cannot be serialized.
+     *
+     * @param root the user's object, searched for the path to the offending value
+     * @param what what could not be sent, the start of the message: "task X cannot be sent to a
+     *     worker process"
+     * @param advice more advice for the end of the message, or ""
+     * @param e what serialization threw
+     * @return the exception to throw, never null
+     */
+    public static TargetNotSerializableException explain(Object root, String what, String advice,
+                                                         NotSerializableException e) {
+        String message = what + ": " + whatIsNotSerializable(root, e)
+                + ". Make it Serializable, mark the field transient, or capture something serializable instead."
+                + (advice.isEmpty() ? "" : " " + advice);
+        return new TargetNotSerializableException(message, e.getMessage(), e);
+    }
+
+    /**
      * Names what cannot be serialized in a user's object and where it sits: for a pool's task or
      * function, the user's own lambda, its captured value or field, never the library's wrapper.
      *

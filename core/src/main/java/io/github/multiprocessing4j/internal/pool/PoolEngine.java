@@ -63,6 +63,8 @@ public final class PoolEngine {
     private static final AtomicInteger POOLS = new AtomicInteger();
     private static final Object END = new Object();
     private static final Runnable STOP = () -> { };
+    /** The items of an apply: one null. */
+    private static final byte[] ONE_NULL_ITEM = Payloads.serialize(Arrays.asList((Object) null));
 
     private final int processes;
     private final SerializableRunnable initializer;
@@ -200,6 +202,43 @@ public final class PoolEngine {
         PoolIteratorJob job = new PoolIteratorJob(serializeFunction(function), ordered);
         enqueue(job, new LazySubmission(job, items, chunkSize));
         return job;
+    }
+
+    /**
+     * Submits one task of an executor: an apply whose chunk can be {@linkplain #withdraw
+     * withdrawn} until a worker takes it. The function is serialized here, in the caller.
+     *
+     * @param function the function; its item is null
+     * @return the task, whose {@link PoolTask#outcome()} completes as it ends
+     * @throws IllegalStateException "Pool not running"
+     * @throws IllegalArgumentException if the function cannot be serialized; the cause is the
+     *     serialization's exception
+     */
+    public PoolTask submitTask(PoolFunction function) {
+        board.ifRunning(() -> { });
+        PoolTask task = new PoolTask(serializeFunction(function), ONE_NULL_ITEM);
+        enqueue(task, () -> {
+            board.add(task.chunk());
+            return false;
+        });
+        return task;
+    }
+
+    /**
+     * Withdraws a task that no worker has taken yet: it will never run, and its outcome fails with
+     * a {@link CancellationException}.
+     *
+     * @param task a task of this pool
+     * @return whether it was withdrawn; false if a worker took it, it has ended, or the pool was
+     *     terminated
+     */
+    public boolean withdraw(PoolTask task) {
+        if (!board.withdraw(task.chunk())) {
+            return false;
+        }
+        jobs.remove(task.id(), task);
+        task.cancel(new CancellationException("the task was cancelled before a worker took it"));
+        return true;
     }
 
     private static byte[] serializeFunction(PoolFunction function) {

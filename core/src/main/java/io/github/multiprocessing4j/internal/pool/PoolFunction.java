@@ -5,11 +5,13 @@ import io.github.multiprocessing4j.SerializableCallable;
 import io.github.multiprocessing4j.SerializableFunction;
 import java.io.Serializable;
 import java.util.Objects;
+import java.util.concurrent.Callable;
 
 /**
  * What a pool worker applies to each item of a chunk, whatever the user's shape was: a
- * callable (apply, whose one item is ignored), a function (map, imap), or a function of a pair
- * (starmap, whose items are {@code Object[2]}).
+ * callable (apply, whose one item is ignored), an executor's task (a callable or a runnable,
+ * whose value is null), a function (map, imap), or a function of a pair (starmap, whose items
+ * are {@code Object[2]}).
  */
 public interface PoolFunction extends Serializable {
 
@@ -37,6 +39,23 @@ public interface PoolFunction extends Serializable {
      */
     static PoolFunction ofCallable(SerializableCallable<?> callable) {
         return new OfCallable(Objects.requireNonNull(callable, "task"));
+    }
+
+    /**
+     * An executor's task, as the {@code ExecutorService} interface hands it over: a
+     * {@link Callable} or a {@link Runnable} that is also {@link Serializable}.
+     *
+     * @param task the user's callable (its value is the result) or runnable (null is)
+     * @param call whether to call the task as a {@code Callable} rather than run it as a
+     *     {@code Runnable} (an object may be both)
+     * @return a function that ignores its item and runs the task
+     * @throws IllegalArgumentException if the task is not of the kind {@code call} says
+     */
+    static PoolFunction ofTask(Serializable task, boolean call) {
+        if (!(call ? Objects.requireNonNull(task, "task") instanceof Callable<?> : task instanceof Runnable)) {
+            throw new IllegalArgumentException("not a " + (call ? "Callable" : "Runnable") + ": " + task);
+        }
+        return new OfTask(task, call);
     }
 
     /**
@@ -84,6 +103,32 @@ public interface PoolFunction extends Serializable {
         @Override
         public Object target() {
             return callable;
+        }
+    }
+
+    /** An executor's task: a serializable Callable or Runnable. */
+    final class OfTask implements PoolFunction {
+        private static final long serialVersionUID = 1L;
+        private final Serializable task;
+        private final boolean call;
+
+        OfTask(Serializable task, boolean call) {
+            this.task = task;
+            this.call = call;
+        }
+
+        @Override
+        public Object apply(Object item) throws Exception {
+            if (call) {
+                return ((Callable<?>) task).call();
+            }
+            ((Runnable) task).run();
+            return null;
+        }
+
+        @Override
+        public Object target() {
+            return task;
         }
     }
 

@@ -67,6 +67,33 @@ public abstract class PoolJob {
     abstract boolean isDone();
 
     /**
+     * A worker takes a chunk of this job from the board. Called under the board's lock: must not
+     * block.
+     */
+    void taken() {
+    }
+
+    /**
+     * Whether this job's chunks are to be dropped instead of handed to a worker. Read under the
+     * board's lock.
+     *
+     * @return true once {@link #withdraw()} succeeded
+     */
+    boolean withdrawn() {
+        return false;
+    }
+
+    /**
+     * Marks this job as withdrawn unless a worker took one of its chunks. Called under the board's
+     * lock; only a {@link PoolTask} can be withdrawn.
+     *
+     * @return whether it is withdrawn now
+     */
+    boolean withdraw() {
+        return false;
+    }
+
+    /**
      * How a failure message names item {@code index}: "item 3", or "the task" for an apply.
      *
      * @param index the item's index

@@ -143,6 +143,7 @@ public final class PoolTaskBoard implements SharedObjects.Hosted {
             }
             PoolChunk chunk = pending.pollFirst();
             if (chunk != null) {
+                chunk.job().taken();
                 slot.current = chunk;
                 boolean withFunction = slot.lastJob != chunk.job().id();
                 slot.lastJob = chunk.job().id();
@@ -211,14 +212,34 @@ public final class PoolTaskBoard implements SharedObjects.Hosted {
      * @throws InterruptedException if the feeder is interrupted
      */
     synchronized boolean add(PoolChunk chunk) throws InterruptedException {
-        while (state != State.TERMINATE && pending.size() >= maxPending) {
+        while (state != State.TERMINATE && !chunk.job().withdrawn() && pending.size() >= maxPending) {
             wait();
         }
         if (state == State.TERMINATE) {
             return false;
         }
-        pending.addLast(chunk);
-        notifyAll();
+        if (!chunk.job().withdrawn()) {
+            pending.addLast(chunk);
+            notifyAll();
+        }
+        return true;
+    }
+
+    /**
+     * Withdraws a chunk that no worker has taken: it is removed from the board, or dropped when
+     * the feeder adds it.
+     *
+     * @param chunk the only chunk of a job that can be withdrawn
+     * @return whether it will never run; false if a worker took it or the pool is terminated
+     */
+    synchronized boolean withdraw(PoolChunk chunk) {
+        if (state == State.TERMINATE || !chunk.job().withdraw()) {
+            return false;
+        }
+        if (pending.remove(chunk)) {
+            // room for the feeder; and a closed pool's idle workers may exit now
+            notifyAll();
+        }
         return true;
     }
 

@@ -306,6 +306,29 @@ class PoolTaskBoardTest {
     }
 
     @Test
+    void aTaskNoWorkerTookCanBeWithdrawn_onTheBoardOrBeforeItGetsThere_butNotOnceTaken() throws Exception {
+        PoolTaskBoard board = board(0, 1);
+        register(board, 1);
+        PoolTask onBoard = new PoolTask(new byte[] {'f'}, new byte[] {1});
+        PoolTask notYetAdded = new PoolTask(new byte[] {'g'}, new byte[] {2});
+        PoolTask taken = new PoolTask(new byte[] {'h'}, new byte[] {3});
+        board.add(onBoard.chunk());
+        assertTrue(board.withdraw(onBoard.chunk()));
+        assertTrue(board.withdraw(notYetAdded.chunk()));
+        board.add(chunk(jobA, 0));
+        assertTrue(board.add(notYetAdded.chunk()), "dropped without waiting for room on the full board");
+        assertEquals(jobA.id(), Task.decode(take(board, 1, null, false)).job());
+        assertEquals(PoolTaskBoard.NOTHING, take(board, 1, new byte[] {1}, false), "neither task reached a worker");
+        board.add(taken.chunk());
+        assertEquals(taken.id(), Task.decode(take(board, 1, null, false)).job());
+        assertFalse(board.withdraw(taken.chunk()), "a worker runs it");
+        PoolTask late = new PoolTask(new byte[] {'i'}, new byte[] {4});
+        board.add(late.chunk());
+        board.terminate();
+        assertFalse(board.withdraw(late.chunk()), "terminate() fails it instead");
+    }
+
+    @Test
     void anUnknownOperationOrArgumentCountIsRefused() {
         PoolTaskBoard board = board(0, 10);
         assertThrows(IllegalArgumentException.class, () -> board.invoke(2, new Object[] {1, null, false}, "c"));
