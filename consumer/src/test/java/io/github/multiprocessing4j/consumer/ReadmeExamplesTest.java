@@ -34,6 +34,8 @@ import org.junit.jupiter.api.Test;
  *   <li>{@code <!-- readme-test: snippet Name -->}: statements, compiled as the body of a method
  *       of a class {@code Name} that imports the library's API and {@code java.util}, and run;
  *       it must end with exit code 0;</li>
+ *   <li>{@code <!-- readme-test: class Name -->}: a class whose methods need more than one
+ *       process or a server of their own to run (a manager served to other JVMs), compiled only;</li>
  *   <li>{@code <!-- readme-test: outline (why) -->}: code that names the reader's own classes (a
  *       launcher of their own), not compiled; the marker says why.</li>
  * </ul>
@@ -41,7 +43,7 @@ import org.junit.jupiter.api.Test;
  */
 class ReadmeExamplesTest {
 
-    private static final Pattern MARKER = Pattern.compile("<!-- readme-test: (program|snippet|outline)\\s*([^ ]*)?.*-->");
+    private static final Pattern MARKER = Pattern.compile("<!-- readme-test: (program|snippet|class|outline)\\s*([^ ]*)?.*-->");
     private static final Path README = Path.of(System.getProperty("readme", "../README.md"));
     private static final Path WORK = Path.of(System.getProperty("work", "target/readme"));
     private static final long RUN_SECONDS = 120;
@@ -62,7 +64,7 @@ class ReadmeExamplesTest {
         assertFalse(blocks.isEmpty(), "no ```java block found in " + README);
         for (Block block : blocks) {
             assertTrue(block.kind() != null, "README.md line " + block.line() + ": a ```java block without a "
-                    + "<!-- readme-test: program|snippet|outline ... --> marker before it");
+                    + "<!-- readme-test: program|snippet|class|outline ... --> marker before it");
         }
         assertTrue(blocks.stream().anyMatch(b -> "program".equals(b.kind())), "no program block in the README");
     }
@@ -77,6 +79,15 @@ class ReadmeExamplesTest {
             String out = run(List.of("-cp", classes + File.pathSeparator + classPath(), block.name()), block);
             assertEquals(masked(block.expectedOutput()), masked(out),
                     "README.md line " + block.line() + ": what " + block.name() + " printed (numbers masked, lines sorted)");
+        }
+    }
+
+    @Test
+    void theReadmesClassesCompile() throws Exception {
+        for (Block block : blocks) {
+            if ("class".equals(block.kind())) {
+                compile(block.name(), block.code());
+            }
         }
     }
 

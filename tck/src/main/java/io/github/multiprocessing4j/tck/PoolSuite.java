@@ -411,6 +411,7 @@ public abstract class PoolSuite extends TckSuite {
         assertEquals(expected, total, "the primes counted by the pool");
         String figures = String.format("map %.0f ms against %.0f ms sequential; items per worker pid %s",
                 parallelNanos / 1e6, sequentialNanos / 1e6, itemsPerWorker);
+        System.out.println("first map of a ready Pool(2): " + figures);
         assertEquals(2, itemsPerWorker.size(), "both workers ran items: " + figures);
         assertTrue(itemsPerWorker.values().stream().allMatch(n -> n >= 2), "each worker ran at least 2 of 8: " + figures);
         assertTrue(parallelNanos < 0.7 * sequentialNanos, "the map took under 0.7 of the sequential time: " + figures);

@@ -48,17 +48,19 @@ final class PoolTargets {
         }
     }
 
+    /** Where the ranges of {@link #primesIn(int)} start: far enough that every range costs about the same. */
+    static final long PRIME_BASE = 3_000_000;
     /** The width of each range of {@link #primesIn(int)}. */
-    static final int PRIME_RANGE = 300_000;
+    static final int PRIME_RANGE = 400_000;
 
     /**
-     * CPU work with no I/O: the number of primes in the {@code range}-th block of
-     * {@link #PRIME_RANGE} integers, by trial division.
+     * CPU work with no I/O, about the same for every {@code range}: the number of primes among
+     * {@link #PRIME_RANGE} integers from {@code PRIME_BASE + range * PRIME_RANGE}, by trial division.
      */
     static long primesIn(int range) {
         long count = 0;
-        long from = Math.max(2, (long) range * PRIME_RANGE);
-        for (long n = from; n < (long) (range + 1) * PRIME_RANGE; n++) {
+        long from = PRIME_BASE + (long) range * PRIME_RANGE;
+        for (long n = from; n < from + PRIME_RANGE; n++) {
             boolean prime = true;
             for (long d = 2; d * d <= n; d++) {
                 if (n % d == 0) {

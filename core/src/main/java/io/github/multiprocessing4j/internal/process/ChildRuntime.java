@@ -130,7 +130,11 @@ public final class ChildRuntime {
             System.exit(SETUP_FAILED);
             return;
         } catch (IOException | RuntimeException e) {
-            System.err.println("multiprocessing4j: the child could not receive its task from the parent: " + e);
+            // a warm standby whose parent ended (and removed its control channel) before any
+            // process needed it has nothing to report: the parent's orderly exit ends it so
+            if (!(standby && !Files.exists(socket))) {
+                System.err.println("multiprocessing4j: the child could not receive its task from the parent: " + e);
+            }
             System.exit(SETUP_FAILED);
             return;
         }
