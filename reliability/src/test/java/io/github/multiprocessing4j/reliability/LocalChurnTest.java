@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(3600)
 class LocalChurnTest {
 
-    static final int SEQUENTIAL = Form.pick(200, 10_000);
-    static final int CONCURRENT = Form.pick(200, 2_000);
+    static final int SEQUENTIAL = Form.pick(120, 10_000);
+    static final int CONCURRENT = Form.pick(120, 2_000);
     static final int THREADS = 16;
 
     @Test
