@@ -136,7 +136,8 @@ class ExamplesTest {
         Run run = run(PROGRAM_DEADLINE, "shared");
 
         run.assertExitCode(0);
-        assertEquals(List.of("counter = 4000", "squares = [0, 1, 4, 9, 16, 25, 36, 49]"), run.stdout, run::describe);
+        assertEquals(List.of("counter = 4000", "squares = [0, 1, 4, 9, 16, 25, 36, 49]",
+                "done = {child 0=1000, child 1=1000, child 2=1000, child 3=1000}"), run.stdout, run::describe);
     }
 
     @Test
