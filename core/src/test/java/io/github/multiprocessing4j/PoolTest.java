@@ -38,7 +38,6 @@ class PoolTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
     /** Latches that tasks wait on, by name: tasks run in this JVM, so they see them. */
-    private static final Map<String, CountDownLatch> LATCHES = new ConcurrentHashMap<>();
 
     private final PoolThreadWorkers workers = new PoolThreadWorkers();
     private final List<Pool> pools = new ArrayList<>();
@@ -56,21 +55,15 @@ class PoolTest {
     @AfterEach
     void terminatePools() {
         pools.forEach(Pool::terminate);
-        LATCHES.values().forEach(latch -> latch.countDown());
-        LATCHES.clear();
+        NamedLatches.releaseAll();
     }
 
     static CountDownLatch latch(String name) {
-        return LATCHES.computeIfAbsent(name, key -> new CountDownLatch(1));
+        return NamedLatches.latch(name);
     }
 
     static boolean await(String name) {
-        try {
-            return latch(name).await(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return NamedLatches.await(name);
     }
 
     static String worker() {
@@ -235,7 +228,7 @@ class PoolTest {
         assertNull(failure.getCause());
         assertTrue(Poll.until(() -> workers.created.size() == 3), "a replacement was started: " + workers.created);
         // two tasks that each wait until both have started: only two live workers can run them
-        LATCHES.put("both started", new CountDownLatch(2));
+        NamedLatches.put("both started", new CountDownLatch(2));
         List<String> names = pool.map(x -> {
             latch("both started").countDown();
             assertTrue(await("both started"), "the other task never started");

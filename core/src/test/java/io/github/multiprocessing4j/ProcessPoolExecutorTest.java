@@ -39,7 +39,6 @@ class ProcessPoolExecutorTest {
 
     private static final long WAIT = 20;
     /** Latches and marks that tasks use, by name: tasks run in this JVM, so they see them. */
-    private static final Map<String, CountDownLatch> LATCHES = new ConcurrentHashMap<>();
     private static final Set<String> RAN = ConcurrentHashMap.newKeySet();
 
     private final PoolThreadWorkers workers = new PoolThreadWorkers();
@@ -55,28 +54,22 @@ class ProcessPoolExecutorTest {
     @AfterEach
     void shutdownExecutors() {
         executors.forEach(ProcessPoolExecutor::shutdownNow);
-        LATCHES.values().forEach(CountDownLatch::countDown);
-        LATCHES.clear();
+        NamedLatches.releaseAll();
         RAN.clear();
     }
 
     static CountDownLatch latch(String name) {
-        return LATCHES.computeIfAbsent(name, key -> new CountDownLatch(1));
+        return NamedLatches.latch(name);
     }
 
     static boolean await(String name) {
-        try {
-            return latch(name).await(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return NamedLatches.await(name);
     }
 
     /** Blocks the executor's workers until {@code name} is counted down. */
     private static void occupy(ProcessPoolExecutor executor, String name) throws InterruptedException {
         CountDownLatch started = new CountDownLatch(executor.maxWorkers());
-        LATCHES.put(name + " started", started);
+        NamedLatches.put(name + " started", started);
         for (int i = 0; i < executor.maxWorkers(); i++) {
             executor.submit(() -> {
                 latch(name + " started").countDown();
