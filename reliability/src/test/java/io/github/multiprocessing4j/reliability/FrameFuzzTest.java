@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * frame sequence (HELLOs with the real child's id and others, responses, random types and
  * lengths), then ends its output. The parent must drop every one, send nothing but a
  * CHALLENGE, log each once, and keep serving: the child whose id was used, and a new child,
- * end with 0.
+ * end with 0. A peer that sends nothing and closes is dropped too, without a warning: that is how
+ * a child that ends while it starts looks (a pool closed at once), not an attack.
  */
 @Order(60)
 @ExtendWith(NoLeakedProcesses.class)
@@ -44,6 +45,7 @@ class FrameFuzzTest {
         child.start();
         Figures.CYCLES.incrementAndGet();
         int accepted = 0;
+        int silent = 0;
         List<String> notDropped = new ArrayList<>();
         try (LogCapture log = new LogCapture()) {
             assertTrue(Children.awaitFile(ready), "the child runs");
@@ -52,6 +54,9 @@ class FrameFuzzTest {
             Random random = new Random(FuzzSettings.SEED);
             for (int i = 0; i < FuzzSettings.SOCKET_EXECS; i++) {
                 byte[] input = mutate(random, corpus);
+                if (input.length == 0) {
+                    silent++;
+                }
                 try (Peer peer = Peer.connect(endpoint.socket())) {
                     peer.send(input);
                     peer.endOutput();
@@ -79,7 +84,8 @@ class FrameFuzzTest {
                     + " accepted, " + notDropped.size() + " not dropped, " + warnings + " warnings");
             assertEquals(0, accepted, "fuzzed peers that got past the handshake");
             assertEquals(List.of(), notDropped, "fuzzed peers not dropped within " + DROP);
-            assertEquals(FuzzSettings.SOCKET_EXECS, warnings, "one warning per refused peer");
+            assertEquals(FuzzSettings.SOCKET_EXECS - silent, warnings,
+                    "one warning per refused peer that sent anything (" + silent + " sent nothing)");
         }
     }
 

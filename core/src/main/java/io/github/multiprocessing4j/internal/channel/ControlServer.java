@@ -13,9 +13,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -52,6 +55,19 @@ public final class ControlServer {
     private final Path socket;
     private final ServerSocketChannel server;
     private final Map<String, PendingChild> pending = new ConcurrentHashMap<>();
+    /**
+     * The last ids of children forgotten before they connected (ended while they started): a
+     * hello from one of them is a child too late, not a stranger. Ids are random, so a peer cannot
+     * use this to pass for one.
+     */
+    private final Set<String> forgotten = Collections.newSetFromMap(new LinkedHashMap<>() {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > 1024;
+        }
+    });
     private final ExecutorService connections = Executors.newCachedThreadPool(daemonThreads("multiprocessing4j-channel"));
     private final ExecutorService calls = Executors.newCachedThreadPool(daemonThreads("multiprocessing4j-calls"));
     private final ScheduledExecutorService timer =
@@ -144,8 +160,12 @@ public final class ControlServer {
         return child;
     }
 
-    void forget(PendingChild child) {
-        pending.remove(child.id(), child);
+    void forget(PendingChild child, boolean beforeItConnected) {
+        if (pending.remove(child.id(), child) && beforeItConnected) {
+            synchronized (forgotten) {
+                forgotten.add(child.id());
+            }
+        }
     }
 
     /** Runs calls from children on shared objects: a blocking call holds one thread. */
@@ -176,10 +196,27 @@ public final class ControlServer {
         PendingChild child = null;
         boolean attached = false;
         try {
-            byte[] hello = Frames.expect(channel, Frames.HELLO, MAX_HELLO);
-            String id = new String(hello, StandardCharsets.US_ASCII);
+            Frames.Frame first = Frames.read(channel, MAX_HELLO);
+            if (first == null) {
+                // connected, then closed without a byte: a child that ended while it started (a
+                // pool or warm standby ended at once), not a peer that tried anything
+                Log.LOGGER.debug("control channel: a connection closed before saying hello");
+                return;
+            }
+            if (first.type() != Frames.HELLO) {
+                throw new ProtocolException("frame type " + first.type() + ", expected " + Frames.HELLO);
+            }
+            String id = new String(first.payload(), StandardCharsets.US_ASCII);
             child = pending.get(id);
             if (child == null) {
+                boolean late;
+                synchronized (forgotten) {
+                    late = forgotten.contains(id);
+                }
+                if (late) {
+                    Log.LOGGER.debug("control channel: hello from a child that was ended before it connected");
+                    return;
+                }
                 throw new ProtocolException("hello from an unknown child");
             }
             Handshake.authenticateChild(channel, child.secret());

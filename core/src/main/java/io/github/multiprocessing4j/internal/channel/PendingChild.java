@@ -251,14 +251,16 @@ public final class PendingChild {
     /** Forgets this child: removes its key file and closes its channel. */
     public void close() {
         boolean neverConnected;
+        boolean notConnected;
         synchronized (this) {
-            neverConnected = channel == null && !ended.isDone();
+            notConnected = channel == null;
+            neverConnected = notConnected && !ended.isDone();
         }
         if (neverConnected) {
             // a child that never got its task cannot use what its task held: release it
             server.router().callerGone(id, true);
         }
-        server.forget(this);
+        server.forget(this, notConnected);
         deleteKeyFile();
         task.completeExceptionally(new IllegalStateException("closed"));
         SocketChannel open = channel;
