@@ -196,17 +196,14 @@ public final class ControlServer {
         PendingChild child = null;
         boolean attached = false;
         try {
-            Frames.Frame first = Frames.read(channel, MAX_HELLO);
-            if (first == null) {
+            byte[] hello = Frames.expectUnlessClosed(channel, Frames.HELLO, MAX_HELLO);
+            if (hello == null) {
                 // connected, then closed without a byte: a child that ended while it started (a
                 // pool or warm standby ended at once), not a peer that tried anything
                 Log.LOGGER.debug("control channel: a connection closed before saying hello");
                 return;
             }
-            if (first.type() != Frames.HELLO) {
-                throw new ProtocolException("frame type " + first.type() + ", expected " + Frames.HELLO);
-            }
-            String id = new String(first.payload(), StandardCharsets.US_ASCII);
+            String id = new String(hello, StandardCharsets.US_ASCII);
             child = pending.get(id);
             if (child == null) {
                 boolean late;

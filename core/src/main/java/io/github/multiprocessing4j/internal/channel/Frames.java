@@ -96,9 +96,23 @@ public final class Frames {
 
     /** Reads a frame that must be of {@code type}. */
     public static byte[] expect(SocketChannel channel, byte type, int maxSize) throws IOException {
+        byte[] payload = expectUnlessClosed(channel, type, maxSize);
+        if (payload == null) {
+            throw new EOFException("the peer closed the channel, expecting frame type " + type);
+        }
+        return payload;
+    }
+
+    /**
+     * Reads a frame that must be of {@code type}, or learns that the peer closed the channel
+     * before sending a byte of it.
+     *
+     * @return the payload, or null if the channel ended before the frame began
+     */
+    static byte[] expectUnlessClosed(SocketChannel channel, byte type, int maxSize) throws IOException {
         Frame frame = read(channel, maxSize);
         if (frame == null) {
-            throw new EOFException("the peer closed the channel, expecting frame type " + type);
+            return null;
         }
         if (frame.type() != type) {
             throw new ProtocolException("frame type " + frame.type() + ", expected " + type);
