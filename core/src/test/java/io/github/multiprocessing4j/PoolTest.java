@@ -131,7 +131,8 @@ class PoolTest {
         Set<String> initialized = ConcurrentHashMap.newKeySet();
         INITIALIZED.clear();
         Pool pool = pool(Pool.builder().processes(2).initializer(() -> INITIALIZED.add(worker())));
-        latch("both");
+        // two tasks that each wait until both have started: they run on both workers
+        NamedLatches.put("both", new CountDownLatch(2));
         List<AsyncResult<Boolean>> results = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             results.add(pool.applyAsync(() -> {
