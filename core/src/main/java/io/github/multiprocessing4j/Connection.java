@@ -3,7 +3,9 @@ package io.github.multiprocessing4j;
 import io.github.multiprocessing4j.internal.codec.MessageCodec;
 import io.github.multiprocessing4j.internal.codec.Payloads;
 import io.github.multiprocessing4j.internal.connection.MessageSocket;
+import io.github.multiprocessing4j.internal.ring.PeerGoneException;
 import io.github.multiprocessing4j.internal.shared.HostedPipe;
+import io.github.multiprocessing4j.internal.shared.PipeEnds;
 import io.github.multiprocessing4j.internal.shared.Shared;
 import io.github.multiprocessing4j.internal.shared.SharedObjects;
 import io.github.multiprocessing4j.internal.shared.Timeouts;
@@ -166,12 +168,25 @@ public final class Connection implements Serializable, AutoCloseable {
         if (closedHere) {
             throw new IllegalStateException("this end of the pipe is closed");
         }
-        byte[] framed = new byte[size + 1];
-        framed[0] = object ? HostedPipe.OBJECT : HostedPipe.BYTES;
-        System.arraycopy(bytes, offset, framed, 1, size);
+        byte type = object ? HostedPipe.OBJECT : HostedPipe.BYTES;
+        PipeEnds.Route route = route();
         try {
-            // posted: the parent performs it in order and reports a failure at the next call
-            Shared.pacedPost(pipeId, HostedPipe.SEND, HostedPipe.PACED_SEND, end, framed);
+            if (route.way() == PipeEnds.Way.RINGS) {
+                route.rings().send(type, bytes, offset, size);
+                return;
+            }
+            byte[] framed = new byte[size + 1];
+            framed[0] = type;
+            System.arraycopy(bytes, offset, framed, 1, size);
+            if (route.way() == PipeEnds.Way.CALLS_INTO_RINGS) {
+                // performed in the rings by the pipe's process, which may wait for room there
+                Shared.call(pipeId, HostedPipe.SEND, end, framed);
+            } else {
+                // posted: the parent performs it in order and reports a failure at the next call
+                Shared.pacedPost(pipeId, HostedPipe.SEND, HostedPipe.PACED_SEND, end, framed);
+            }
+        } catch (PeerGoneException e) {
+            throw pipeProcessGone(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while the channel to the pipe's process was full;"
@@ -259,7 +274,33 @@ public final class Connection implements Serializable, AutoCloseable {
 
     private byte[] receive(boolean objectsOnly) throws EOFException, InterruptedException {
         checkReadable();
+        PipeEnds.Route route = route();
+        if (route.way() == PipeEnds.Way.RINGS) {
+            try {
+                return route.rings().receive(objectsOnly, HostedPipe.OBJECT, FOREVER);
+            } catch (PeerGoneException e) {
+                throw pipeProcessGone(e);
+            }
+        }
         return (byte[]) Shared.streamCall(pipeId, HostedPipe.RECV, end, Timeouts.FOREVER, objectsOnly);
+    }
+
+    private static final Duration FOREVER = Duration.ofNanos(Long.MAX_VALUE);
+
+    /** How this process reaches this end of a pipe: learnt at its first use here. */
+    private PipeEnds.Route route() {
+        return PipeEnds.of(pipeId, end, readable, writable);
+    }
+
+    /** The pipe's rings are there but the process that made the pipe is gone: what a call would say. */
+    private IllegalStateException pipeProcessGone(PeerGoneException e) {
+        try {
+            Shared.quickCall(pipeId, HostedPipe.POLL, end, 0L);
+        } catch (RuntimeException gone) {
+            gone.addSuppressed(e);
+            return gone instanceof IllegalStateException state ? state : new IllegalStateException(gone.getMessage(), gone);
+        }
+        return new IllegalStateException("the process that opened this pipe has ended: " + e.getMessage(), e);
     }
 
     private byte[] receiveFromSocket() throws EOFException, InterruptedException {
@@ -307,6 +348,17 @@ public final class Connection implements Serializable, AutoCloseable {
             }
         }
         checkReadable();
+        PipeEnds.Route route = route();
+        if (route.way() == PipeEnds.Way.RINGS) {
+            try {
+                return route.rings().poll(Duration.ZERO);
+            } catch (PeerGoneException e) {
+                throw pipeProcessGone(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
         return (Boolean) Shared.quickCall(pipeId, HostedPipe.POLL, end, 0L);
     }
 
@@ -322,6 +374,15 @@ public final class Connection implements Serializable, AutoCloseable {
             return socket.poll(Payloads.MAX_BYTES, Timeouts.nanos(timeout));
         }
         checkReadable();
+        PipeEnds.Route route = route();
+        if (route.way() == PipeEnds.Way.RINGS) {
+            try {
+                long nanos = Timeouts.nanos(timeout);
+                return route.rings().poll(nanos <= 0 ? Duration.ZERO : Duration.ofNanos(nanos));
+            } catch (PeerGoneException e) {
+                throw pipeProcessGone(e);
+            }
+        }
         return (Boolean) Shared.call(pipeId, HostedPipe.POLL, end, Timeouts.nanos(timeout));
     }
 

@@ -16,8 +16,11 @@ import java.util.stream.Stream;
  * Runs every figure with its baseline, prints a table and writes {@code results.json}.
  *
  * <pre>
- * java -jar benchmarks/target/multiprocessing4j-benchmarks.jar [--quick] [--out FILE] [--no-docker] [--no-python]
+ * java -jar benchmarks/target/multiprocessing4j-benchmarks.jar [--quick] [--out FILE] [--no-docker] [--no-python] [--only TEXT]
  * </pre>
+ *
+ * {@code --only TEXT} runs the groups of figures whose title (as printed on stderr) contains
+ * {@code TEXT}, and skips the others: for a quick look at one part while working on it.
  *
  * Whole processes are timed with {@link System#nanoTime()}: each figure is the median of its
  * measured repetitions, taken after warm-up rounds, in the same run as its baseline.
@@ -27,13 +30,17 @@ public final class Benchmarks {
     /** Where results go by default, relative to the working directory (the repository's root). */
     static final Path DEFAULT_OUT = Path.of("benchmarks", "target", "results.json");
 
+    /** What {@code --only} asked for, or null for every group. */
+    private static String only;
+
     private Benchmarks() {
     }
 
     /**
      * Runs the benchmarks.
      *
-     * @param args {@code --quick}, {@code --out FILE}, {@code --no-docker}, {@code --no-python}
+     * @param args {@code --quick}, {@code --out FILE}, {@code --no-docker}, {@code --no-python},
+     *     {@code --only TEXT}
      * @throws Exception when the run itself cannot go on (a failed figure is reported, not thrown)
      */
     public static void main(String[] args) throws Exception {
@@ -47,9 +54,10 @@ public final class Benchmarks {
                 case "--out" -> out = Path.of(args[++i]);
                 case "--no-docker" -> docker = false;
                 case "--no-python" -> python = false;
+                case "--only" -> only = args[++i];
                 default -> {
                     System.err.println("usage: java -jar multiprocessing4j-benchmarks.jar [--quick] [--out FILE]"
-                            + " [--no-docker] [--no-python]");
+                            + " [--no-docker] [--no-python] [--only TEXT]");
                     System.exit(2);
                 }
             }
@@ -213,6 +221,10 @@ public final class Benchmarks {
 
     /** One group of figures, reported on stderr as it goes; a failure is recorded and the run goes on. */
     private static void step(Results results, LiveProcesses live, String title, Step step, String... keys) {
+        if (only != null && !title.contains(only)) {
+            results.skip("--only " + only, keys);
+            return;
+        }
         System.err.println("benchmarks: " + title + " ...");
         long start = System.nanoTime();
         try {

@@ -71,6 +71,17 @@ public interface CallRouter {
     }
 
     /**
+     * Whether calls can still reach the objects behind this router: false once the channel to
+     * them has ended. Processes that use an object's shared memory directly ask this while they
+     * wait, since nothing else tells them that the object's process is gone.
+     *
+     * @return true while open
+     */
+    default boolean isOpen() {
+        return true;
+    }
+
+    /**
      * A caller has ended: what it held is released (if it was killed) or kept (if it ended by
      * itself), as each object's contract says.
      *

@@ -84,6 +84,11 @@ public final class ParentLink implements CallRouter {
         }
     }
 
+    @Override
+    public boolean isOpen() {
+        return !closed;
+    }
+
     /** Tells the parent that a process below this one has ended. */
     @Override
     public void callerGone(String caller, boolean killed) {

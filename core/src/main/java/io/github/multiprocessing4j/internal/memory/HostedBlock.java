@@ -1,5 +1,6 @@
 package io.github.multiprocessing4j.internal.memory;
 
+import io.github.multiprocessing4j.internal.ring.LockWord;
 import io.github.multiprocessing4j.internal.shared.SharedObjects;
 import java.nio.ByteBuffer;
 import java.util.Map;

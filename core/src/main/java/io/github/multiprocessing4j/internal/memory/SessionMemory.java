@@ -1,12 +1,16 @@
 package io.github.multiprocessing4j.internal.memory;
 
+import io.github.multiprocessing4j.internal.ring.MappedRing;
 import io.github.multiprocessing4j.internal.ring.SharedMemoryDirectory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +27,7 @@ public final class SessionMemory {
 
     private static final Object LOCK = new Object();
     private static final Set<Path> OWNED = ConcurrentHashMap.newKeySet();
+    private static final AtomicBoolean RING_FAILURE_LOGGED = new AtomicBoolean();
     private static final Path ROOT = SharedMemoryDirectory.DEFAULT_ROOT;
     /** The main process's directory, once made. */
     private static SharedMemoryDirectory created;
@@ -83,6 +88,54 @@ public final class SessionMemory {
      */
     public static Optional<Path> visibleDirectory() {
         return directory().filter(Files::isDirectory);
+    }
+
+    /**
+     * Creates rings in new files of the session's directory, owned by this process (deleted when
+     * it ends). Where that cannot be done (no shared memory here, or it is full or read-only), the
+     * caller carries its messages some other way: the first such failure is logged.
+     *
+     * @param count how many rings
+     * @param capacity each one's capacity, as {@link MappedRing#create}
+     * @return the rings, or empty
+     */
+    public static Optional<List<MappedRing>> createRings(int count, int capacity) {
+        Optional<Path> directory = visibleDirectory();
+        if (directory.isEmpty()) {
+            return Optional.empty();
+        }
+        List<MappedRing> rings = new ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                MappedRing ring = MappedRing.create(SharedMemoryDirectory.newFile(directory.get(), "pipe"), capacity);
+                own(ring.path());
+                rings.add(ring);
+            }
+            return Optional.of(rings);
+        } catch (IOException | RuntimeException e) {
+            for (MappedRing ring : rings) {
+                delete(ring.path());
+            }
+            if (RING_FAILURE_LOGGED.compareAndSet(false, true)) {
+                Log.LOGGER.warn("cannot create a pipe's ring in {} ({}): pipes carry their messages through the"
+                        + " process that made them instead, which is slower", directory.get(), e.toString());
+            }
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Deletes a file this process created, if it is still there.
+     *
+     * @param file the file
+     */
+    public static void delete(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            Log.LOGGER.debug("cannot delete {}: {}", file, e.toString());
+        }
+        disown(file);
     }
 
     /**

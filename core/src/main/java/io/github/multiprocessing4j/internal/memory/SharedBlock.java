@@ -1,5 +1,6 @@
 package io.github.multiprocessing4j.internal.memory;
 
+import io.github.multiprocessing4j.internal.ring.LockWord;
 import io.github.multiprocessing4j.internal.shared.Shared;
 import io.github.multiprocessing4j.internal.shared.SharedObjects;
 import java.io.IOException;
@@ -15,7 +16,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,8 +38,6 @@ public final class SharedBlock implements Serializable {
 
     /** By block id: the mapping of this JVM, shared by every copy of the handle here. */
     private static final Map<String, Mapped> MAPPED = new ConcurrentHashMap<>();
-    private static final AtomicInteger THREADS = new AtomicInteger();
-    private static final ThreadLocal<Integer> THREAD = ThreadLocal.withInitial(THREADS::incrementAndGet);
     private static final AtomicBoolean FALLBACK_LOGGED = new AtomicBoolean();
     private static final Object CALLS = new Object();
 
@@ -201,7 +199,7 @@ public final class SharedBlock implements Serializable {
                 mapped.token = token;
             }
         }
-        return LockWord.owner(token, THREAD.get());
+        return LockWord.owner(token, LockWord.threadNumber());
     }
 
     /**

@@ -1,14 +1,16 @@
-package io.github.multiprocessing4j.internal.memory;
+package io.github.multiprocessing4j.internal.ring;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongPredicate;
 
 /**
- * A reentrant lock whose whole state is 16 bytes of a block that processes share (SPEC M5):
+ * A reentrant lock whose whole state is 16 bytes of a mapped file that processes share (a
+ * {@code Value}'s block, SPEC M5, or a pipe's ring):
  * the owner, a {@code long} that is 0 when the lock is free and else
  * {@code token << 32 | thread}, changed only by compare-and-set; and the depth, an {@code int}
  * that only the owner touches. Python's default lock of a {@code Value}, an RLock, without a
@@ -20,7 +22,7 @@ import java.util.function.LongPredicate;
  * holds the lock cannot release it: the process that hosts the block learns of the end and
  * clears the owner ({@link #releaseOwnersWhere}, SPEC M4).
  */
-final class LockWord {
+public final class LockWord {
 
     /** How long a waiter spins. */
     static final long SPIN_NANOS = 20_000;
@@ -34,6 +36,9 @@ final class LockWord {
     private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
     private static final VarHandle INTS = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
 
+    private static final AtomicInteger THREADS = new AtomicInteger();
+    private static final ThreadLocal<Integer> THREAD = ThreadLocal.withInitial(THREADS::incrementAndGet);
+
     private final ByteBuffer buffer;
     private final int owner;
     private final int depth;
@@ -44,7 +49,7 @@ final class LockWord {
      * @param buffer the block
      * @param offset where the word is
      */
-    LockWord(ByteBuffer buffer, int offset) {
+    public LockWord(ByteBuffer buffer, int offset) {
         this.buffer = buffer;
         this.owner = offset;
         this.depth = offset + 8;
@@ -57,8 +62,17 @@ final class LockWord {
      * @param thread the thread's number in its process, not 0
      * @return the owner value
      */
-    static long owner(int token, int thread) {
+    public static long owner(int token, int thread) {
         return (long) token << 32 | (thread & 0xFFFF_FFFFL);
+    }
+
+    /**
+     * The calling thread's number in this process, for {@link #owner}: from 1, never reused.
+     *
+     * @return the number
+     */
+    public static int threadNumber() {
+        return THREAD.get();
     }
 
     /**
@@ -67,7 +81,7 @@ final class LockWord {
      * @param me the caller's owner value
      * @return whether it was taken
      */
-    boolean tryAcquire(long me) {
+    public boolean tryAcquire(long me) {
         long current = (long) LONGS.getVolatile(buffer, owner);
         if (current == me) {
             INTS.set(buffer, depth, (int) INTS.get(buffer, depth) + 1);
@@ -88,7 +102,7 @@ final class LockWord {
      * @return whether it was taken
      * @throws InterruptedException if interrupted while waiting
      */
-    boolean acquire(long me, long timeoutNanos) throws InterruptedException {
+    public boolean acquire(long me, long timeoutNanos) throws InterruptedException {
         if (tryAcquire(me)) {
             return true;
         }
@@ -126,7 +140,7 @@ final class LockWord {
      * @param me the caller's owner value
      * @throws IllegalStateException "cannot release un-acquired lock" if {@code me} does not hold it
      */
-    void release(long me) {
+    public void release(long me) {
         if ((long) LONGS.getVolatile(buffer, owner) != me) {
             throw new IllegalStateException("cannot release un-acquired lock");
         }
@@ -144,7 +158,7 @@ final class LockWord {
      * @param me an owner value
      * @return true if it holds it
      */
-    boolean isHeldBy(long me) {
+    public boolean isHeldBy(long me) {
         return (long) LONGS.getVolatile(buffer, owner) == me;
     }
 
@@ -155,7 +169,7 @@ final class LockWord {
      * @param token the test, on the owner's token
      * @return whether it was released
      */
-    boolean releaseOwnersWhere(LongPredicate token) {
+    public boolean releaseOwnersWhere(LongPredicate token) {
         long current = (long) LONGS.getVolatile(buffer, owner);
         if (current == 0 || !token.test(current >>> 32)) {
             return false;

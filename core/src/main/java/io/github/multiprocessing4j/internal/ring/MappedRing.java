@@ -38,8 +38,9 @@ import java.util.function.BooleanSupplier;
  * by publishing its read index after it has copied a record out.
  *
  * <h2>The file</h2>
- * A 4 KiB header (magic, version, capacity, and the write index, the read index and the two
- * ends' closed flags on cache lines of their own), then {@code capacity} bytes of data. The file
+ * A 4 KiB header (magic, version, capacity, and the write index, the read index, the two
+ * ends' closed flags and the two ends' {@link LockWord}s on cache lines of their own), then
+ * {@code capacity} bytes of data. The file
  * is created with permissions 0600, and every byte of it is written at creation, so that a full
  * {@code /dev/shm} fails {@link #create} with an {@link IOException} instead of killing a
  * process with SIGBUS when a page is first touched. Java cannot unmap a file: the memory is
@@ -62,6 +63,8 @@ public final class MappedRing {
     static final int READ_INDEX_AT = 128;
     static final int WRITER_CLOSED_AT = 192;
     static final int READER_CLOSED_AT = 256;
+    static final int WRITE_LOCK_AT = 320;
+    static final int READ_LOCK_AT = 384;
     static final int DATA_AT = 4096;
     static final int LENGTH_BYTES = 4;
 
@@ -221,6 +224,58 @@ public final class MappedRing {
             throw new IllegalStateException("the reader of " + path + " was already taken: one reader per ring");
         }
         return new RingReader(this, buffer.duplicate().order(ByteOrder.nativeOrder()), writerAlive);
+    }
+
+    /**
+     * The lock that processes sharing the writing end hold around each write (the concurrency
+     * contract above); a new instance on each call, over the same 16 bytes of the file.
+     *
+     * @return the writers' lock
+     */
+    public LockWord writerLock() {
+        return new LockWord(buffer.duplicate().order(ByteOrder.nativeOrder()), WRITE_LOCK_AT);
+    }
+
+    /**
+     * The lock that processes sharing the reading end hold around each read.
+     *
+     * @return the readers' lock
+     */
+    public LockWord readerLock() {
+        return new LockWord(buffer.duplicate().order(ByteOrder.nativeOrder()), READ_LOCK_AT);
+    }
+
+    /**
+     * The writing end's closed flag: 0 while open; any other value makes a reader that has read
+     * every committed record get end of stream. Whoever manages the ring may set and clear it.
+     *
+     * @return the flag's value
+     */
+    public long writerClosed() {
+        return (long) LONGS.getAcquire(buffer, WRITER_CLOSED_AT);
+    }
+
+    /**
+     * Sets the writing end's closed flag (see {@link #writerClosed()}).
+     *
+     * @param value 0 for open, anything else for closed
+     */
+    public void setWriterClosed(long value) {
+        LONGS.setRelease(buffer, WRITER_CLOSED_AT, value);
+    }
+
+    /**
+     * Whether the reading end is closed: a writer's next write fails.
+     *
+     * @return true if closed
+     */
+    public boolean readerClosed() {
+        return (long) LONGS.getAcquire(buffer, READER_CLOSED_AT) != 0;
+    }
+
+    /** Closes the reading end for every process (see {@link #readerClosed()}). */
+    public void closeReader() {
+        LONGS.setRelease(buffer, READER_CLOSED_AT, 1L);
     }
 
     /** The bytes a record of a message of {@code length} bytes takes: its length, the message, padding to 8. */

@@ -49,7 +49,7 @@ public final class RingReader implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("the reader of " + ring.path() + " is closed");
         }
-        if (writeIndex == readIndex && !awaitRecord(timeout)) {
+        if (!await(timeout)) {
             return null;
         }
         long committed = writeIndex - readIndex;
@@ -72,6 +72,46 @@ public final class RingReader implements AutoCloseable {
         readIndex += MappedRing.recordBytes(length);
         MappedRing.LONGS.setRelease(buffer, MappedRing.READ_INDEX_AT, readIndex);
         return message;
+    }
+
+    /**
+     * Waits for up to {@code timeout} until a record is committed, without reading it.
+     *
+     * @param timeout how long to wait; zero or negative: do not wait
+     * @return true if a record is there to read, false if none came within the timeout
+     * @throws EOFException if the writer closed its end and every message has been read
+     * @throws PeerGoneException if the writer's process died and every message it committed has been read
+     * @throws InterruptedException if the thread was interrupted while it waited
+     * @throws IllegalStateException if this reader is closed
+     */
+    public boolean await(Duration timeout) throws EOFException, PeerGoneException, InterruptedException {
+        if (closed) {
+            throw new IllegalStateException("the reader of " + ring.path() + " is closed");
+        }
+        // another process that shares this end (under a lock of theirs) may have read since
+        readIndex = (long) MappedRing.LONGS.getAcquire(buffer, MappedRing.READ_INDEX_AT);
+        return committed() || awaitRecord(timeout);
+    }
+
+    /**
+     * A byte of the next message, which stays unread: call after {@link #await} returned true.
+     *
+     * @param offset the byte's index in the message
+     * @return the byte (0 to 255), or -1 if the message is shorter
+     * @throws IllegalStateException if no record is committed, or the ring is corrupted
+     */
+    public int peek(int offset) {
+        long committed = writeIndex - readIndex;
+        if (committed < MappedRing.recordBytes(0) || committed > capacity) {
+            throw new IllegalStateException("no record to peek at in " + ring.path() + ": write index " + writeIndex
+                    + ", read index " + readIndex);
+        }
+        int at = (int) (readIndex & mask);
+        int length = buffer.getInt(MappedRing.DATA_AT + at);
+        if (offset < 0 || offset >= length) {
+            return -1;
+        }
+        return buffer.get(MappedRing.DATA_AT + ((at + MappedRing.LENGTH_BYTES + offset) & mask)) & 0xFF;
     }
 
     private IllegalStateException corrupted(String what) {

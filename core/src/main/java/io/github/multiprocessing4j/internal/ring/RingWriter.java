@@ -11,6 +11,8 @@ import java.util.function.BooleanSupplier;
  */
 public final class RingWriter implements AutoCloseable {
 
+    private static final byte[] NO_HEAD = new byte[0];
+
     private final MappedRing ring;
     private final ByteBuffer buffer;
     private final BooleanSupplier readerAlive;
@@ -68,33 +70,64 @@ public final class RingWriter implements AutoCloseable {
      */
     public boolean write(byte[] message, int offset, int length, Duration timeout)
             throws PeerGoneException, InterruptedException {
-        Objects.checkFromIndexSize(offset, length, message.length);
+        return write(NO_HEAD, message, offset, length, timeout);
+    }
+
+    /**
+     * Writes one message made of two parts, {@code head} then part of {@code body}, copied into
+     * the ring once; otherwise as {@link #write(byte[], Duration)}.
+     *
+     * @param head the message's first bytes
+     * @param body holds the rest of the message
+     * @param offset where the rest starts in {@code body}
+     * @param length how many bytes of {@code body} follow the head
+     * @param timeout how long to wait for room; zero or negative: do not wait
+     * @return true if the message was committed, false if there was no room within the timeout
+     * @throws IllegalArgumentException if the message is larger than {@link MappedRing#maxMessageBytes()}
+     * @throws IndexOutOfBoundsException if {@code offset} and {@code length} are not inside {@code body}
+     * @throws PeerGoneException if the reader closed the ring, or its process died while this writer waited
+     * @throws InterruptedException if the thread was interrupted while it waited; nothing was written
+     * @throws IllegalStateException if this writer is closed, or the ring's indexes are corrupted
+     */
+    public boolean write(byte[] head, byte[] body, int offset, int length, Duration timeout)
+            throws PeerGoneException, InterruptedException {
+        Objects.checkFromIndexSize(offset, length, body.length);
         if (closed) {
             throw new IllegalStateException("the writer of " + ring.path() + " is closed");
         }
-        if (length > ring.maxMessageBytes()) {
-            throw new IllegalArgumentException("a message of " + length + " bytes is larger than the largest this ring"
+        int size = head.length + length;
+        if (size > ring.maxMessageBytes()) {
+            throw new IllegalArgumentException("a message of " + size + " bytes is larger than the largest this ring"
                     + " carries, " + ring.maxMessageBytes() + " bytes (a ring of " + capacity + " bytes)");
         }
         if ((long) MappedRing.LONGS.getAcquire(buffer, MappedRing.READER_CLOSED_AT) != 0) {
             throw new PeerGoneException("the reader of " + ring.path() + " closed it");
         }
-        int record = MappedRing.recordBytes(length);
+        // another process that shares this end (under a lock of theirs) may have written since
+        writeIndex = (long) MappedRing.LONGS.getAcquire(buffer, MappedRing.WRITE_INDEX_AT);
+        int record = MappedRing.recordBytes(size);
         if (capacity - (writeIndex - readIndex) < record && !awaitRoom(record, timeout)) {
             return false;
         }
         int at = (int) (writeIndex & mask);
-        buffer.putInt(MappedRing.DATA_AT + at, length);
+        buffer.putInt(MappedRing.DATA_AT + at, size);
         // records are 8-aligned, so the length never wraps; the message may
         int start = at + MappedRing.LENGTH_BYTES;
-        int first = Math.min(length, capacity - start);
-        buffer.put(MappedRing.DATA_AT + start, message, offset, first);
-        if (first < length) {
-            buffer.put(MappedRing.DATA_AT, message, offset + first, length - first);
-        }
+        start = copy(start, head, 0, head.length);
+        copy(start, body, offset, length);
         writeIndex += record;
         MappedRing.LONGS.setRelease(buffer, MappedRing.WRITE_INDEX_AT, writeIndex);
         return true;
+    }
+
+    /** Copies bytes into the data area from {@code start} (an index in it), wrapping; returns where they end. */
+    private int copy(int start, byte[] bytes, int offset, int length) {
+        int first = Math.min(length, capacity - start);
+        buffer.put(MappedRing.DATA_AT + start, bytes, offset, first);
+        if (first < length) {
+            buffer.put(MappedRing.DATA_AT, bytes, offset + first, length - first);
+        }
+        return (start + length) & mask;
     }
 
     private boolean awaitRoom(int record, Duration timeout) throws PeerGoneException, InterruptedException {

@@ -97,6 +97,20 @@ public final class SharedMemoryDirectory implements AutoCloseable {
      * @throws IllegalArgumentException if {@code kind} is not letters and digits
      */
     public Path newFile(String kind) {
+        return newFile(directory, kind);
+    }
+
+    /**
+     * A new name that nobody can guess in a directory of shared memory, such as a session's
+     * directory that another process made: {@code kind} and 128 random bits. The file is not
+     * created.
+     *
+     * @param directory the directory
+     * @param kind says what the file is for: letters and digits
+     * @return the path, never null
+     * @throws IllegalArgumentException if {@code kind} is not letters and digits
+     */
+    public static Path newFile(Path directory, String kind) {
         if (kind.isEmpty() || !kind.chars().allMatch(Character::isLetterOrDigit)) {
             throw new IllegalArgumentException("a file kind of letters and digits, not '" + kind + "'");
         }

@@ -1,9 +1,18 @@
 package io.github.multiprocessing4j.internal.shared;
 
 import io.github.multiprocessing4j.internal.channel.CallRouter;
+import io.github.multiprocessing4j.internal.ring.MappedRing;
+import io.github.multiprocessing4j.internal.ring.PeerGoneException;
+import io.github.multiprocessing4j.internal.ring.RingPipeEnd;
 import java.io.EOFException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -21,6 +30,16 @@ import java.util.Set;
  *
  * <p>Every message starts with one byte: 1 for an object sent with {@code send}, 0 for bytes sent
  * with {@code sendBytes}.
+ *
+ * <h2>Two ways to carry messages</h2>
+ * A pipe made where the session has shared memory ({@code /dev/shm}) carries its messages in
+ * two {@link MappedRing}s, one towards each end ({@link RingPipeEnd}): every process of the host
+ * that holds an end maps them and sends and receives without calling this process, which then
+ * only keeps the books (who holds an end, which end is closed or released) and writes them into
+ * the rings' flags, releases the rings' locks held by processes that ended, and performs the
+ * sends and receives of processes that cannot map the rings (a remote child) on their behalf.
+ * {@link #ATTACH} tells a process which way its pipe works. Without shared memory the messages
+ * wait here, in one FIFO per end.
  */
 public final class HostedPipe implements SharedObjects.Hosted {
 
@@ -45,12 +64,62 @@ public final class HostedPipe implements SharedObjects.Hosted {
      */
     public static final int PACED_SEND = 6;
 
+    /** Where the pipe's rings are: "token|ring towards end 0|ring towards end 1" (an empty path for none). */
+    private static final String SEPARATOR = "|";
+
     /** The first byte of a message sent with {@code send}. */
     public static final byte OBJECT = 1;
     /** The first byte of a message sent with {@code sendBytes}. */
     public static final byte BYTES = 0;
 
     private final End[] ends = {new End(), new End()};
+    /** The rings towards each end (null for none: a one-way pipe's sending end), or null without rings. */
+    private final MappedRing[] rings;
+    /** Each process's token for the rings' locks; this one's is 1. */
+    private final Map<String, Integer> tokens = new HashMap<>();
+    /** The last token given out; never reused, so a lock is never freed for a process that lives. */
+    private int lastToken = 1;
+    /** This process's own ends, for the sends and receives it performs on behalf of others; made when first needed. */
+    private final RingPipeEnd[] proxies = new RingPipeEnd[2];
+
+    /** A pipe whose messages wait here. */
+    public HostedPipe() {
+        this.rings = null;
+    }
+
+    /**
+     * A pipe whose messages travel in rings.
+     *
+     * @param towardsLeft the ring towards end 0
+     * @param towardsRight the ring towards end 1, or null for a one-way pipe
+     */
+    public HostedPipe(MappedRing towardsLeft, MappedRing towardsRight) {
+        this.rings = new MappedRing[] {towardsLeft, towardsRight};
+    }
+
+    /**
+     * Parses the answer to {@link #ATTACH}.
+     *
+     * @param answer what attach returned
+     * @return null if the pipe has no rings, else the token and the two paths (null for none)
+     */
+    public static Object[] parseRings(Object answer) {
+        if (!(answer instanceof String text)) {
+            return null;
+        }
+        String[] parts = text.split("\\|", -1);
+        return new Object[] {Integer.parseInt(parts[0]), parts[1].isEmpty() ? null : Path.of(parts[1]),
+                parts[2].isEmpty() ? null : Path.of(parts[2])};
+    }
+
+    /**
+     * Whether this pipe's messages travel in rings.
+     *
+     * @return true if so
+     */
+    public boolean hasRings() {
+        return rings != null;
+    }
 
     /** One end: what was sent towards it, whether it is closed, who holds it. */
     private static final class End {
@@ -71,11 +140,18 @@ public final class HostedPipe implements SharedObjects.Hosted {
 
     @Override
     public boolean mayBlock(int op, Object[] args) {
+        if (rings != null && (op == SEND || op == PACED_SEND || op == RECV)) {
+            // performed in the rings: a full ring, or the readers' lock, may make it wait
+            return true;
+        }
         return (op == RECV || op == POLL) && (Long) args[1] != 0 || op == PACED_SEND;
     }
 
     @Override
     public synchronized Object tryInvoke(int op, Object[] args, String caller) throws Exception {
+        if (rings != null) {
+            return CallRouter.WOULD_WAIT;
+        }
         int end = (Integer) args[0];
         boolean atOnce;
         if (end != 0 && end != 1) {
@@ -90,18 +166,104 @@ public final class HostedPipe implements SharedObjects.Hosted {
     }
 
     @Override
-    public synchronized Object invoke(int op, Object[] args, String caller) throws Exception {
+    public Object invoke(int op, Object[] args, String caller) throws Exception {
+        if (rings == null || op == CLOSE || op == ATTACH) {
+            return invokeHere(op, args, caller);
+        }
+        // a process that cannot map the rings: its send or receive is performed here, outside
+        // this object's lock (it may wait for room or for a message)
         int end = (Integer) args[0];
+        RingPipeEnd proxy = proxy(end, caller);
+        try {
+            switch (op) {
+                case SEND, PACED_SEND -> {
+                    byte[] framed = (byte[]) args[1];
+                    proxy.send(framed[0], framed, 1, framed.length - 1);
+                    return null;
+                }
+                case RECV -> {
+                    byte[] message = proxy.receive(args.length > 2 && (Boolean) args[2], OBJECT,
+                            Duration.ofNanos((Long) args[1]));
+                    if (message == null) {
+                        throw new IllegalStateException("nothing arrived in time");
+                    }
+                    return message;
+                }
+                case POLL -> {
+                    return proxy.poll(Duration.ofNanos((Long) args[1]));
+                }
+                default -> throw new IllegalArgumentException("unknown pipe operation " + op);
+            }
+        } catch (PeerGoneException e) {
+            throw new IllegalStateException("the pipe's rings are gone: " + e.getMessage(), e);
+        }
+    }
+
+    /** This process's end {@code end} for a caller's send or receive, after the books are kept. */
+    private RingPipeEnd proxy(int end, String caller) throws Exception {
+        synchronized (this) {
+            checkEnd(end);
+            hold(end, caller);
+            if (proxies[end] == null) {
+                try {
+                    proxies[end] = new RingPipeEnd(open(rings[end]), open(rings[1 - end]), 1, () -> true);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot map the pipe's rings again", e);
+                }
+            }
+            return proxies[end];
+        }
+    }
+
+    /** A second mapping of a ring: a mapping gives out one reader and one writer, and this process's ends have them. */
+    private static MappedRing open(MappedRing ring) throws IOException {
+        return ring == null ? null : MappedRing.open(ring.path());
+    }
+
+    private static void checkEnd(int end) {
         if (end != 0 && end != 1) {
             throw new IllegalArgumentException("a pipe has ends 0 and 1, not " + end);
         }
-        if (op != CLOSE) {
-            if (SharedObjects.LOCAL_CALLER.equals(caller)) {
-                ends[end].usedByCreator = true;
-            } else {
-                ends[end].holders.add(caller);
-                ends[end].handedToChild = true;
+    }
+
+    /** The caller holds {@code end}: the creator used it, or a child has it. */
+    private void hold(int end, String caller) {
+        if (SharedObjects.LOCAL_CALLER.equals(caller)) {
+            ends[end].usedByCreator = true;
+        } else {
+            ends[end].holders.add(caller);
+            ends[end].handedToChild = true;
+        }
+        flag(end);
+    }
+
+    /**
+     * Writes an end's state into the flag of the ring it sends into, for every process: closed,
+     * released (nobody can send on it any more) or open.
+     */
+    private void flag(int end) {
+        if (rings == null || rings[1 - end] == null) {
+            return;
+        }
+        rings[1 - end].setWriterClosed(ends[end].closed ? RingPipeEnd.CLOSED
+                : ends[end].silent() ? RingPipeEnd.RELEASED : RingPipeEnd.OPEN);
+    }
+
+    private synchronized Object invokeHere(int op, Object[] args, String caller) throws Exception {
+        int end = (Integer) args[0];
+        checkEnd(end);
+        if (rings != null) {
+            if (op == CLOSE) {
+                close(end);
+                return null;
             }
+            hold(end, caller);
+            int token = SharedObjects.LOCAL_CALLER.equals(caller) ? 1
+                    : tokens.computeIfAbsent(caller, key -> ++lastToken);
+            return token + SEPARATOR + path(rings[0]) + SEPARATOR + path(rings[1]);
+        }
+        if (op != CLOSE) {
+            hold(end, caller);
         }
         switch (op) {
             case PACED_SEND:
@@ -185,7 +347,17 @@ public final class HostedPipe implements SharedObjects.Hosted {
         ends[end].closed = true;
         ends[end].inbox.clear();
         ends[end].bytes = 0;
+        if (rings != null) {
+            if (rings[end] != null) {
+                rings[end].closeReader();
+            }
+            flag(end);
+        }
         notifyAll();
+    }
+
+    private static String path(MappedRing ring) {
+        return ring == null ? "" : ring.path().toString();
     }
 
     @Override
@@ -193,6 +365,25 @@ public final class HostedPipe implements SharedObjects.Hosted {
         boolean released = false;
         for (End end : ends) {
             released |= end.holders.removeIf(key -> SharedObjects.isWithin(key, caller)) && end.silent();
+        }
+        if (rings != null) {
+            flag(0);
+            flag(1);
+            // a lock that the process held when it ended (a thread of it was sending or
+            // receiving) is freed; a message it was writing is dropped by the readers (SPEC M4)
+            Set<Integer> gone = new HashSet<>();
+            tokens.forEach((key, token) -> {
+                if (SharedObjects.isWithin(key, caller)) {
+                    gone.add(token);
+                }
+            });
+            tokens.keySet().removeIf(key -> SharedObjects.isWithin(key, caller));
+            for (MappedRing ring : rings) {
+                if (ring != null && !gone.isEmpty()) {
+                    ring.writerLock().releaseOwnersWhere(token -> gone.contains((int) token));
+                    ring.readerLock().releaseOwnersWhere(token -> gone.contains((int) token));
+                }
+            }
         }
         if (released) {
             notifyAll();

@@ -227,6 +227,25 @@ public final class SharedObjects {
     }
 
     /**
+     * Whether the process hosting an object can still be reached from this JVM: always where it
+     * lives here; elsewhere while the channel towards it is open.
+     *
+     * @param id the object's id
+     * @return false once the object's process (or the way to it) is gone
+     */
+    public static boolean isReachable(String id) {
+        if (HOSTED.containsKey(id)) {
+            return true;
+        }
+        CallRouter route = ROUTES.isEmpty() ? null : ROUTES.get(tokenOf(id));
+        if (route != null) {
+            return route.isOpen();
+        }
+        CallRouter link = upstream;
+        return link != null && link.isOpen();
+    }
+
+    /**
      * Calls an operation from this JVM: directly if the object lives here, else through the
      * parent.
      *

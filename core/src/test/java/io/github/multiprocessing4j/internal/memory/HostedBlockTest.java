@@ -1,5 +1,6 @@
 package io.github.multiprocessing4j.internal.memory;
 
+import io.github.multiprocessing4j.internal.ring.LockWord;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

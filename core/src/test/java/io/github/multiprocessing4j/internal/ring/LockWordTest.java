@@ -1,4 +1,4 @@
-package io.github.multiprocessing4j.internal.memory;
+package io.github.multiprocessing4j.internal.ring;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
