@@ -119,6 +119,18 @@ public final class SharedObjects {
     }
 
     /**
+     * How many shared objects this JVM hosts now (SPEC M9): queues, pipes, locks, events,
+     * conditions, barriers, manager objects and pool boards whose state lives here, retired ones
+     * included until they are freed. A process that creates and drops objects returns to its
+     * starting count once their handles are unreachable and no live process holds a copy.
+     *
+     * @return the number of objects hosted here, never negative
+     */
+    public static int hostedCount() {
+        return HOSTED.size();
+    }
+
+    /**
      * Makes something on this thread and tells {@code ids} the id of each object
      * {@link #host hosted} meanwhile: how a manager learns which objects its factories made.
      *
