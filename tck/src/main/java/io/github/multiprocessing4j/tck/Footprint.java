@@ -35,8 +35,9 @@ public record Footprint(int hosted, int shmFiles, int threads, long heapBytes) {
 
     /**
      * The footprint once what was dropped before has been freed: a queue made and dropped here is
-     * freed after every object that was unreachable before it, so once no other object was
-     * freed while it was, nothing dropped earlier is left to free.
+     * freed by a collection that also finds every object unreachable before it, and the cleaner
+     * thread frees them in its own order; so the footprint is taken once three such rounds in a
+     * row freed nothing but their own queue.
      *
      * @param timeout how long to try
      * @return the footprint, never null; measured at the deadline if it did not settle by then
@@ -44,14 +45,17 @@ public record Footprint(int hosted, int shmFiles, int threads, long heapBytes) {
      */
     public static Footprint settled(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
+        int quietRounds = 0;
         while (true) {
             int hosted = SharedObjects.hostedCount();
             dropCanary();
             Footprint now = awaitSettled(footprint -> footprint.hosted <= hosted,
                     Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
-            if (now.hosted == hosted || System.nanoTime() - deadline >= 0) {
+            quietRounds = now.hosted == hosted ? quietRounds + 1 : 0;
+            if (quietRounds == 3 || System.nanoTime() - deadline >= 0) {
                 return now;
             }
+            Thread.sleep(20);
         }
     }
 
