@@ -9,14 +9,14 @@ import java.util.Set;
  * The references to one object hosted here (SPEC M9), as Python's manager server counts them:
  * the copies of its handle in this JVM, the processes below that hold a copy, and the copies in
  * flight (serialized, not yet deserialized anywhere). Once none is left the object is freed,
- * unless it is pinned (a manager's objects, a pool's board), which only an explicit
- * {@link SharedObjects#free} or the end of the JVM frees. Calls are not counted: the path of a
+ * unless it is pinned (a manager's objects until it shuts down, a pool's board), which only an
+ * explicit {@link SharedObjects#free}, a retirement or the end of the JVM frees. Calls are not counted: the path of a
  * call costs nothing more (see {@code SharedObjects.invoke} why none is needed).
  */
 final class Lifetime {
 
-    /** Whether the object lives whatever its references, until freed explicitly. */
-    final boolean pinned;
+    /** Whether the object lives whatever its references, until freed explicitly. Guarded by this. */
+    private boolean pinned;
     // guarded by this
     private boolean freed;
     private int copies;
@@ -27,6 +27,11 @@ final class Lifetime {
 
     Lifetime(boolean pinned) {
         this.pinned = pinned;
+    }
+
+    /** From now on the object is freed once nothing references it: it was retired. */
+    synchronized void unpin() {
+        pinned = false;
     }
 
     synchronized void addCopy() {

@@ -25,6 +25,19 @@ public final class SharedObjects {
      * a manager server, SPEC M7).
      */
     private static final Map<String, CallRouter> ROUTES = new ConcurrentHashMap<>();
+    /** The last retired objects that were freed, by id: why they were retired, for late callers. */
+    private static final Map<String, String> RETIRED_REASONS = Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(16, 0.75f, false) {
+                @java.io.Serial
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+                    return size() > MAX_RETIRED_REASONS;
+                }
+            });
+    /** How many reasons {@link #RETIRED_REASONS} keeps: older ones get the message of a freed object. */
+    private static final int MAX_RETIRED_REASONS = 4096;
     /** Objects retired by their owner, while a thread may still wait in them: why they were. */
     private static final Map<Object, String> RETIRED = Collections.synchronizedMap(new WeakHashMap<>());
     private static volatile boolean anyRetired;
@@ -230,6 +243,9 @@ public final class SharedObjects {
     private static void release(String id, Entry entry) {
         if (HOSTED.remove(id, entry)) {
             POSTED_BYTES.remove(id);
+            if (entry.object instanceof Retired retired) {
+                RETIRED_REASONS.put(id, retired.reason);
+            }
             try {
                 entry.object.freed();
             } catch (RuntimeException e) {
@@ -317,7 +333,10 @@ public final class SharedObjects {
     /**
      * Retires an object hosted here: its state is dropped, every later call on it from any
      * process fails with {@link IllegalStateException}{@code (reason)}, and the threads waiting
-     * in it wake and fail alike (SPEC M7: a manager's objects after it shut down).
+     * in it wake and fail alike (SPEC M7: a manager's objects after it shut down). What stays of
+     * it is freed once no handle references it (SPEC M9); the reasons of the last
+     * {@value #MAX_RETIRED_REASONS} freed ones are kept for later calls, older ones fail as calls
+     * on a freed object do.
      *
      * @param id the object's id; nothing happens if it is not hosted here
      * @param reason the message of the failures
@@ -329,12 +348,15 @@ public final class SharedObjects {
         }
         Hosted object = entry.object;
         entry.object = new Retired(reason);
+        // what stays of it is its failure; it is freed once nothing here references it (SPEC M9)
+        entry.lifetime.unpin();
         RETIRED.put(object, reason);
         anyRetired = true;
         // every hosted object waits on its own monitor (Waits.await), which looks here on waking
         synchronized (object) {
             object.notifyAll();
         }
+        maybeFree(id);
     }
 
     /**
@@ -551,6 +573,10 @@ public final class SharedObjects {
     private static Object freedCall(String id, int op) {
         if (op == UNHOLD || op == ARRIVED || op == SENT) {
             return null;
+        }
+        String retired = RETIRED_REASONS.get(id);
+        if (retired != null) {
+            throw new IllegalStateException(retired);
         }
         throw new IllegalStateException("shared object " + id + " was freed: no live process held a reference to it"
                 + " any more (SPEC M9); a handle used after that cannot reach it");
