@@ -87,13 +87,14 @@ final class Copies {
      * reaches no host for it.
      *
      * @param id the object's id
-     * @param op {@link SharedObjects#SENT}
+     * @param op {@link SharedObjects#SENT} or {@link SharedObjects#EXPECT}
      * @param count how many
+     * @param onBehalfOf the process below this one it is about, or "" for this one
      */
-    static void tellHost(String id, int op, int count) {
+    static void tellHost(String id, int op, int count, String onBehalfOf) {
         synchronized (LOCK) {
             if (linked) {
-                tell(id, op, count);
+                tell(id, op, count, onBehalfOf);
             }
         }
     }
@@ -128,12 +129,16 @@ final class Copies {
 
     /** Posts to the host; held under {@link #LOCK} so that the host learns in this JVM's order. */
     private static void tell(String id, int op, int count) {
+        tell(id, op, count, "");
+    }
+
+    private static void tell(String id, int op, int count, String onBehalfOf) {
         CallRouter link = SharedObjects.hostLink(id);
         if (link == null) {
             return;
         }
         try {
-            link.post(id, op, new Object[] {count}, "");
+            link.post(id, op, new Object[] {count}, onBehalfOf);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             Log.LOGGER.debug("interrupted while telling the host of {} about its copies", id);

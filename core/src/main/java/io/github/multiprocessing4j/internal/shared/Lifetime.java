@@ -78,9 +78,14 @@ final class Lifetime {
         return update();
     }
 
-    /** A child was sent a copy in its task: it holds the object from its start. */
+    /**
+     * A process below was handed a copy (in its task, or a pool's function): it holds the
+     * object from then on. A copy handed to this JVM itself is only expected.
+     */
     synchronized void expect(String caller) {
-        holders.add(caller);
+        if (!SharedObjects.LOCAL_CALLER.equals(caller)) {
+            holders.add(caller);
+        }
         expected.merge(caller, 1, Integer::sum);
     }
 

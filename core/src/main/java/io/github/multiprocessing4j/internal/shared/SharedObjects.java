@@ -59,6 +59,10 @@ public final class SharedObjects {
     static final int SENT = -3;
     /** Copies were deserialized in a process that holds one already. */
     static final int ARRIVED = -4;
+    /** A copy was handed to a process below, which holds it until it deserializes it or ends. */
+    static final int EXPECT = -5;
+    /** While bytes are serialized to be handed out more than once: the ids of the handles in them. */
+    private static final ThreadLocal<java.util.Set<String>> COLLECTING_SENT = new ThreadLocal<>();
 
     /** Bytes a process posts to one object of another process between two paced calls (SPEC M3). */
     public static final long PACE_BYTES = 4L * 1024 * 1024;
@@ -212,6 +216,12 @@ public final class SharedObjects {
      * @param id the object's id
      */
     public static void sending(String id) {
+        java.util.Set<String> collected = COLLECTING_SENT.get();
+        if (collected != null) {
+            // counted each time the bytes are handed out: handedOut
+            collected.add(id);
+            return;
+        }
         Entry entry = HOSTED.get(id);
         if (entry != null) {
             java.util.List<Object[]> noted = SENT_TO_CHILD.get();
@@ -223,7 +233,42 @@ public final class SharedObjects {
             }
             return;
         }
-        Copies.tellHost(id, SENT, 1);
+        Copies.tellHost(id, SENT, 1, "");
+    }
+
+    /**
+     * Serializes bytes that will be handed out more than once, each time to a process that
+     * deserializes them at most once (a pool's function, which each worker reads once and keeps):
+     * the handles in them are not counted in flight now, but at each {@link #handedOut}.
+     *
+     * @param serialize what serializes
+     * @param ids told the id of each handle serialized
+     * @return what {@code serialize} returned
+     */
+    public static byte[] serializeCollecting(Supplier<byte[]> serialize, java.util.Set<String> ids) {
+        COLLECTING_SENT.set(ids);
+        try {
+            return serialize.get();
+        } finally {
+            COLLECTING_SENT.remove();
+        }
+    }
+
+    /**
+     * A copy of a handle, in bytes made by {@link #serializeCollecting}, was handed to a process
+     * (the caller of the call that took it): that process holds the object until it has
+     * deserialized the copy and let go of it, or until it ends.
+     *
+     * @param id the object's id
+     * @param caller the process's key, as the call that took the bytes gave it
+     */
+    public static void handedOut(String id, String caller) {
+        Entry entry = HOSTED.get(id);
+        if (entry != null) {
+            entry.lifetime.expect(caller);
+            return;
+        }
+        Copies.tellHost(id, EXPECT, 1, LOCAL_CALLER.equals(caller) ? "" : caller);
     }
 
     /**
@@ -555,6 +600,10 @@ public final class SharedObjects {
             case UNHOLD -> free = lifetime.unhold(caller);
             case SENT -> free = lifetime.sent((Integer) args[0]);
             case ARRIVED -> free = lifetime.arrived(caller, (Integer) args[0]);
+            case EXPECT -> {
+                lifetime.expect(caller);
+                free = false;
+            }
             default -> throw new IllegalArgumentException("unknown operation " + op + " on shared object " + id);
         }
         if (free) {
