@@ -89,6 +89,8 @@ public final class Connection implements Serializable, AutoCloseable {
      * Never serialized: {@link #writeObject} refuses such a connection.
      */
     private final transient MessageSocket socket;
+    /** How this process reaches this pipe end, once used here (it holds the end's mappings). */
+    private transient volatile PipeEnds.Route route;
 
     Connection(String pipeId, int end, boolean readable, boolean writable) {
         this.pipeId = pipeId;
@@ -96,6 +98,7 @@ public final class Connection implements Serializable, AutoCloseable {
         this.readable = readable;
         this.writable = writable;
         this.socket = null;
+        SharedObjects.track(this, pipeId);
     }
 
     /** A connection over a socket that passed the challenge. */
@@ -287,9 +290,14 @@ public final class Connection implements Serializable, AutoCloseable {
 
     private static final Duration FOREVER = Duration.ofNanos(Long.MAX_VALUE);
 
-    /** How this process reaches this end of a pipe: learnt at its first use here. */
+    /** How this process reaches this end of a pipe: learnt at its first use here, kept while this handle lives. */
     private PipeEnds.Route route() {
-        return PipeEnds.of(pipeId, end, readable, writable);
+        PipeEnds.Route known = route;
+        if (known == null) {
+            known = PipeEnds.of(pipeId, end, readable, writable);
+            route = known;
+        }
+        return known;
     }
 
     /** The pipe's rings are there but the process that made the pipe is gone: what a call would say. */
@@ -434,7 +442,22 @@ public final class Connection implements Serializable, AutoCloseable {
                     + " give the other process the address and the authkey, and let it connect");
         }
         SharedObjects.sentToChild(pipeId, HostedPipe.ATTACH, end);
+        SharedObjects.sending(pipeId);
         out.defaultWriteObject();
+    }
+
+    /**
+     * Deserialized: this copy keeps the pipe's state alive until it is unreachable, and the
+     * process hosting it learns that this process holds it (SPEC M9).
+     *
+     * @param in the stream
+     * @throws IOException if the stream fails
+     * @throws ClassNotFoundException if a class is missing
+     */
+    @Serial
+    private void readObject(java.io.ObjectInputStream in) throws IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        SharedObjects.received(this, pipeId, null);
     }
 
     @Override

@@ -62,7 +62,7 @@ public record Pipe(Connection left, Connection right) implements java.io.Seriali
      * @return the pipe, hosted in this process
      */
     public static Pipe open(boolean duplex) {
-        String id = SharedObjects.host(state(duplex));
+        String id = SharedObjects.hostCounted(state(duplex));
         return new Pipe(new Connection(id, 0, true, duplex), new Connection(id, 1, duplex, true));
     }
 
@@ -83,6 +83,7 @@ public record Pipe(Connection left, Connection right) implements java.io.Seriali
         MappedRing towardsLeft = rings.get().get(0);
         MappedRing towardsRight = duplex ? rings.get().get(1) : null;
         PipeEnds.created(towardsLeft, towardsRight);
-        return new HostedPipe(towardsLeft, towardsRight);
+        // once the pipe is freed (SPEC M9), its files go: mappings that remain are dropped with their handles
+        return new HostedPipe(towardsLeft, towardsRight, () -> rings.get().forEach(ring -> SessionMemory.delete(ring.path())));
     }
 }

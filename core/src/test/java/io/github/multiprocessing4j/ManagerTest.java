@@ -125,6 +125,42 @@ class ManagerTest {
         manager.close();
     }
 
+    /** SPEC M9 beside M7: what a manager hosted is freed after it shut down, and late calls still say why they fail. */
+    @Test
+    void aManagerThatShutDownFreesWhatItHosted() throws Exception {
+        // what earlier tests dropped is freed first, so that it cannot hide a leak here
+        int before = io.github.multiprocessing4j.internal.shared.SharedObjects.hostedCount();
+        for (int quiet = 0; quiet < 3; ) {
+            System.gc();
+            Thread.sleep(20);
+            int now = io.github.multiprocessing4j.internal.shared.SharedObjects.hostedCount();
+            quiet = now == before ? quiet + 1 : 0;
+            before = now;
+        }
+        List<Object> last = null;
+        for (int i = 0; i < 30; i++) {
+            try (Manager manager = new Manager()) {
+                manager.lock().acquire();
+                manager.queue(1).put("x");
+                last = manager.list();
+                last.add(i);
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (io.github.multiprocessing4j.internal.shared.SharedObjects.hostedCount() > before
+                && System.nanoTime() < deadline) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        assertTrue(io.github.multiprocessing4j.internal.shared.SharedObjects.hostedCount() <= before,
+                "30 managers that shut down, each with a lock, a queue and a list, left "
+                        + (io.github.multiprocessing4j.internal.shared.SharedObjects.hostedCount() - before)
+                        + " objects hosted");
+        List<Object> late = last;
+        IllegalStateException failure = assertThrows(IllegalStateException.class, () -> late.add(1));
+        assertTrue(failure.getMessage().contains("has shut down"), failure.getMessage());
+    }
+
     @Test
     void badInputGetsOneClearException() throws Exception {
         InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);

@@ -125,7 +125,8 @@ public final class SessionMemory {
     }
 
     /**
-     * Deletes a file this process created, if it is still there.
+     * Deletes a file that this process created, now, if it is still there: its block or pipe was
+     * freed (SPEC M9).
      *
      * @param file the file
      */

@@ -167,11 +167,12 @@ public final class PoolEngine {
      */
     public CompletableFuture<Object> submit(PoolFunction function, List<?> items, int chunkSize, boolean single) {
         board.ifRunning(() -> { });
-        byte[] serialized = serializeFunction(function);
+        java.util.Set<String> handles = new java.util.HashSet<>();
+        byte[] serialized = serializeFunction(function, handles);
         if (items.isEmpty()) {
             return CompletableFuture.completedFuture(List.of());
         }
-        PoolListJob job = new PoolListJob(serialized, items.size(), single);
+        PoolListJob job = new PoolListJob(serialized, handles, items.size(), single);
         List<PoolChunk> chunks = new ArrayList<>();
         for (int first = 0; first < items.size(); first += chunkSize) {
             List<?> part = items.subList(first, Math.min(items.size(), first + chunkSize));
@@ -199,7 +200,8 @@ public final class PoolEngine {
     public PoolIteratorJob submitLazy(PoolFunction function, Iterator<?> items, int chunkSize,
                                              boolean ordered) {
         board.ifRunning(() -> { });
-        PoolIteratorJob job = new PoolIteratorJob(serializeFunction(function), ordered);
+        java.util.Set<String> handles = new java.util.HashSet<>();
+        PoolIteratorJob job = new PoolIteratorJob(serializeFunction(function, handles), handles, ordered);
         enqueue(job, new LazySubmission(job, items, chunkSize));
         return job;
     }
@@ -216,7 +218,8 @@ public final class PoolEngine {
      */
     public PoolTask submitTask(PoolFunction function) {
         board.ifRunning(() -> { });
-        PoolTask task = new PoolTask(serializeFunction(function), ONE_NULL_ITEM);
+        java.util.Set<String> handles = new java.util.HashSet<>();
+        PoolTask task = new PoolTask(serializeFunction(function, handles), handles, ONE_NULL_ITEM);
         enqueue(task, () -> {
             board.add(task.chunk());
             return false;
@@ -241,9 +244,14 @@ public final class PoolEngine {
         return true;
     }
 
-    private static byte[] serializeFunction(PoolFunction function) {
+    /**
+     * Serializes a job's function once, though each worker that runs a chunk of the job reads it:
+     * the shared objects whose handles it carries are told of each worker it is handed to (SPEC
+     * M9), which holds them until it let go of its copy or ended.
+     */
+    private static byte[] serializeFunction(PoolFunction function, java.util.Set<String> handles) {
         try {
-            return Payloads.serialize(function);
+            return SharedObjects.serializeCollecting(() -> Payloads.serialize(function), handles);
         } catch (IllegalArgumentException e) {
             String why = e.getCause() instanceof NotSerializableException notSerializable
                     ? SerializationDiagnostics.whatIsNotSerializable(function.target(), notSerializable)
@@ -392,6 +400,8 @@ public final class PoolEngine {
             jobs.values().forEach(job -> job.cancel(gone));
             jobs.clear();
             maintenance.shutdown();
+            // every worker has ended: nobody calls the board any more (SPEC M9)
+            SharedObjects.free(boardId);
             ended.complete(null);
         }
     }

@@ -39,10 +39,11 @@ public final class PoolIteratorJob extends PoolJob implements Iterator<Object> {
      * Creates the job.
      *
      * @param function the serialized function
+     * @param handles the ids of the shared objects whose handles the function carries
      * @param ordered whether results come in item order
      */
-    PoolIteratorJob(byte[] function, boolean ordered) {
-        super(function);
+    PoolIteratorJob(byte[] function, java.util.Set<String> handles, boolean ordered) {
+        super(function, handles);
         this.ordered = ordered;
     }
 

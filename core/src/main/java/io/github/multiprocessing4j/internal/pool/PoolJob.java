@@ -16,14 +16,32 @@ public abstract class PoolJob {
 
     private final long id = IDS.incrementAndGet();
     private final byte[] function;
+    /** The ids of the shared objects whose handles {@link #function} carries (SPEC M9). */
+    private final java.util.Set<String> handles;
+
+    /**
+     * Creates a job whose function carries no handle of a shared object.
+     *
+     * @param function the serialized {@link PoolFunction}
+     */
+    PoolJob(byte[] function) {
+        this(function, java.util.Set.of());
+    }
 
     /**
      * Creates a job.
      *
      * @param function the serialized {@link PoolFunction}
+     * @param handles the ids of the shared objects whose handles it carries
      */
-    PoolJob(byte[] function) {
+    PoolJob(byte[] function, java.util.Set<String> handles) {
         this.function = function;
+        this.handles = handles;
+    }
+
+    /** The ids of the shared objects whose handles the function carries. */
+    final java.util.Set<String> handles() {
+        return handles;
     }
 
     final long id() {

@@ -20,11 +20,12 @@ final class PoolListJob extends PoolJob {
      * Creates the job.
      *
      * @param function the serialized function
+     * @param handles the ids of the shared objects whose handles the function carries
      * @param length the number of items, at least 1
      * @param single whether the result is the only value (apply) rather than the list (map)
      */
-    PoolListJob(byte[] function, int length, boolean single) {
-        super(function);
+    PoolListJob(byte[] function, java.util.Set<String> handles, int length, boolean single) {
+        super(function, handles);
         this.single = single;
         this.values = new Object[length];
         this.remaining = length;

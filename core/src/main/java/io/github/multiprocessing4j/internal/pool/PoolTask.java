@@ -22,7 +22,18 @@ public final class PoolTask extends PoolJob {
      * @param item the serialized list of its one item
      */
     PoolTask(byte[] function, byte[] item) {
-        super(function);
+        this(function, java.util.Set.of(), item);
+    }
+
+    /**
+     * Creates the task.
+     *
+     * @param function the serialized function
+     * @param handles the ids of the shared objects whose handles the function carries
+     * @param item the serialized list of its one item
+     */
+    PoolTask(byte[] function, java.util.Set<String> handles, byte[] item) {
+        super(function, handles);
         this.chunk = new PoolChunk(this, 0, 1, item);
     }
 

@@ -116,10 +116,11 @@ public final class PoolTaskBoard implements SharedObjects.Hosted {
         if (op != TAKE || args.length != 3) {
             throw new IllegalArgumentException("unknown pool operation " + op + " with " + args.length + " arguments");
         }
-        return take((Integer) args[0], (byte[]) args[1], (Boolean) args[2]);
+        return take((Integer) args[0], (byte[]) args[1], (Boolean) args[2], caller);
     }
 
-    private synchronized Object take(int serial, byte[] results, boolean wait) throws InterruptedException {
+    private synchronized Object take(int serial, byte[] results, boolean wait, String caller)
+            throws InterruptedException {
         Slot slot = slots.get(serial);
         if (slot == null) {
             return EXIT;
@@ -148,6 +149,11 @@ public final class PoolTaskBoard implements SharedObjects.Hosted {
                 boolean withFunction = slot.lastJob != chunk.job().id();
                 slot.lastJob = chunk.job().id();
                 notifyAll();
+                if (withFunction) {
+                    for (String handle : chunk.job().handles()) {
+                        SharedObjects.handedOut(handle, caller);
+                    }
+                }
                 return encode(chunk, withFunction);
             }
             if (inputEnded) {

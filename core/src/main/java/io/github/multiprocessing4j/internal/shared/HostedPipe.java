@@ -82,9 +82,13 @@ public final class HostedPipe implements SharedObjects.Hosted {
     /** This process's own ends, for the sends and receives it performs on behalf of others; made when first needed. */
     private final RingPipeEnd[] proxies = new RingPipeEnd[2];
 
+    /** What frees the rings' files, or null. */
+    private final Runnable deleteRings;
+
     /** A pipe whose messages wait here. */
     public HostedPipe() {
         this.rings = null;
+        this.deleteRings = null;
     }
 
     /**
@@ -92,9 +96,19 @@ public final class HostedPipe implements SharedObjects.Hosted {
      *
      * @param towardsLeft the ring towards end 0
      * @param towardsRight the ring towards end 1, or null for a one-way pipe
+     * @param deleteRings deletes the rings' files, once the pipe is freed
      */
-    public HostedPipe(MappedRing towardsLeft, MappedRing towardsRight) {
+    public HostedPipe(MappedRing towardsLeft, MappedRing towardsRight, Runnable deleteRings) {
         this.rings = new MappedRing[] {towardsLeft, towardsRight};
+        this.deleteRings = deleteRings;
+    }
+
+    /** The pipe is freed (SPEC M9): its rings' files are deleted; what maps them keeps its mapping until it drops it. */
+    @Override
+    public void freed() {
+        if (deleteRings != null) {
+            deleteRings.run();
+        }
     }
 
     /**

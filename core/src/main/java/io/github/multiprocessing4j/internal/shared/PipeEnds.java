@@ -3,6 +3,7 @@ package io.github.multiprocessing4j.internal.shared;
 import io.github.multiprocessing4j.internal.ring.MappedRing;
 import io.github.multiprocessing4j.internal.ring.RingPipeEnd;
 import java.io.IOException;
+import java.lang.ref.WeakReference;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,9 +41,15 @@ public final class PipeEnds {
 
     private static final Route CALLS = new Route(Way.CALLS, null);
     private static final Route CALLS_INTO_RINGS = new Route(Way.CALLS_INTO_RINGS, null);
-    private static final Map<String, Route> ROUTES = new ConcurrentHashMap<>();
+    /**
+     * The routes of this process, by end; weakly, so that a route and its mappings go with the
+     * last handle of the end here (each handle holds its route), and the memory with them.
+     */
+    private static final Map<String, WeakReference<Route>> ROUTES = new ConcurrentHashMap<>();
     /** The rings mapped in this process, by file: a mapping gives out one reader and one writer. */
-    private static final Map<Path, MappedRing> MAPPED = new ConcurrentHashMap<>();
+    private static final Map<Path, WeakReference<MappedRing>> MAPPED = new ConcurrentHashMap<>();
+    /** Resolutions since the maps were last rid of what was collected. */
+    private static int sincePurge;
     private static final AtomicBoolean MAP_FAILURE_LOGGED = new AtomicBoolean();
 
     private PipeEnds() {
@@ -56,13 +63,15 @@ public final class PipeEnds {
     public static void created(MappedRing... rings) {
         for (MappedRing ring : rings) {
             if (ring != null) {
-                MAPPED.put(ring.path(), ring);
+                MAPPED.put(ring.path(), new WeakReference<>(ring));
             }
         }
     }
 
     /**
-     * How this process reaches an end; the first call for an end asks the pipe's process.
+     * How this process reaches an end; the first call for an end asks the pipe's process. The
+     * caller keeps the route for as long as it uses the end: the route is shared with other
+     * handles of the end here only while one of them holds it.
      *
      * @param pipeId the pipe's id
      * @param end 0 or 1
@@ -72,18 +81,28 @@ public final class PipeEnds {
      */
     public static Route of(String pipeId, int end, boolean readable, boolean writable) {
         String key = pipeId + "#" + end;
-        Route route = ROUTES.get(key);
+        Route route = get(ROUTES, key);
         if (route != null) {
             return route;
         }
         synchronized (ROUTES) {
-            route = ROUTES.get(key);
+            route = get(ROUTES, key);
             if (route == null) {
+                if (++sincePurge >= 64) {
+                    sincePurge = 0;
+                    ROUTES.values().removeIf(reference -> reference.get() == null);
+                    MAPPED.values().removeIf(reference -> reference.get() == null);
+                }
                 route = resolve(pipeId, end, readable, writable);
-                ROUTES.put(key, route);
+                ROUTES.put(key, new WeakReference<>(route));
             }
             return route;
         }
+    }
+
+    private static <K, V> V get(Map<K, WeakReference<V>> map, K key) {
+        WeakReference<V> reference = map.get(key);
+        return reference == null ? null : reference.get();
     }
 
     private static Route resolve(String pipeId, int end, boolean readable, boolean writable) {
@@ -110,10 +129,10 @@ public final class PipeEnds {
         if (file == null) {
             return null;
         }
-        MappedRing ring = MAPPED.get(file);
+        MappedRing ring = get(MAPPED, file);
         if (ring == null) {
             ring = MappedRing.open(file);
-            MAPPED.put(file, ring);
+            MAPPED.put(file, new WeakReference<>(ring));
         }
         return ring;
     }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.multiprocessing4j.internal.BackgroundCall;
+import io.github.multiprocessing4j.internal.shared.SharedObjects;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
@@ -68,6 +69,28 @@ class PoolTaskBoardTest {
         assertEquals(3, task.count());
         assertArrayEquals(jobA.function(), task.function());
         assertArrayEquals(chunk.items(), task.items());
+    }
+
+    /** SPEC M9: a function read by every worker once counts one copy per worker it is handed to. */
+    @Test
+    void eachWorkerHandedAFunctionHoldsTheObjectsOfItsHandlesUntilItEnds() throws Exception {
+        String queue = SharedObjects.hostCounted(new io.github.multiprocessing4j.internal.shared.HostedQueue(0));
+        Job job = new Job(new byte[] {'f', 'Q'}, java.util.Set.of(queue));
+        PoolTaskBoard board = board(0, 10);
+        register(board, 1);
+        register(board, 2);
+        board.add(chunk(job, 0));
+        board.add(chunk(job, 1));
+        take(board, 1, null, false);
+        take(board, 2, null, false);
+        // no handle of it is in this JVM: the two workers hold it, neither has read it yet
+        assertTrue(SharedObjects.describeReferences(queue).contains("holders=[child-1, child-2]")
+                || SharedObjects.describeReferences(queue).contains("holders=[child-2, child-1]"),
+                SharedObjects.describeReferences(queue));
+        SharedObjects.router().callerGone("child-1", false);
+        assertTrue(SharedObjects.isHostedHere(queue), "the second worker, which has not read it yet, holds it");
+        SharedObjects.router().callerGone("child-2", false);
+        assertFalse(SharedObjects.isHostedHere(queue), "freed once both workers ended");
     }
 
     @Test
@@ -383,6 +406,10 @@ class PoolTaskBoardTest {
 
         Job(byte[] function) {
             super(function);
+        }
+
+        Job(byte[] function, java.util.Set<String> handles) {
+            super(function, handles);
         }
 
         @Override
