@@ -125,6 +125,7 @@ final class Progress {
      * @param name the test
      */
     static synchronized void testStarted(String name) {
+        current = null;
         test = name;
         testStart = System.nanoTime();
         ensureTicking();
