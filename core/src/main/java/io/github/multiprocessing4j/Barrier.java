@@ -65,7 +65,8 @@ public final class Barrier implements Serializable {
      * @throws IllegalArgumentException if {@code parties} is less than 1
      */
     public Barrier(int parties, SerializableRunnable action, Duration timeout) {
-        this.id = SharedObjects.host(new HostedBarrier(parties, action != null));
+        this.id = SharedObjects.hostCounted(new HostedBarrier(parties, action != null));
+        SharedObjects.track(this, id);
         this.parties = parties;
         this.action = action;
         this.timeout = timeout;
@@ -173,5 +174,32 @@ public final class Barrier implements Serializable {
      */
     public boolean isBroken() {
         return (Boolean) Shared.quickCall(id, HostedBarrier.BROKEN);
+    }
+
+    /**
+     * Serialized: the copy in flight keeps the barrier's state alive until it is deserialized
+     * (SPEC M9).
+     *
+     * @param out the stream
+     * @throws java.io.IOException if the stream fails
+     */
+    @Serial
+    private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+        SharedObjects.sending(id);
+        out.defaultWriteObject();
+    }
+
+    /**
+     * Deserialized: this copy keeps the barrier's state alive until it is unreachable, and the
+     * process hosting it learns that this process holds it (SPEC M9).
+     *
+     * @param in the stream
+     * @throws java.io.IOException if the stream fails
+     * @throws ClassNotFoundException if a class is missing
+     */
+    @Serial
+    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        SharedObjects.received(this, id, null);
     }
 }

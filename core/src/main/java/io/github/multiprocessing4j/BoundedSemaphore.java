@@ -19,6 +19,6 @@ public final class BoundedSemaphore extends Semaphore {
      * @param value the initial and largest number of units
      */
     public BoundedSemaphore(int value) {
-        super(SharedObjects.host(new HostedSemaphore(value, value)));
+        super(SharedObjects.hostCounted(new HostedSemaphore(value, value)));
     }
 }

@@ -94,6 +94,7 @@ public final class Connection implements Serializable, AutoCloseable {
         this.readable = readable;
         this.writable = writable;
         this.socket = null;
+        SharedObjects.track(this, pipeId);
     }
 
     /** A connection over a socket that passed the challenge. */
@@ -373,7 +374,22 @@ public final class Connection implements Serializable, AutoCloseable {
                     + " give the other process the address and the authkey, and let it connect");
         }
         SharedObjects.sentToChild(pipeId, HostedPipe.ATTACH, end);
+        SharedObjects.sending(pipeId);
         out.defaultWriteObject();
+    }
+
+    /**
+     * Deserialized: this copy keeps the pipe's state alive until it is unreachable, and the
+     * process hosting it learns that this process holds it (SPEC M9).
+     *
+     * @param in the stream
+     * @throws IOException if the stream fails
+     * @throws ClassNotFoundException if a class is missing
+     */
+    @Serial
+    private void readObject(java.io.ObjectInputStream in) throws IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        SharedObjects.received(this, pipeId, null);
     }
 
     @Override

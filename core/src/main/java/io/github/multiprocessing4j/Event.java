@@ -20,7 +20,8 @@ public final class Event implements Serializable {
 
     /** A cleared event, hosted in this process. */
     public Event() {
-        this.id = SharedObjects.host(new HostedEvent());
+        this.id = SharedObjects.hostCounted(new HostedEvent());
+        SharedObjects.track(this, id);
     }
 
     /** Sets the flag and wakes every waiter. */
@@ -65,5 +66,32 @@ public final class Event implements Serializable {
     @Override
     public String toString() {
         return "<Event(" + (isSet() ? "set" : "unset") + ")>";
+    }
+
+    /**
+     * Serialized: the copy in flight keeps the event's state alive until it is deserialized
+     * (SPEC M9).
+     *
+     * @param out the stream
+     * @throws java.io.IOException if the stream fails
+     */
+    @Serial
+    private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+        SharedObjects.sending(id);
+        out.defaultWriteObject();
+    }
+
+    /**
+     * Deserialized: this copy keeps the event's state alive until it is unreachable, and the
+     * process hosting it learns that this process holds it (SPEC M9).
+     *
+     * @param in the stream
+     * @throws java.io.IOException if the stream fails
+     * @throws ClassNotFoundException if a class is missing
+     */
+    @Serial
+    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        SharedObjects.received(this, id, null);
     }
 }

@@ -17,7 +17,7 @@ public final class Lock extends Semaphore {
 
     /** An unlocked lock, hosted in this process. */
     public Lock() {
-        super(SharedObjects.host(new HostedSemaphore(1, 1)));
+        super(SharedObjects.hostCounted(new HostedSemaphore(1, 1)));
     }
 
     @Override

@@ -48,7 +48,7 @@ public record Pipe(Connection left, Connection right) implements java.io.Seriali
      * @return the pipe, hosted in this process
      */
     public static Pipe open(boolean duplex) {
-        String id = SharedObjects.host(new HostedPipe());
+        String id = SharedObjects.hostCounted(new HostedPipe());
         return new Pipe(new Connection(id, 0, true, duplex), new Connection(id, 1, duplex, true));
     }
 }

@@ -59,7 +59,8 @@ public class Queue<T> implements Serializable {
      */
     public Queue(int maxSize) {
         this.maxSize = Math.max(0, maxSize);
-        this.id = SharedObjects.host(new HostedQueue(this.maxSize));
+        this.id = SharedObjects.hostCounted(new HostedQueue(this.maxSize));
+        SharedObjects.track(this, id);
     }
 
     /**
@@ -254,5 +255,32 @@ public class Queue<T> implements Serializable {
     @Override
     public String toString() {
         return "<" + getClass().getSimpleName() + " maxsize=" + maxSize + ">";
+    }
+
+    /**
+     * Serialized: the copy in flight keeps the queue's state alive until it is deserialized
+     * (SPEC M9).
+     *
+     * @param out the stream
+     * @throws java.io.IOException if the stream fails
+     */
+    @Serial
+    private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+        SharedObjects.sending(id);
+        out.defaultWriteObject();
+    }
+
+    /**
+     * Deserialized: this copy keeps the queue's state alive until it is unreachable, and the
+     * process hosting it learns that this process holds it (SPEC M9).
+     *
+     * @param in the stream
+     * @throws java.io.IOException if the stream fails
+     * @throws ClassNotFoundException if a class is missing
+     */
+    @Serial
+    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        SharedObjects.received(this, id, null);
     }
 }

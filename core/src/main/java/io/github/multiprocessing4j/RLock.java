@@ -31,8 +31,9 @@ public class RLock implements Serializable {
 
     /** An unlocked reentrant lock, hosted in this process. */
     public RLock() {
-        this.id = SharedObjects.host(new HostedCondition());
+        this.id = SharedObjects.hostCounted(new HostedCondition());
         this.block = null;
+        SharedObjects.track(this, id);
     }
 
     /** The lock of a {@link Value} or an {@link Array}: the lock word of its block. */
@@ -126,5 +127,36 @@ public class RLock implements Serializable {
     @Override
     public String toString() {
         return "<" + getClass().getSimpleName() + ">";
+    }
+
+    /**
+     * Serialized: the copy in flight keeps the lock's state alive until it is deserialized
+     * (SPEC M9).
+     *
+     * @param out the stream
+     * @throws java.io.IOException if the stream fails
+     */
+    @Serial
+    private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+        if (id != null) {
+            SharedObjects.sending(id);
+        }
+        out.defaultWriteObject();
+    }
+
+    /**
+     * Deserialized: this copy keeps the lock's state alive until it is unreachable, and the
+     * process hosting it learns that this process holds it (SPEC M9).
+     *
+     * @param in the stream
+     * @throws java.io.IOException if the stream fails
+     * @throws ClassNotFoundException if a class is missing
+     */
+    @Serial
+    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        if (id != null) {
+            SharedObjects.received(this, id, null);
+        }
     }
 }

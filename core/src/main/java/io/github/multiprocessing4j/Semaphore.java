@@ -27,11 +27,12 @@ public class Semaphore implements Serializable {
      * @param value the initial units, at least 0
      */
     public Semaphore(int value) {
-        this(SharedObjects.host(new HostedSemaphore(value, -1)));
+        this(SharedObjects.hostCounted(new HostedSemaphore(value, -1)));
     }
 
     Semaphore(String id) {
         this.id = id;
+        SharedObjects.track(this, id);
     }
 
     /**
@@ -108,5 +109,32 @@ public class Semaphore implements Serializable {
     @Override
     public String toString() {
         return "<" + getClass().getSimpleName() + "(value=" + value() + ")>";
+    }
+
+    /**
+     * Serialized: the copy in flight keeps the semaphore's state alive until it is deserialized
+     * (SPEC M9).
+     *
+     * @param out the stream
+     * @throws java.io.IOException if the stream fails
+     */
+    @Serial
+    private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+        SharedObjects.sending(id);
+        out.defaultWriteObject();
+    }
+
+    /**
+     * Deserialized: this copy keeps the semaphore's state alive until it is unreachable, and the
+     * process hosting it learns that this process holds it (SPEC M9).
+     *
+     * @param in the stream
+     * @throws java.io.IOException if the stream fails
+     * @throws ClassNotFoundException if a class is missing
+     */
+    @Serial
+    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        SharedObjects.received(this, id, null);
     }
 }

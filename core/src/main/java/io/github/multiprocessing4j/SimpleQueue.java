@@ -24,7 +24,8 @@ public final class SimpleQueue<T> implements Serializable {
 
     /** A new, empty queue hosted in this process. */
     public SimpleQueue() {
-        this.id = SharedObjects.host(new HostedQueue(0));
+        this.id = SharedObjects.hostCounted(new HostedQueue(0));
+        SharedObjects.track(this, id);
     }
 
     /**
@@ -66,5 +67,32 @@ public final class SimpleQueue<T> implements Serializable {
     @Override
     public String toString() {
         return "<SimpleQueue>";
+    }
+
+    /**
+     * Serialized: the copy in flight keeps the queue's state alive until it is deserialized
+     * (SPEC M9).
+     *
+     * @param out the stream
+     * @throws java.io.IOException if the stream fails
+     */
+    @Serial
+    private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+        SharedObjects.sending(id);
+        out.defaultWriteObject();
+    }
+
+    /**
+     * Deserialized: this copy keeps the queue's state alive until it is unreachable, and the
+     * process hosting it learns that this process holds it (SPEC M9).
+     *
+     * @param in the stream
+     * @throws java.io.IOException if the stream fails
+     * @throws ClassNotFoundException if a class is missing
+     */
+    @Serial
+    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        SharedObjects.received(this, id, null);
     }
 }

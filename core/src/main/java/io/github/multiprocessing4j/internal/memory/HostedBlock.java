@@ -40,6 +40,7 @@ public final class HostedBlock implements SharedObjects.Hosted {
     private final LockWord lock;
     private final Map<String, Integer> tokens = new ConcurrentHashMap<>();
     private final AtomicInteger lastToken = new AtomicInteger();
+    private volatile Runnable whenFreed;
 
     HostedBlock(ByteBuffer buffer, ElementType type, int length, boolean locked) {
         this.buffer = buffer;
@@ -57,6 +58,19 @@ public final class HostedBlock implements SharedObjects.Hosted {
      */
     static long size(ElementType type, int length) {
         return DATA_AT + (long) length * type.size();
+    }
+
+    /** What to do once the block is freed: delete its file. */
+    void whenFreed(Runnable action) {
+        whenFreed = action;
+    }
+
+    @Override
+    public void freed() {
+        Runnable action = whenFreed;
+        if (action != null) {
+            action.run();
+        }
     }
 
     ByteBuffer buffer() {

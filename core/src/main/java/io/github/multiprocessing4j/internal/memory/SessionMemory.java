@@ -98,6 +98,20 @@ public final class SessionMemory {
     }
 
     /**
+     * Deletes a file that this process created, now: its block was freed (SPEC M9).
+     *
+     * @param file the file
+     */
+    static void delete(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            Log.LOGGER.debug("cannot delete {}: {}", file, e.toString());
+        }
+        OWNED.remove(file);
+    }
+
+    /**
      * Forgets a file that was deleted.
      *
      * @param file the file

@@ -107,10 +107,19 @@ public final class SharedBlock implements Serializable {
             buffer = ByteBuffer.allocateDirect((int) size);
         }
         HostedBlock host = new HostedBlock(buffer, type, length, locked);
-        String id = SharedObjects.host(host);
+        String id = SharedObjects.hostCounted(host);
+        Path file = path;
+        // freed (SPEC M9): the file goes, and the mapping here once no handle holds it
+        host.whenFreed(() -> {
+            MAPPED.remove(id);
+            if (file != null) {
+                SessionMemory.delete(file);
+            }
+        });
         MAPPED.put(id, new Mapped(host.buffer(), host.lock()));
         SharedBlock block = new SharedBlock(id, path == null ? null : path.toString(), type, length, locked);
         block.access = MAPPED.get(id);
+        SharedObjects.track(block, id);
         return block;
     }
 
@@ -417,6 +426,33 @@ public final class SharedBlock implements Serializable {
     }
 
     /** A block mapped in this JVM, and this JVM's token for its lock (0 until registered). */
+    /**
+     * Serialized: the copy in flight keeps the block alive until it is deserialized (SPEC M9).
+     *
+     * @param out the stream
+     * @throws IOException if the stream fails
+     */
+    @Serial
+    private void writeObject(java.io.ObjectOutputStream out) throws IOException {
+        SharedObjects.sending(id);
+        out.defaultWriteObject();
+    }
+
+    /**
+     * Deserialized: this copy keeps the block alive until it is unreachable; once no copy is
+     * left here, this process drops its mapping, so that the block's memory goes with its file.
+     *
+     * @param in the stream
+     * @throws IOException if the stream fails
+     * @throws ClassNotFoundException if a class is missing
+     */
+    @Serial
+    private void readObject(java.io.ObjectInputStream in) throws IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        String mapped = id;
+        SharedObjects.received(this, id, () -> MAPPED.remove(mapped));
+    }
+
     private static final class Mapped {
         final ByteBuffer buffer;
         final LockWord lock;

@@ -392,6 +392,8 @@ public final class PoolEngine {
             jobs.values().forEach(job -> job.cancel(gone));
             jobs.clear();
             maintenance.shutdown();
+            // every worker has ended: nobody calls the board any more (SPEC M9)
+            SharedObjects.free(boardId);
             ended.complete(null);
         }
     }

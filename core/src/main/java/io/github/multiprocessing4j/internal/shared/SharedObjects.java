@@ -19,7 +19,7 @@ public final class SharedObjects {
     /** The caller key of calls made in the hosting JVM itself. */
     public static final String LOCAL_CALLER = "local";
 
-    private static final Map<String, Hosted> HOSTED = new ConcurrentHashMap<>();
+    private static final Map<String, Entry> HOSTED = new ConcurrentHashMap<>();
     /**
      * By the JVM token of another process tree: where calls on its objects go (a connection to
      * a manager server, SPEC M7).
@@ -35,6 +35,17 @@ public final class SharedObjects {
     private static volatile CallRouter upstream;
     /** While a process object is serialized for a child: the calls to make on its behalf. */
     private static final ThreadLocal<java.util.List<Object[]>> SENT_TO_CHILD = new ThreadLocal<>();
+    /** Whether this JVM ever hosted an object: else no id can be one of its freed objects. */
+    private static volatile boolean hostedAny;
+
+    /** The operations on an object's references (SPEC M9), below 0: no object type uses them. */
+    static final int HOLD = -1;
+    /** A process below no longer holds a copy. */
+    static final int UNHOLD = -2;
+    /** Copies were serialized (or, negative, a serialization failed). */
+    static final int SENT = -3;
+    /** Copies were deserialized in a process that holds one already. */
+    static final int ARRIVED = -4;
 
     /** Bytes a process posts to one object of another process between two paced calls (SPEC M3). */
     public static final long PACE_BYTES = 4L * 1024 * 1024;
@@ -100,22 +111,172 @@ public final class SharedObjects {
          */
         default void callerGone(String caller, boolean killed) {
         }
+
+        /**
+         * The object was freed (SPEC M9): no process holds a reference any more, or its owner
+         * freed it. It releases what outlives the JVM's garbage collector (files); it gets no
+         * calls any more. The default does nothing.
+         */
+        default void freed() {
+        }
+    }
+
+    /** A hosted object and its references. */
+    private static final class Entry {
+        volatile Hosted object;
+        final Lifetime lifetime;
+
+        Entry(Hosted object, boolean pinned) {
+            this.object = object;
+            this.lifetime = new Lifetime(pinned);
+        }
     }
 
     /**
-     * Hosts an object here.
+     * Hosts an object here until {@link #free} or the end of the JVM, whatever references it: a
+     * manager's state, a pool's board.
      *
      * @param object the object's state
      * @return its id, unique across the process tree
      */
     public static String host(Hosted object) {
+        return host(object, true);
+    }
+
+    /**
+     * Hosts an object here for as long as a handle references it (SPEC M9): the caller
+     * {@linkplain #track tracks} its handle at once; the object is freed once no copy of it is
+     * reachable in this JVM, none is in flight, and no live process holds one. An object made
+     * by a manager's factory ({@link #hostCollecting}) lives until the manager shuts down
+     * instead, as in Python.
+     *
+     * @param object the object's state
+     * @return its id, unique across the process tree
+     */
+    public static String hostCounted(Hosted object) {
+        return host(object, false);
+    }
+
+    private static String host(Hosted object, boolean pinned) {
+        hostedAny = true;
         String id = JvmToken.VALUE + "#" + COUNTER.incrementAndGet();
-        HOSTED.put(id, object);
         Consumer<String> collector = COLLECTING.get();
+        HOSTED.put(id, new Entry(object, pinned || collector != null));
         if (collector != null) {
             collector.accept(id);
         }
         return id;
+    }
+
+    /**
+     * Tracks a handle made here of an object: it references the object until it is unreachable.
+     *
+     * @param handle the handle, e.g. a {@code Queue}
+     * @param id the object's id
+     */
+    public static void track(Object handle, String id) {
+        Copies.track(handle, id, false, null);
+    }
+
+    /**
+     * Tracks a handle of an object that was just deserialized here (its {@code readObject}):
+     * it references the object until it is unreachable, and its copy in flight arrived. The
+     * process hosting the object learns that this process holds it.
+     *
+     * @param handle the handle
+     * @param id the object's id
+     * @param whenNoCopyHere run once no copy of the object is reachable here any more (a
+     *     mapping to drop), or null
+     */
+    public static void received(Object handle, String id, Runnable whenNoCopyHere) {
+        Copies.track(handle, id, true, whenNoCopyHere);
+    }
+
+    /**
+     * A handle is being serialized (its {@code writeObject}): the copy in flight references the
+     * object until it is deserialized somewhere (Python increfs when it pickles a proxy).
+     *
+     * @param id the object's id
+     */
+    public static void sending(String id) {
+        Entry entry = HOSTED.get(id);
+        if (entry != null) {
+            java.util.List<Object[]> noted = SENT_TO_CHILD.get();
+            if (noted != null) {
+                // in a child's task: the child holds it from its start, until it ends
+                noted.add(new Object[] {id, null, null});
+            } else {
+                entry.lifetime.sent(1);
+            }
+            return;
+        }
+        Copies.tellHost(id, SENT, 1);
+    }
+
+    /**
+     * Frees an object hosted here now, whatever references it: a pool's board once the pool
+     * has ended. Later calls on it fail with {@link IllegalStateException}.
+     *
+     * @param id the object's id; nothing happens if it is not hosted here
+     */
+    public static void free(String id) {
+        Entry entry = HOSTED.get(id);
+        if (entry != null) {
+            entry.lifetime.forceFree();
+            release(id, entry);
+        }
+    }
+
+    private static void release(String id, Entry entry) {
+        if (HOSTED.remove(id, entry)) {
+            POSTED_BYTES.remove(id);
+            try {
+                entry.object.freed();
+            } catch (RuntimeException e) {
+                Log.LOGGER.warn("freeing shared object {} failed: {}", id, e.toString());
+            }
+        }
+    }
+
+    /** Frees the object if nothing references it and no call is in it. */
+    static void maybeFree(String id) {
+        Entry entry = HOSTED.get(id);
+        if (entry != null && entry.lifetime.tryFree()) {
+            release(id, entry);
+        }
+    }
+
+    /** A copy of a handle of an object hosted here became unreachable. */
+    static void dropLocalCopy(String id) {
+        Entry entry = HOSTED.get(id);
+        if (entry != null && entry.lifetime.dropCopy()) {
+            maybeFree(id);
+        }
+    }
+
+    /** A copy of a handle of an object hosted here was made or arrived. */
+    static boolean addLocalCopy(String id, boolean arrived) {
+        Entry entry = HOSTED.get(id);
+        if (entry == null) {
+            return false;
+        }
+        entry.lifetime.addCopy();
+        if (arrived) {
+            entry.lifetime.arrived(LOCAL_CALLER, 1);
+        }
+        return true;
+    }
+
+    /**
+     * What references an object hosted here, for diagnostics and tests.
+     *
+     * @param id the object's id
+     * @return its copies here, the processes below holding one, the copies in flight, or
+     *     "not hosted here"
+     */
+    public static String describeReferences(String id) {
+        Entry entry = HOSTED.get(id);
+        return entry == null ? "not hosted here" : entry.lifetime.describe();
     }
 
     /**
@@ -162,11 +323,12 @@ public final class SharedObjects {
      * @param reason the message of the failures
      */
     public static void retire(String id, String reason) {
-        Hosted object = HOSTED.get(id);
-        if (object == null) {
+        Entry entry = HOSTED.get(id);
+        if (entry == null) {
             return;
         }
-        HOSTED.put(id, new Retired(reason));
+        Hosted object = entry.object;
+        entry.object = new Retired(reason);
         RETIRED.put(object, reason);
         anyRetired = true;
         // every hosted object waits on its own monitor (Waits.await), which looks here on waking
@@ -300,14 +462,19 @@ public final class SharedObjects {
     }
 
     static void post(String id, int op, Object[] args, String caller) throws Exception {
-        Hosted object = HOSTED.get(id);
-        if (object != null) {
-            object.invoke(op, args, caller);
+        Entry entry = HOSTED.get(id);
+        if (entry != null) {
+            invoke(id, entry, op, args, caller);
             return;
         }
         CallRouter route = ROUTES.isEmpty() ? null : ROUTES.get(tokenOf(id));
         if (route != null) {
-            route.post(id, op, args, LOCAL_CALLER.equals(caller) ? "" : caller);
+            if (op >= 0) {
+                // a manager's objects live until it shuts down: their references are not counted
+                route.post(id, op, args, LOCAL_CALLER.equals(caller) ? "" : caller);
+            }
+        } else if (isFreedHere(id)) {
+            freedCall(id, op);
         } else if (LOCAL_CALLER.equals(caller)) {
             reachableUpstream().post(id, op, args, "");
         } else {
@@ -328,15 +495,76 @@ public final class SharedObjects {
     }
 
     static Object dispatch(String id, int op, Object[] args, String caller) throws Exception {
-        Hosted object = HOSTED.get(id);
-        if (object != null) {
-            return object.invoke(op, args, caller);
+        Entry entry = HOSTED.get(id);
+        if (entry != null) {
+            return invoke(id, entry, op, args, caller);
         }
         CallRouter route = ROUTES.isEmpty() ? null : ROUTES.get(tokenOf(id));
         if (route != null) {
-            return route.call(id, op, args, LOCAL_CALLER.equals(caller) ? "" : caller);
+            return op < 0 ? null : route.call(id, op, args, LOCAL_CALLER.equals(caller) ? "" : caller);
+        }
+        if (isFreedHere(id)) {
+            return freedCall(id, op);
         }
         return reachableUpstream().call(id, op, args, LOCAL_CALLER.equals(caller) ? "" : caller);
+    }
+
+    /** Performs a call on an object hosted here: an operation of its type, or one on its references. */
+    private static Object invoke(String id, Entry entry, int op, Object[] args, String caller) throws Exception {
+        if (op < 0) {
+            references(id, entry.lifetime, op, args, caller);
+            return null;
+        }
+        Lifetime lifetime = entry.lifetime;
+        if (lifetime.pinned) {
+            return entry.object.invoke(op, args, caller);
+        }
+        if (!lifetime.enter()) {
+            return freedCall(id, op);
+        }
+        try {
+            return entry.object.invoke(op, args, caller);
+        } finally {
+            if (lifetime.exit()) {
+                maybeFree(id);
+            }
+        }
+    }
+
+    private static void references(String id, Lifetime lifetime, int op, Object[] args, String caller) {
+        boolean free;
+        switch (op) {
+            case HOLD -> {
+                lifetime.hold(caller, (Integer) args[0]);
+                free = false;
+            }
+            case UNHOLD -> free = lifetime.unhold(caller);
+            case SENT -> {
+                lifetime.sent((Integer) args[0]);
+                free = (Integer) args[0] < 0;
+            }
+            case ARRIVED -> free = lifetime.arrived(caller, (Integer) args[0]);
+            default -> throw new IllegalArgumentException("unknown operation " + op + " on shared object " + id);
+        }
+        if (free) {
+            maybeFree(id);
+        }
+    }
+
+    /** Whether an id is one of this JVM's objects that is not hosted any more. */
+    private static boolean isFreedHere(String id) {
+        // a JVM that never hosted anything need not make its token to know
+        return hostedAny && id.startsWith(JvmToken.VALUE) && id.length() > JvmToken.VALUE.length()
+                && id.charAt(JvmToken.VALUE.length()) == '#';
+    }
+
+    /** A call on a freed object: one on its references does nothing, any other fails. */
+    private static Object freedCall(String id, int op) {
+        if (op == UNHOLD || op == ARRIVED || op == SENT) {
+            return null;
+        }
+        throw new IllegalStateException("shared object " + id + " was freed: no live process held a reference to it"
+                + " any more (SPEC M9); a handle used after that cannot reach it");
     }
 
     /**
@@ -372,9 +600,25 @@ public final class SharedObjects {
 
         @Override
         public Object tryCall(String objectId, int op, Object[] args, String caller) throws Exception {
-            Hosted object = HOSTED.get(objectId);
+            Entry entry = HOSTED.get(objectId);
             // a call forwarded to the parent always waits for the parent's answer
-            return object == null ? WOULD_WAIT : object.tryInvoke(op, args, caller);
+            if (entry == null) {
+                return WOULD_WAIT;
+            }
+            Lifetime lifetime = entry.lifetime;
+            if (op < 0 || lifetime.pinned) {
+                return op < 0 ? invoke(objectId, entry, op, args, caller) : entry.object.tryInvoke(op, args, caller);
+            }
+            if (!lifetime.enter()) {
+                return freedCall(objectId, op);
+            }
+            try {
+                return entry.object.tryInvoke(op, args, caller);
+            } finally {
+                if (lifetime.exit()) {
+                    maybeFree(objectId);
+                }
+            }
         }
 
         @Override
@@ -389,9 +633,9 @@ public final class SharedObjects {
     }
 
     static boolean mayBlock(String id, int op, Object[] args) {
-        Hosted object = HOSTED.get(id);
+        Entry entry = HOSTED.get(id);
         // a call forwarded to the parent waits for the parent's answer
-        return object == null || object.mayBlock(op, args);
+        return entry == null ? !isFreedHere(id) : op >= 0 && entry.object.mayBlock(op, args);
     }
 
     /**
@@ -426,10 +670,12 @@ public final class SharedObjects {
             return;
         }
         for (Object[] call : noted) {
-            Hosted object = HOSTED.get((String) call[0]);
-            if (object != null) {
+            Entry entry = HOSTED.get((String) call[0]);
+            if (entry != null && call[1] == null) {
+                entry.lifetime.expect(caller);
+            } else if (entry != null) {
                 try {
-                    object.invoke((Integer) call[1], (Object[]) call[2], caller);
+                    entry.object.invoke((Integer) call[1], (Object[]) call[2], caller);
                 } catch (Exception e) {
                     throw new IllegalStateException("could not register a shared object with its child: " + e, e);
                 }
@@ -442,8 +688,12 @@ public final class SharedObjects {
      * for what it held further up the tree.
      */
     static void callerGone(String caller, boolean killed) {
-        for (Hosted object : HOSTED.values()) {
-            object.callerGone(caller, killed);
+        for (Map.Entry<String, Entry> hosted : HOSTED.entrySet()) {
+            Entry entry = hosted.getValue();
+            entry.object.callerGone(caller, killed);
+            if (entry.lifetime.callerGone(caller)) {
+                maybeFree(hosted.getKey());
+            }
         }
         CallRouter link = upstream;
         if (link != null) {
@@ -474,6 +724,23 @@ public final class SharedObjects {
      */
     public static void setUpstream(CallRouter link) {
         upstream = link;
+        Copies.linked();
+    }
+
+    /**
+     * Where this JVM tells the host of an object about its copies: its parent, or null where
+     * nobody is told (the main JVM, whose objects are hosted here; a manager's objects, which
+     * are not counted).
+     */
+    static CallRouter hostLink(String id) {
+        if (!ROUTES.isEmpty() && ROUTES.containsKey(tokenOf(id))) {
+            return null;
+        }
+        return upstream;
+    }
+
+    private static final class Log {
+        static final org.slf4j.Logger LOGGER = org.slf4j.LoggerFactory.getLogger(SharedObjects.class);
     }
 
     /**
