@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -128,12 +129,16 @@ class EngineFaultTest {
         if (!others.isEmpty()) {
             throw new AssertionError("not stopping dockerd: containers not of this run are running on it " + others);
         }
+        long t0 = System.nanoTime();
         Queue<String> ready = new Queue<>();
         Event go = new Event();
-        ChildProcess daemon = start(Children.builder(() -> readyThenAwait(ready, "daemon", go)).launcher("docker")
-                .name("engine-daemon").daemon(true).build());
-        ChildProcess nonDaemon = start(Children.builder(() -> readyThenAwait(ready, "non-daemon", go)).launcher("docker")
-                .name("engine-non-daemon").build());
+        ChildProcess daemon = Children.builder(() -> readyThenAwait(ready, "daemon", go)).launcher("docker")
+                .name("engine-daemon").daemon(true).build();
+        ChildProcess nonDaemon = Children.builder(() -> readyThenAwait(ready, "non-daemon", go)).launcher("docker")
+                .name("engine-non-daemon").build();
+        // started side by side: each start is a few round trips to the engine
+        CompletableFuture<ChildProcess> daemonStarted = CompletableFuture.supplyAsync(() -> start(daemon));
+        CompletableFuture<ChildProcess> nonDaemonStarted = CompletableFuture.supplyAsync(() -> start(nonDaemon));
         CallableProcess<Integer> callable = new CallableProcess<>(() -> {
             readyThenAwait(ready, "callable", go);
             return 7;
@@ -147,9 +152,12 @@ class EngineFaultTest {
         } finally {
             System.setProperty("multiprocessing4j.launcher", launcher);
         }
+        daemonStarted.get(Children.DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+        nonDaemonStarted.get(Children.DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
         for (int i = 0; i < 3; i++) {
             ready.get(Children.DEADLINE);
         }
+        long readyMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         // starts in flight on another thread while the engine goes
         AtomicBoolean stopStarting = new AtomicBoolean();
         AtomicReference<Throwable> starterFailure = new AtomicReference<>();
@@ -186,7 +194,8 @@ class EngineFaultTest {
                     + " of dockerd's stop");
             exitCode(process.getName(), process.exitCode().orElseThrow());
         }
-        maxEndMillis = Math.max(maxEndMillis, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopped) + stopMillis);
+        long endMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopped) + stopMillis;
+        maxEndMillis = Math.max(maxEndMillis, endMillis);
         try {
             Integer value = callable.result().get(Children.DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
             throw new AssertionError(callable + " gave " + value + " though its engine was stopped before it could");
@@ -197,13 +206,13 @@ class EngineFaultTest {
         }
 
         // a start without the engine fails at once, saying so
-        long t0 = System.nanoTime();
+        long t1 = System.nanoTime();
         ChildProcess orphan = Children.builder(Children::nothing).launcher("docker").name("engine-down").build();
         try {
             orphan.start();
             throw new AssertionError(orphan + " started though dockerd is stopped");
         } catch (ProcessStartException e) {
-            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t1);
             maxFailedStartMillis = Math.max(maxFailedStartMillis, millis);
             failedStarts++;
             String message = String.valueOf(e.getMessage());
@@ -218,10 +227,15 @@ class EngineFaultTest {
         }
         startsInFlight += inFlight.get();
 
-        maxStartMillis = Math.max(maxStartMillis, DockerDaemon.ensureUp());
+        long startMillis = DockerDaemon.ensureUp();
+        maxStartMillis = Math.max(maxStartMillis, startMillis);
         // the same parent starts containers again
+        long t2 = System.nanoTime();
         ChildProcess again = start(Children.builder(Children::nothing).launcher("docker").name("engine-back").build());
         assertEquals(0, Children.joinWithDeadline(again), again + " after the restart");
+        System.out.println("[reliability] engine fault: children ready in " + readyMillis + " ms, dockerd stopped in "
+                + stopMillis + " ms, children ended " + endMillis + " ms after the SIGTERM, dockerd started in " + startMillis
+                + " ms, a child ran again in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t2) + " ms");
         for (ChildProcess process : List.of(daemon, nonDaemon, callable, again)) {
             process.close();
         }
