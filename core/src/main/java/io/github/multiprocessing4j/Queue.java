@@ -57,6 +57,8 @@ public class Queue<T> implements Serializable {
      *
      * @param maxSize the bound; 0 or less means unbounded
      */
+    // the cleaner keeps only a phantom reference to this handle: nothing of it is used before it is whole
+    @SuppressWarnings("this-escape")
     public Queue(int maxSize) {
         this.maxSize = Math.max(0, maxSize);
         this.id = SharedObjects.hostCounted(new HostedQueue(this.maxSize));

@@ -30,6 +30,8 @@ public class RLock implements Serializable {
     private final SharedBlock block;
 
     /** An unlocked reentrant lock, hosted in this process. */
+    // the cleaner keeps only a phantom reference to this handle: nothing of it is used before it is whole
+    @SuppressWarnings("this-escape")
     public RLock() {
         this.id = SharedObjects.hostCounted(new HostedCondition());
         this.block = null;

@@ -26,6 +26,8 @@ public class Semaphore implements Serializable {
      *
      * @param value the initial units, at least 0
      */
+    // the cleaner keeps only a phantom reference to this handle: nothing of it is used before it is whole
+    @SuppressWarnings("this-escape")
     public Semaphore(int value) {
         this(SharedObjects.hostCounted(new HostedSemaphore(value, -1)));
     }

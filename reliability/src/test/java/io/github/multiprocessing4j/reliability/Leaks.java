@@ -1,5 +1,7 @@
 package io.github.multiprocessing4j.reliability;
 
+import io.github.multiprocessing4j.Queue;
+import io.github.multiprocessing4j.tck.Footprint;
 import io.github.multiprocessing4j.tck.NoLeakedProcesses;
 import io.github.multiprocessing4j.tck.OsProcesses;
 import java.io.IOException;
@@ -19,9 +21,11 @@ import java.util.stream.Stream;
 
 /**
  * Measures what a run may leak in this JVM and on this host: child processes, file
- * descriptors, threads and containers. A {@link Snapshot} taken before is compared with the
- * state after, polled until a settle deadline so that what ends by itself (a reaper thread, a
- * container being removed) is given its time.
+ * descriptors, threads, containers, the shared objects this JVM hosts, the files of its session
+ * under {@code /dev/shm} and its heap after a full collection (SPEC M9, through the tck's
+ * {@link Footprint}). A {@link Snapshot} taken before is compared with the state after, polled
+ * until a settle deadline so that what ends by itself (a reaper thread, a container being
+ * removed, a dropped handle's object freed after a collection) is given its time.
  *
  * <p>What does not count as a leak, and why:
  * <ul>
@@ -33,21 +37,27 @@ import java.util.stream.Stream;
  * pools), up to {@link #IDLE_POOL_WORKERS_LIMIT}: a pool created per child and never shut down
  * would exceed it;</li>
  * <li>containers of other test runs on the same engine: only those labelled with this JVM as
- * their parent count.</li>
+ * their parent count;</li>
+ * <li>up to {@link #HEAP_TOLERANCE_MIB} more heap after a full collection: classes first loaded
+ * during the run, and the JIT's and the JDK's caches, keep some; a leak per cycle of a queue
+ * holding one 64 KiB message shows as tens of MiB over a run.</li>
  * </ul>
+ * The hosted objects and the {@code /dev/shm} files have no tolerance: every one is freed once
+ * its handles are unreachable, and the snapshot is taken once earlier garbage was freed.
  */
 final class Leaks {
 
     static final int FD_TOLERANCE = 4;
     static final int IDLE_POOL_WORKERS_LIMIT = 64;
     static final Duration SETTLE = Duration.ofSeconds(15);
+    static final long HEAP_TOLERANCE_MIB = 16;
     private static final String CHILD_RUNTIME = "io.github.multiprocessing4j.internal.process.ChildRuntime";
 
     private Leaks() {
     }
 
-    /** The state before a run. */
-    record Snapshot(Set<Long> processes, int fds, Set<Thread> threads, Set<String> containers) {
+    /** The state before a run; {@code footprint} after a full collection. */
+    record Snapshot(Set<Long> processes, int fds, Set<Thread> threads, Set<String> containers, Footprint footprint) {
     }
 
     /**
@@ -59,18 +69,36 @@ final class Leaks {
      * @param threads threads that are new and not idle pool workers, by name and top frame
      * @param idlePoolWorkers idle pool workers that are new
      * @param containers containers of this JVM that still exist
+     * @param before the hosted objects, {@code /dev/shm} files and heap before
+     * @param after the same after, after a full collection
      */
     record Report(Map<Long, String> processes, int fdsBefore, int fdsAfter, List<String> threads,
-                  int idlePoolWorkers, List<String> containers) {
+                  int idlePoolWorkers, List<String> containers, Footprint before, Footprint after) {
 
         int fdLeak() {
             return Math.max(0, fdsAfter - fdsBefore - FD_TOLERANCE);
         }
 
+        /** Shared objects hosted here that were not freed. */
+        int hostedLeak() {
+            return Math.max(0, after.hosted() - before.hosted());
+        }
+
+        /** Files of this session under {@code /dev/shm} that were not deleted. */
+        int shmFileLeak() {
+            return Math.max(0, after.shmFiles() - before.shmFiles());
+        }
+
+        /** The heap's growth after a full collection, in MiB (rounded up). */
+        long heapGrowthMib() {
+            return after.heapGrowthMib(before);
+        }
+
         /** Every leak: must be 0. */
         int total() {
             return processes.size() + fdLeak() + threads.size() + containers.size()
-                    + Math.max(0, idlePoolWorkers - IDLE_POOL_WORKERS_LIMIT);
+                    + Math.max(0, idlePoolWorkers - IDLE_POOL_WORKERS_LIMIT) + hostedLeak() + shmFileLeak()
+                    + (heapGrowthMib() > HEAP_TOLERANCE_MIB ? 1 : 0);
         }
 
         String describe() {
@@ -78,7 +106,10 @@ final class Leaks {
             text.append("processes=").append(processes.size()).append(" fds=").append(fdsBefore).append("->")
                     .append(fdsAfter).append(" (tolerance ").append(FD_TOLERANCE).append(") threads=")
                     .append(threads.size()).append(" idle-pool-workers=").append(idlePoolWorkers)
-                    .append(" containers=").append(containers.size());
+                    .append(" containers=").append(containers.size()).append(" hosted=").append(before.hosted())
+                    .append("->").append(after.hosted()).append(" shm_files=").append(before.shmFiles()).append("->")
+                    .append(after.shmFiles()).append(" heap_growth_mib=").append(heapGrowthMib()).append(" (tolerance ")
+                    .append(HEAP_TOLERANCE_MIB).append(")");
             processes.forEach((pid, line) -> text.append("\n  process ").append(pid).append(": ").append(line));
             threads.forEach(thread -> text.append("\n  thread ").append(thread));
             containers.forEach(container -> text.append("\n  container ").append(container));
@@ -86,9 +117,19 @@ final class Leaks {
         }
     }
 
-    static Snapshot snapshot() {
+    /**
+     * The state now. The footprint is measured once what was dropped before was freed (at most
+     * {@link #SETTLE}), and first of all the cleaner thread of handles exists: it is made once per
+     * JVM, on the first handle.
+     *
+     * @return the snapshot, never null
+     * @throws InterruptedException if interrupted while waiting
+     */
+    static Snapshot snapshot() throws InterruptedException {
+        new Queue<String>();
+        Footprint footprint = Footprint.settled(SETTLE);
         return new Snapshot(childRuntimes().keySet(), fds(), new HashSet<>(Thread.getAllStackTraces().keySet()),
-                Set.copyOf(DockerEngine.containersOfThisJvm()));
+                Set.copyOf(DockerEngine.containersOfThisJvm()), footprint);
     }
 
     /**
@@ -128,7 +169,7 @@ final class Leaks {
         }
         List<String> containers = new ArrayList<>(DockerEngine.containersOfThisJvm());
         containers.removeAll(before.containers());
-        return new Report(processes, before.fds(), fds(), threads, idle, containers);
+        return new Report(processes, before.fds(), fds(), threads, idle, containers, before.footprint(), Footprint.now());
     }
 
     private static boolean isIdlePoolWorker(StackTraceElement[] stack) {

@@ -422,10 +422,10 @@ public final class SharedBlock implements Serializable {
     SharedBlock throughCalls() {
         SharedBlock copy = new SharedBlock(id, file, type, length, locked);
         copy.access = CALLS;
+        SharedObjects.track(copy, id);
         return copy;
     }
 
-    /** A block mapped in this JVM, and this JVM's token for its lock (0 until registered). */
     /**
      * Serialized: the copy in flight keeps the block alive until it is deserialized (SPEC M9).
      *
@@ -453,6 +453,7 @@ public final class SharedBlock implements Serializable {
         SharedObjects.received(this, id, () -> MAPPED.remove(mapped));
     }
 
+    /** A block mapped in this JVM, and this JVM's token for its lock (0 until registered). */
     private static final class Mapped {
         final ByteBuffer buffer;
         final LockWord lock;

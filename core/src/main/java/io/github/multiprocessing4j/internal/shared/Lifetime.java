@@ -4,29 +4,21 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The references to one object hosted here (SPEC M9), as Python's manager server counts them:
- * the copies of its handle in this JVM, the processes below that hold a copy, the copies in
- * flight (serialized, not yet deserialized anywhere), and the calls being performed on it. Once
- * none is left the object is freed, unless it is pinned (a manager's objects, a pool's board),
- * which only an explicit {@link SharedObjects#free} or the end of the JVM frees.
- *
- * <p>A call that begins while the object is being freed fails, as one on a freed object does;
- * a call that began first keeps it: {@link #enter()} and {@link #tryFree()} decide which came
- * first without a lock on the call's path (an atomic counter and a volatile flag, the second
- * checked under the lock only when it looks set).
+ * the copies of its handle in this JVM, the processes below that hold a copy, and the copies in
+ * flight (serialized, not yet deserialized anywhere). Once none is left the object is freed,
+ * unless it is pinned (a manager's objects, a pool's board), which only an explicit
+ * {@link SharedObjects#free} or the end of the JVM frees. Calls are not counted: the path of a
+ * call costs nothing more (see {@code SharedObjects.invoke} why none is needed).
  */
 final class Lifetime {
 
     /** Whether the object lives whatever its references, until freed explicitly. */
     final boolean pinned;
-    private final AtomicInteger active = new AtomicInteger();
-    private volatile boolean freed;
-    /** Whether no reference is left (calls may be): read without the lock when a call ends. */
-    private volatile boolean unreferenced;
     // guarded by this
+    private boolean freed;
     private int copies;
     private int inFlight;
     private final Set<String> holders = new HashSet<>();
@@ -37,37 +29,8 @@ final class Lifetime {
         this.pinned = pinned;
     }
 
-    /**
-     * A call begins.
-     *
-     * @return false if the object is freed (then the call must fail)
-     */
-    boolean enter() {
-        active.incrementAndGet();
-        if (freed) {
-            synchronized (this) {
-                // tryFree may have set the flag and be about to take it back: its decision is final here
-                if (freed) {
-                    active.decrementAndGet();
-                    return false;
-                }
-            }
-        }
-        return true;
-    }
-
-    /**
-     * A call ends.
-     *
-     * @return whether the object may be freed now
-     */
-    boolean exit() {
-        return active.decrementAndGet() == 0 && unreferenced && !pinned;
-    }
-
     synchronized void addCopy() {
         copies++;
-        unreferenced = false;
     }
 
     synchronized boolean dropCopy() {
@@ -75,9 +38,9 @@ final class Lifetime {
         return update();
     }
 
-    synchronized void sent(int count) {
+    synchronized boolean sent(int count) {
         inFlight = Math.max(0, inFlight + count);
-        update();
+        return update();
     }
 
     /**
@@ -85,7 +48,6 @@ final class Lifetime {
      */
     synchronized void hold(String caller, int arrivals) {
         holders.add(caller);
-        unreferenced = false;
         arrived(caller, arrivals);
     }
 
@@ -115,7 +77,6 @@ final class Lifetime {
     synchronized void expect(String caller) {
         holders.add(caller);
         expected.merge(caller, 1, Integer::sum);
-        unreferenced = false;
     }
 
     /** A process ended: what it and the processes below it held is gone. */
@@ -125,27 +86,21 @@ final class Lifetime {
         return changed && update();
     }
 
-    /** Whether nothing references the object; notes it for {@link #exit()}. Holds the lock. */
+    /** Whether nothing references the object and it may be freed. Holds the lock. */
     private boolean update() {
-        unreferenced = copies == 0 && inFlight == 0 && holders.isEmpty() && expected.isEmpty();
-        return unreferenced && !pinned;
+        return copies == 0 && inFlight == 0 && holders.isEmpty() && expected.isEmpty() && !pinned;
     }
 
     /**
-     * Marks the object freed if nothing references it and no call is in it.
+     * Marks the object freed if nothing references it.
      *
      * @return true once, for the caller that must free it
      */
     synchronized boolean tryFree() {
-        if (freed || pinned || !update()) {
+        if (freed || !update()) {
             return false;
         }
         freed = true;
-        if (active.get() != 0) {
-            // a call began meanwhile: it keeps the object, and frees it when it ends
-            freed = false;
-            return false;
-        }
         return true;
     }
 
@@ -156,6 +111,6 @@ final class Lifetime {
 
     synchronized String describe() {
         return "copies=" + copies + " holders=" + holders + " inFlight=" + inFlight + " expected=" + expected
-                + " active=" + active.get() + (pinned ? " pinned" : "");
+                + (pinned ? " pinned" : "");
     }
 }

@@ -509,26 +509,18 @@ public final class SharedObjects {
         return reachableUpstream().call(id, op, args, LOCAL_CALLER.equals(caller) ? "" : caller);
     }
 
-    /** Performs a call on an object hosted here: an operation of its type, or one on its references. */
+    /**
+     * Performs a call on an object hosted here: an operation of its type, or one on its
+     * references. A call that found the object just before it was freed goes on with its state,
+     * which only the callers that reach it already hold: a call that waits waits as it would for
+     * an object nobody else can reach (Python's), and a later call fails.
+     */
     private static Object invoke(String id, Entry entry, int op, Object[] args, String caller) throws Exception {
         if (op < 0) {
             references(id, entry.lifetime, op, args, caller);
             return null;
         }
-        Lifetime lifetime = entry.lifetime;
-        if (lifetime.pinned) {
-            return entry.object.invoke(op, args, caller);
-        }
-        if (!lifetime.enter()) {
-            return freedCall(id, op);
-        }
-        try {
-            return entry.object.invoke(op, args, caller);
-        } finally {
-            if (lifetime.exit()) {
-                maybeFree(id);
-            }
-        }
+        return entry.object.invoke(op, args, caller);
     }
 
     private static void references(String id, Lifetime lifetime, int op, Object[] args, String caller) {
@@ -539,10 +531,7 @@ public final class SharedObjects {
                 free = false;
             }
             case UNHOLD -> free = lifetime.unhold(caller);
-            case SENT -> {
-                lifetime.sent((Integer) args[0]);
-                free = (Integer) args[0] < 0;
-            }
+            case SENT -> free = lifetime.sent((Integer) args[0]);
             case ARRIVED -> free = lifetime.arrived(caller, (Integer) args[0]);
             default -> throw new IllegalArgumentException("unknown operation " + op + " on shared object " + id);
         }
@@ -605,20 +594,7 @@ public final class SharedObjects {
             if (entry == null) {
                 return WOULD_WAIT;
             }
-            Lifetime lifetime = entry.lifetime;
-            if (op < 0 || lifetime.pinned) {
-                return op < 0 ? invoke(objectId, entry, op, args, caller) : entry.object.tryInvoke(op, args, caller);
-            }
-            if (!lifetime.enter()) {
-                return freedCall(objectId, op);
-            }
-            try {
-                return entry.object.tryInvoke(op, args, caller);
-            } finally {
-                if (lifetime.exit()) {
-                    maybeFree(objectId);
-                }
-            }
+            return op < 0 ? invoke(objectId, entry, op, args, caller) : entry.object.tryInvoke(op, args, caller);
         }
 
         @Override

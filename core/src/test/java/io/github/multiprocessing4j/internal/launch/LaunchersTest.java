@@ -144,5 +144,11 @@ class LaunchersTest {
         assertEquals(parent, launchers.childClassPath(parent, " local , ship ").entries());
         assertEquals(parent, launchers.childClassPath(parent, "all").entries(), "all: every jar stays");
         assertEquals(List.of(), launchers.childClassPath(parent, "all").leftOff());
+
+        // a shaded jar holds core, the application and the launcher alike: it is never left off
+        Launchers.ChildClassPath fat = launchers.childClassPath(parent, "", parent.get(1));
+        assertEquals(List.of(parent.get(0), parent.get(1), parent.get(2), parent.get(4)), fat.entries(),
+                "the entry that holds core stays, even when a launcher claims it as its own");
+        assertEquals(List.of(parent.get(3)), fat.leftOff());
     }
 }

