@@ -58,6 +58,7 @@ final class Churn {
 
         Leaks.Report leaks = Leaks.settle(before);
         Figures.LEAKS.addAndGet(leaks.total());
+        Figures.HOSTED_LEAKED.addAndGet(leaks.hostedLeak());
         List<Long> sorted = new ArrayList<>(millis);
         Collections.sort(sorted);
         String part = "churn " + launcher;

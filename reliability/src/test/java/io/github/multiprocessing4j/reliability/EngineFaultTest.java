@@ -108,6 +108,7 @@ class EngineFaultTest {
         }
         Leaks.Report leaks = Leaks.settle(before);
         Figures.LEAKS.addAndGet(leaks.total());
+        Figures.HOSTED_LEAKED.addAndGet(leaks.hostedLeak());
         System.out.println("[reliability] engine faults: " + Figures.ENGINE_FAULTS.get() + " survived, exit codes " + exitCodes
                 + ", leaks: " + leaks.describe());
         String part = "engine faults docker";
