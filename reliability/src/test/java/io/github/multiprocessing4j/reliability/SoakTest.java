@@ -15,26 +15,21 @@ import io.github.multiprocessing4j.Pool;
 import io.github.multiprocessing4j.Queue;
 import io.github.multiprocessing4j.ResultIterator;
 import io.github.multiprocessing4j.Value;
-import io.github.multiprocessing4j.internal.memory.SessionMemory;
 import io.github.multiprocessing4j.internal.shared.SharedObjects;
+import io.github.multiprocessing4j.tck.Footprint;
 import io.github.multiprocessing4j.tck.NoLeakedProcesses;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -351,7 +346,8 @@ class SoakTest {
 
         static Sample take() {
             long heap = fullGc();
-            return new Sample(heap, SharedObjects.hostedCount(), Leaks.fds(), Thread.activeCount(), countShmFiles(),
+            return new Sample(heap, SharedObjects.hostedCount(), Leaks.fds(), Thread.activeCount(),
+                    Footprint.sharedMemoryFiles(),
                     Leaks.childRuntimes().size());
         }
 
@@ -386,19 +382,6 @@ class SoakTest {
         public String toString() {
             return "heap=" + mib(heapBytes) + " MiB hosted=" + hosted + " fds=" + fds + " threads=" + threads + " shm-files="
                     + shmFiles + " child-jvms=" + childJvms;
-        }
-
-        /** Files in the session's {@code /dev/shm} directory. */
-        private static int countShmFiles() {
-            Optional<Path> directory = SessionMemory.visibleDirectory();
-            if (directory.isEmpty() || !Files.isDirectory(directory.get())) {
-                return 0;
-            }
-            try (Stream<Path> files = Files.walk(directory.get())) {
-                return (int) files.filter(Files::isRegularFile).count();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
         }
     }
 }
