@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,6 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Order(65)
 @Timeout(600)
+@Tag("hostile")
 class DecoderFuzzTest {
 
     static final int EXECS = io.github.multiprocessing4j.reliability.FuzzSettings.DECODER_EXECS;

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Order(55)
 @Timeout(120)
+@Tag("hostile")
 class HandshakeAttackTest {
 
     private static final Duration DROP = Duration.ofSeconds(5);

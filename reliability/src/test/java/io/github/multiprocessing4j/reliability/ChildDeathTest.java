@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -43,6 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Order(40)
 @ExtendWith(NoLeakedProcesses.class)
 @Timeout(600)
+@Tag("death")
 class ChildDeathTest {
 
     static final int RANDOM_KILLS = Form.pick(12, 300);
@@ -81,7 +83,9 @@ class ChildDeathTest {
     void aChildKilledOrTerminatedAtARandomMomentOfItsLifeReportsTheSignal() throws Exception {
         Random random = new Random(Form.SEED + 1);
         Map<String, Integer> outcomes = new TreeMap<>();
+        Progress.Part progress = Progress.part("child death, random kills", RANDOM_KILLS);
         for (int i = 0; i < RANDOM_KILLS; i++) {
+            progress.step();
             ChildProcess process = start(Children.builder(Children::sleepForever).build());
             TimeUnit.MILLISECONDS.sleep(random.nextInt(600));
             int how = i % 3;
@@ -110,7 +114,9 @@ class ChildDeathTest {
     @Test
     void aChildKilledDuringItsHandshakeReportsTheSignal() throws Exception {
         int caught = 0;
+        Progress.Part progress = Progress.part("child death, handshake kills", HANDSHAKE_KILLS);
         for (int i = 0; i < HANDSHAKE_KILLS; i++) {
+            progress.step();
             ChildProcess process = start(Children.builder(Children::sleepForever).build());
             long pid = process.pid().getAsLong();
             Path keyFile = keyFile(pid);
@@ -148,7 +154,9 @@ class ChildDeathTest {
         Random random = new Random(Form.SEED + 2);
         int whole = 0;
         int failed = 0;
+        Progress.Part progress = Progress.part("child death, large results", RESULT_KILLS);
         for (int i = 0; i < RESULT_KILLS; i++) {
+            progress.step();
             String sending = file("sending-" + i);
             CallableProcess<byte[]> process = new CallableProcess<>(() -> largeResult(sending));
             start(process);

@@ -22,6 +22,7 @@ final class Churn {
     private final int threads;
     private final UnaryOperator<ChildProcess.Builder> options;
     private final List<Long> millis = Collections.synchronizedList(new ArrayList<>());
+    private Progress.Part progress;
 
     Churn(String launcher, int threads, UnaryOperator<ChildProcess.Builder> options) {
         this.launcher = launcher;
@@ -43,6 +44,7 @@ final class Churn {
         concurrently(threads);
         Leaks.Snapshot before = Leaks.snapshot();
         java.util.Map<String, Integer> fdsBefore = Leaks.fdKinds();
+        progress = Progress.part("churn " + launcher, sequential + concurrent);
         long start = System.nanoTime();
         for (int i = 0; i < sequential; i++) {
             cycle();
@@ -52,9 +54,11 @@ final class Churn {
         concurrently(concurrent);
         long concurrentMillis = (System.nanoTime() - start) / 1_000_000;
         Figures.CYCLES.addAndGet(sequential + concurrent + 1L + threads);
+        progress.close();
 
         Leaks.Report leaks = Leaks.settle(before);
         Figures.LEAKS.addAndGet(leaks.total());
+        Figures.HOSTED_LEAKED.addAndGet(leaks.hostedLeak());
         List<Long> sorted = new ArrayList<>(millis);
         Collections.sort(sorted);
         String part = "churn " + launcher;
@@ -102,6 +106,10 @@ final class Churn {
         process.start();
         int code = Children.joinWithDeadline(process);
         millis.add((System.nanoTime() - start) / 1_000_000);
+        Progress.Part part = progress;
+        if (part != null) {
+            part.step();
+        }
         assertEquals(0, code, process + " ended with " + code);
         process.close();
     }

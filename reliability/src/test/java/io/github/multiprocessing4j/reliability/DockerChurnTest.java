@@ -2,6 +2,7 @@ package io.github.multiprocessing4j.reliability;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Order(20)
 @Timeout(3600)
+@Tag("churn")
 class DockerChurnTest {
 
     static final int SEQUENTIAL = Form.pick(24, 250);

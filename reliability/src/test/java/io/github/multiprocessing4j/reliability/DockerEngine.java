@@ -102,6 +102,20 @@ final class DockerEngine {
     }
 
     /**
+     * The running containers on the engine that are not this JVM's children: other users of the
+     * engine, which stopping it would break.
+     *
+     * @return their ids and names
+     */
+    static List<String> runningContainersNotOfThisJvm() {
+        String me = Long.toString(ProcessHandle.current().pid());
+        return client().listContainersCmd().exec().stream()
+                .filter(container -> container.getLabels() == null || !me.equals(container.getLabels().get(LABEL_PARENT_PID)))
+                .map(container -> container.getId().substring(0, 12) + " " + String.join(",", container.getNames()))
+                .collect(Collectors.toList());
+    }
+
+    /**
      * Containers labelled as multiprocessing4j's whose parent was the given pid.
      *
      * @param parentPid the parent's pid

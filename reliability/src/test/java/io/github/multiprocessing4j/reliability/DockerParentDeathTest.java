@@ -17,6 +17,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Order(35)
 @Timeout(3600)
+@Tag("death")
 class DockerParentDeathTest {
 
     static final int TRIALS = Form.pick(3, 30);
@@ -58,7 +60,9 @@ class DockerParentDeathTest {
         Random random = new Random(Form.SEED + 35);
         List<String> failures = new ArrayList<>();
         try {
+            Progress.Part progress = Progress.part("parent death docker", TRIALS);
             for (int trial = 0; trial < TRIALS; trial++) {
+                progress.step();
                 int phase = trial % PHASES.length;
                 String failure = trial(trial, phase, random.nextInt(MAX_DELAY_MILLIS[phase] + 1));
                 if (failure != null) {

@@ -7,7 +7,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * What the suite counted, for the summary table and its last line (the issue's format, for
  * scripts): {@code reliability: cycles=<n> leaks=<n> parent_kills=<n> max_cleanup_ms=<n>
- * hostile=<n> accepted=<n> fuzz_execs=<n>}.
+ * hostile=<n> accepted=<n> fuzz_execs=<n> hosted_leaked=<n> heap_growth_mib=<n> engine_faults=<n>
+ * soak_minutes=<n>}.
  */
 public final class Figures {
 
@@ -25,6 +26,14 @@ public final class Figures {
     public static final AtomicLong ACCEPTED = new AtomicLong();
     /** Fuzz executions: frames sent to the parent's socket and inputs fed to the decoders. */
     public static final AtomicLong FUZZ_EXECS = new AtomicLong();
+    /** Shared objects still hosted after a part had dropped them (SPEC M9; must stay 0). */
+    public static final AtomicLong HOSTED_LEAKED = new AtomicLong();
+    /** The soak's heap growth after a full GC, MiB, rounded up (bounded, see {@code SoakTest}). */
+    public static final AtomicLong HEAP_GROWTH_MIB = new AtomicLong();
+    /** Docker engine stops and restarts survived while containers of ours ran. */
+    public static final AtomicLong ENGINE_FAULTS = new AtomicLong();
+    /** How long the soak served, in seconds (printed in minutes). */
+    public static final AtomicLong SOAK_SECONDS = new AtomicLong();
 
     private static final List<String[]> ROWS = new ArrayList<>();
 
@@ -83,7 +92,9 @@ public final class Figures {
     static String lastLine() {
         return "reliability: cycles=" + CYCLES.get() + " leaks=" + LEAKS.get() + " parent_kills=" + PARENT_KILLS.get()
                 + " max_cleanup_ms=" + MAX_CLEANUP_MS.get() + " hostile=" + HOSTILE.get() + " accepted=" + ACCEPTED.get()
-                + " fuzz_execs=" + FUZZ_EXECS.get();
+                + " fuzz_execs=" + FUZZ_EXECS.get() + " hosted_leaked=" + HOSTED_LEAKED.get() + " heap_growth_mib="
+                + HEAP_GROWTH_MIB.get() + " engine_faults=" + ENGINE_FAULTS.get() + " soak_minutes="
+                + Math.round(SOAK_SECONDS.get() / 60.0);
     }
 
     private static String pad(String text, int width) {

@@ -1,9 +1,11 @@
 package io.github.multiprocessing4j.reliability;
 
 /**
- * The two forms of the suite: the bounded CI form that {@code mvn verify} runs (about three
- * minutes on two cores), and the long form ({@code -Dreliability.long=true}) with the issue's
- * figures. Every random choice derives from one seed ({@code -Dreliability.seed=<n>}), printed
+ * The two forms of the suite: the bounded CI form that {@code mvn verify} runs (about five
+ * minutes on two cores, idle, with its 60 s soak), and the long form
+ * ({@code -Dreliability.long=true}) with the issues' figures, which runs in parts
+ * ({@code -Dgroups=churn}, {@code death}, {@code hostile}, {@code engine}, {@code soak}; see the
+ * README). Every random choice derives from one seed ({@code -Dreliability.seed=<n>}), printed
  * with the summary, so that a failing run can be replayed.
  */
 final class Form {

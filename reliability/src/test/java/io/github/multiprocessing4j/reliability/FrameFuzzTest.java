@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Order(60)
 @ExtendWith(NoLeakedProcesses.class)
 @Timeout(600)
+@Tag("hostile")
 class FrameFuzzTest {
 
     private static final Duration DROP = Duration.ofSeconds(5);

@@ -17,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Order(50)
 @ExtendWith(NoLeakedProcesses.class)
 @Timeout(600)
+@Tag("hostile")
 class HostilePeerTest {
 
     private static final Duration DROP = Duration.ofSeconds(5);

@@ -7,8 +7,10 @@ import java.time.Duration;
 
 /**
  * A parent JVM whose children are containers, killed with SIGKILL by the docker part of the
- * parent-death test. It starts a non-daemon child that works for {@link #NON_DAEMON_MILLIS} and
- * returns, and a daemon child that sleeps for ever; once both have said they run (an
+ * parent-death test. It starts a non-daemon child that, once the phase is reached, works for
+ * {@link #NON_DAEMON_MILLIS} and returns (counted from the phase, not from its start: on a loaded
+ * machine the phase {@code terminate} once took longer than that to reach, and the non-daemon child
+ * had returned before its parent was killed), and a daemon child that sleeps for ever; once both have said they run (an
  * {@link Event}: containers share no file system with the test) it prints {@code READY}, enters
  * its phase, prints {@code PHASE} and lets the test kill it at a random moment of that phase:
  * <ul>
@@ -23,7 +25,7 @@ import java.time.Duration;
  */
 public final class KilledDockerParentScenario {
 
-    /** How long the non-daemon child works before it returns (exit code 0). */
+    /** How long the non-daemon child works, from the phase on, before it returns (exit code 0). */
     static final long NON_DAEMON_MILLIS = 8_000;
     /** How many daemon children the phases {@code start} and {@code terminate} start. */
     static final int PHASE_CHILDREN = 3;
@@ -41,7 +43,8 @@ public final class KilledDockerParentScenario {
         String phase = args[0];
         Event nonDaemonRuns = new Event();
         Event daemonRuns = new Event();
-        child("nondaemon", () -> workThenReturn(nonDaemonRuns), false).start();
+        Event phaseReached = new Event();
+        child("nondaemon", () -> workThenReturn(nonDaemonRuns, phaseReached), false).start();
         child("daemon-0", () -> setThenSleep(daemonRuns), true).start();
         if (!nonDaemonRuns.await(Children.DEADLINE) || !daemonRuns.await(Children.DEADLINE)) {
             System.out.println("NOT READY");
@@ -50,12 +53,16 @@ public final class KilledDockerParentScenario {
         System.out.println("READY");
         switch (phase) {
             case "start" -> {
+                phaseReached.set();
                 System.out.println("PHASE");
                 for (int i = 1; i <= PHASE_CHILDREN; i++) {
                     child("daemon-" + i, Children::sleepForever, true).start();
                 }
             }
-            case "running" -> System.out.println("PHASE");
+            case "running" -> {
+                phaseReached.set();
+                System.out.println("PHASE");
+            }
             case "terminate" -> {
                 ChildProcess[] slow = new ChildProcess[PHASE_CHILDREN];
                 Event[] hooked = new Event[PHASE_CHILDREN];
@@ -68,6 +75,7 @@ public final class KilledDockerParentScenario {
                 for (Event ready : hooked) {
                     ready.await(Children.DEADLINE);
                 }
+                phaseReached.set();
                 System.out.println("PHASE");
                 for (ChildProcess process : slow) {
                     process.terminate();
@@ -84,8 +92,13 @@ public final class KilledDockerParentScenario {
         return Children.builder(target).name(name).daemon(daemon).build();
     }
 
-    private static void workThenReturn(Event runs) {
+    private static void workThenReturn(Event runs, Event phaseReached) {
         runs.set();
+        try {
+            phaseReached.await(Children.DEADLINE);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         Children.sleep(NON_DAEMON_MILLIS);
     }
 

@@ -1,6 +1,7 @@
 package io.github.multiprocessing4j.reliability;
 
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Order(10)
 @Timeout(3600)
+@Tag("churn")
 class LocalChurnTest {
 
     static final int SEQUENTIAL = Form.pick(120, 10_000);

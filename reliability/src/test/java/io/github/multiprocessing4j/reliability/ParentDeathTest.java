@@ -21,6 +21,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -41,6 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Order(30)
 @ExtendWith(NoLeakedProcesses.class)
 @Timeout(3600)
+@Tag("death")
 class ParentDeathTest {
 
     static final int TRIALS = Form.pick(12, 60);
@@ -65,7 +67,9 @@ class ParentDeathTest {
     void daemonChildrenEndWithAKilledParentAndNonDaemonChildrenFinish() throws Exception {
         Random random = new Random(Form.SEED);
         List<String> failures = new ArrayList<>();
+        Progress.Part progress = Progress.part("parent death", TRIALS);
         for (int trial = 0; trial < TRIALS; trial++) {
+            progress.step();
             int phase = trial % PHASES.length;
             int delay = random.nextInt(MAX_DELAY_MILLIS[phase] + 1);
             String failure = trial(trial, phase, delay);

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Order(70)
 @ExtendWith(NoLeakedProcesses.class)
 @Timeout(600)
+@Tag("hostile")
 class ResourceLimitsTest {
 
     static final Duration TERMINATE_GRACE = Duration.ofSeconds(2);

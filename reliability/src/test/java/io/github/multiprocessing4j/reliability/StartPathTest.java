@@ -9,6 +9,7 @@ import io.github.multiprocessing4j.Multiprocessing;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * every start and every {@code terminate()} (a writer's stop marker found with
  * {@code List.indexOf} on records; a record as the preload's sample task).
  */
+@Tag("churn")
 class StartPathTest {
 
     @TempDir

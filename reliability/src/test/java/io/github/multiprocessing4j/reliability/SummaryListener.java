@@ -4,14 +4,17 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.platform.engine.support.descriptor.MethodSource;
 import org.junit.platform.launcher.TestExecutionListener;
+import org.junit.platform.launcher.TestIdentifier;
 import org.junit.platform.launcher.TestPlan;
 
 /**
  * Once every test of the run has finished, prints the summary table and, as the suite's last
  * line, {@code reliability: cycles=<n> leaks=<n> ...}; the same text goes to
  * {@code target/reliability-summary.txt}. Registered through {@code META-INF/services}, so it
- * is no test of its own.
+ * is no test of its own. It also tells {@link Progress} which test runs, and stops its lines
+ * before the summary.
  */
 public final class SummaryListener implements TestExecutionListener {
 
@@ -20,7 +23,18 @@ public final class SummaryListener implements TestExecutionListener {
     }
 
     @Override
+    public void executionStarted(TestIdentifier testIdentifier) {
+        if (testIdentifier.isTest()) {
+            String name = testIdentifier.getSource().filter(MethodSource.class::isInstance).map(MethodSource.class::cast)
+                    .map(method -> method.getClassName().replaceFirst(".*\\.", "") + "." + method.getMethodName())
+                    .orElse(testIdentifier.getDisplayName());
+            Progress.testStarted(name);
+        }
+    }
+
+    @Override
     public void testPlanExecutionFinished(TestPlan testPlan) {
+        Progress.stop();
         if (!testPlan.containsTests()) {
             return;
         }

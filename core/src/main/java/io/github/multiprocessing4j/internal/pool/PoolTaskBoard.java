@@ -22,18 +22,26 @@ import java.util.concurrent.TimeUnit;
  * request, so a busy worker costs one round trip per chunk, not two; the engine's result
  * thread deserializes them, off the control channel's threads.
  *
- * <p>The protocol is one operation, {@link #TAKE}{@code (serial, results, wait)}. It answers
+ * <p>The protocol is two operations. {@link #TAKE}{@code (serial, results, wait)} answers
  * {@link #EXIT} when the worker should end (the pool is terminated, closed and drained, or
  * the worker has done its {@code maxTasksPerChild}), {@link #NOTHING} when there is no chunk
  * and {@code wait} is false, else the chunk: its job id, item count, the job's function (only
  * when the worker's previous chunk was of another job, since a worker keeps one function; -1
  * length otherwise) and the serialized items. A call without {@code wait} never blocks and is
- * answered on the channel's own thread.
+ * answered on the channel's own thread. {@link #STARTED}{@code (serial)}, posted (no answer) by a
+ * worker as it receives a chunk and before it runs any of it, says that the chunk is the
+ * worker's: a worker that departs holding a chunk it never said it started was dead before the
+ * chunk reached it (killed while its request waited, before the parent noticed), so the chunk
+ * goes back to the front of the board for the next worker instead of failing. The post travels
+ * on the worker's channel ahead of the channel's end, which the engine sees before the worker's
+ * exit, so a started chunk is always known as such when its worker departs.
  */
 public final class PoolTaskBoard implements SharedObjects.Hosted {
 
     /** take(serial, results or null, wait) returns a chunk (byte[]), {@link #NOTHING} or {@link #EXIT}. */
     public static final int TAKE = 1;
+    /** started(serial), posted: the worker has received its chunk and runs it. */
+    public static final int STARTED = 2;
     /** No chunk now (only for a call that does not wait). */
     public static final Integer NOTHING = 0;
     /** The worker should end. */
@@ -60,6 +68,7 @@ public final class PoolTaskBoard implements SharedObjects.Hosted {
         final int serial;
         final PoolWorkerProcess process;
         PoolChunk current;
+        boolean started;
         long lastJob = Long.MIN_VALUE;
         int completed;
         boolean ready;
@@ -108,15 +117,29 @@ public final class PoolTaskBoard implements SharedObjects.Hosted {
 
     @Override
     public boolean mayBlock(int op, Object[] args) {
+        if (op == STARTED) {
+            return false;
+        }
         return op != TAKE || args.length < 3 || !Boolean.FALSE.equals(args[2]);
     }
 
     @Override
     public Object invoke(int op, Object[] args, String caller) throws InterruptedException {
+        if (op == STARTED && args.length == 1) {
+            started((Integer) args[0]);
+            return null;
+        }
         if (op != TAKE || args.length != 3) {
             throw new IllegalArgumentException("unknown pool operation " + op + " with " + args.length + " arguments");
         }
         return take((Integer) args[0], (byte[]) args[1], (Boolean) args[2], caller);
+    }
+
+    private synchronized void started(int serial) {
+        Slot slot = slots.get(serial);
+        if (slot != null && slot.current != null) {
+            slot.started = true;
+        }
     }
 
     private synchronized Object take(int serial, byte[] results, boolean wait, String caller)
@@ -132,6 +155,7 @@ public final class PoolTaskBoard implements SharedObjects.Hosted {
         if (results != null && slot.current != null) {
             sink.delivered(slot.current, results, slot.process.name());
             slot.current = null;
+            slot.started = false;
             slot.completed++;
         }
         while (true) {
@@ -146,6 +170,7 @@ public final class PoolTaskBoard implements SharedObjects.Hosted {
             if (chunk != null) {
                 chunk.job().taken();
                 slot.current = chunk;
+                slot.started = false;
                 boolean withFunction = slot.lastJob != chunk.job().id();
                 slot.lastJob = chunk.job().id();
                 notifyAll();
@@ -336,6 +361,11 @@ public final class PoolTaskBoard implements SharedObjects.Hosted {
         }
         PoolChunk running = slot.current;
         slot.current = null;
+        if (running != null && !slot.started && state != State.TERMINATE) {
+            // handed to a request of a worker that was already dead: it never had it
+            pending.addFirst(running);
+            running = null;
+        }
         boolean early = !slot.ready;
         List<PoolChunk> stranded = List.of();
         if (early && state != State.TERMINATE && slots.values().stream().noneMatch(s -> s.ready && !s.exiting)) {

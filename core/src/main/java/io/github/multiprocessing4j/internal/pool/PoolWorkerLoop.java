@@ -69,6 +69,8 @@ public final class PoolWorkerLoop implements SerializableRunnable {
             if (!(reply instanceof byte[] task)) {
                 return;
             }
+            // before any of it runs: a chunk the board never hears of was not this worker's
+            Shared.post(boardId, PoolTaskBoard.STARTED, serial);
             results = runChunk(task);
         }
     }

@@ -288,6 +288,7 @@ class PoolTaskBoardTest {
         PoolChunk running = chunk(jobA, 0);
         board.add(running);
         take(board, 1, null, false);
+        started(board, 1);
         PoolTaskBoard.Departure departure = board.remove(1);
         assertSame(running, departure.running());
         assertEquals("worker-1", departure.slot().process.name());
@@ -295,6 +296,36 @@ class PoolTaskBoardTest {
         assertTrue(departure.stranded().isEmpty());
         assertTrue(departure.replace());
         assertNull(board.remove(1), "removed already");
+    }
+
+    /**
+     * Found by the reliability soak: a worker SIGKILLed while idle still had its request waiting
+     * on the board until the parent noticed its end; a chunk added meanwhile went to that request,
+     * and the worker's departure failed it with "ended with exit code -9 while running this task",
+     * though no worker ever ran it. A chunk its worker never said it started goes back to the
+     * front of the board, for the next worker.
+     */
+    @Test
+    void aChunkHandedToAWorkerThatDepartsBeforeSayingItStartedGoesToTheNextWorker() throws Exception {
+        PoolTaskBoard board = board(0, 10);
+        register(board, 1);
+        register(board, 2);
+        assertFalse(board.mayBlock(PoolTaskBoard.STARTED, new Object[] {1}), "answered on the channel's thread");
+        BackgroundCall<Object> deadWorkersRequest = calls.start("worker-1", () -> take(board, 1, null, true)).assertBlocked();
+        PoolChunk chunk = chunk(jobA, 0);
+        PoolChunk later = chunk(jobA, 1);
+        board.add(chunk);
+        assertArrayEquals(chunk.items(), Task.decode(deadWorkersRequest.value()).items(), "handed to the waiting request");
+        board.add(later);
+        PoolTaskBoard.Departure departure = board.remove(1);
+        assertNull(departure.running(), "it never ran: nothing fails");
+        assertTrue(departure.replace());
+        assertArrayEquals(chunk.items(), Task.decode(take(board, 2, null, false)).items(),
+                "the next worker gets it first, in its order");
+        started(board, 2);
+        assertArrayEquals(later.items(), Task.decode(take(board, 2, new byte[] {1}, false)).items());
+        assertEquals(1, delivered.size());
+        assertSame(chunk, delivered.get(0).chunk());
     }
 
     @Test
@@ -354,7 +385,7 @@ class PoolTaskBoardTest {
     @Test
     void anUnknownOperationOrArgumentCountIsRefused() {
         PoolTaskBoard board = board(0, 10);
-        assertThrows(IllegalArgumentException.class, () -> board.invoke(2, new Object[] {1, null, false}, "c"));
+        assertThrows(IllegalArgumentException.class, () -> board.invoke(3, new Object[] {1, null, false}, "c"));
         assertThrows(IllegalArgumentException.class, () -> board.invoke(PoolTaskBoard.TAKE, new Object[] {1, null}, "c"));
     }
 
@@ -365,6 +396,10 @@ class PoolTaskBoardTest {
 
     private static void register(PoolTaskBoard board, int serial) {
         assertTrue(board.register(serial, new Worker("worker-" + serial)));
+    }
+
+    private static void started(PoolTaskBoard board, int serial) throws Exception {
+        assertNull(board.invoke(PoolTaskBoard.STARTED, new Object[] {serial}, "child-" + serial));
     }
 
     private static Object take(PoolTaskBoard board, int serial, byte[] results, boolean wait) throws Exception {
