@@ -61,10 +61,11 @@ public final class StartCache {
     private final boolean enabled;
     private final Path directory;
     private final long maxBytes;
+    private final Trainer trainer;
     private final Map<String, KeyState> states = new ConcurrentHashMap<>();
     private final Set<String> directoryWarnings = ConcurrentHashMap.newKeySet();
     private volatile Boolean writable;
-    private volatile Process trainer;
+    private volatile Process training;
     private ExecutorService checks;
 
     /**
@@ -75,9 +76,31 @@ public final class StartCache {
      * @param maxBytes the bound of the directory's size
      */
     public StartCache(boolean enabled, Path directory, long maxBytes) {
+        this(enabled, directory, maxBytes, null);
+    }
+
+    /**
+     * A start cache whose trainings are started by the given trainer (tests).
+     *
+     * @param trainer starts a training; null for a JVM of its own
+     */
+    StartCache(boolean enabled, Path directory, long maxBytes, Trainer trainer) {
         this.enabled = enabled;
         this.directory = directory.toAbsolutePath().normalize();
         this.maxBytes = maxBytes;
+        this.trainer = trainer != null ? trainer : StartCache::startTraining;
+    }
+
+    /** Starts a training. */
+    @FunctionalInterface
+    interface Trainer {
+        /**
+         * Starts the training of a plan's cache.
+         *
+         * @return the training's process, or null if it has already ended
+         * @throws IOException if it cannot be started
+         */
+        Process start(CachePlan plan, long maxBytes) throws IOException;
     }
 
     /**
@@ -171,9 +194,11 @@ public final class StartCache {
             }
             state.verified = null;
         }
-        Optional<CacheRecord> record;
+        Optional<CacheRecord> record = Optional.empty();
         try {
-            record = CacheRecord.read(plan.record());
+            if (Files.isRegularFile(plan.record())) {
+                record = CacheRecord.read(plan.record());
+            }
         } catch (IOException e) {
             warnOnce(state, plan, e.getMessage());
             deleteQuietly(plan.record(), plan.archive());
@@ -285,6 +310,14 @@ public final class StartCache {
         });
     }
 
+    /** Waits for the background checks started so far to end, and starts no more (tests). */
+    synchronized void awaitChecks() throws InterruptedException {
+        if (checks != null) {
+            checks.shutdown();
+            checks.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+        }
+    }
+
     private synchronized ExecutorService checks() {
         if (checks == null) {
             checks = Executors.newSingleThreadExecutor(task -> {
@@ -306,7 +339,7 @@ public final class StartCache {
         if (state.trainingStarted) {
             return;
         }
-        Process running = trainer;
+        Process running = training;
         if (running != null && running.isAlive()) {
             return;
         }
@@ -330,15 +363,15 @@ public final class StartCache {
                 // the second sighting: train
             }
             state.trainingStarted = true;
-            trainer = startTraining(plan);
-            Log.LOGGER.debug("start cache {}: training in the background (pid {})", plan.key(), trainer.pid());
+            training = trainer.start(plan, maxBytes);
+            Log.LOGGER.debug("start cache {}: training in the background", plan.key());
         } catch (IOException | RuntimeException e) {
             warnAboutDirectoryOnce("training", "could not start the training of a start cache in " + directory + ": "
                     + e + "; children start without a cache");
         }
     }
 
-    private Process startTraining(CachePlan plan) throws IOException {
+    private static Process startTraining(CachePlan plan, long maxBytes) throws IOException {
         List<String> command = new ArrayList<>();
         Path nice = Path.of("/usr/bin/nice");
         if (Files.isExecutable(nice)) {
