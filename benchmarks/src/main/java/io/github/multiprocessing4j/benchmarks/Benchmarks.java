@@ -17,7 +17,11 @@ import java.util.stream.Stream;
  *
  * <pre>
  * java -jar benchmarks/target/multiprocessing4j-benchmarks.jar [--quick] [--out FILE] [--no-docker] [--no-python]
+ *     [--jdk JAVA_HOME]
  * </pre>
+ *
+ * {@code --jdk} runs the local children and the bare JVMs with that JDK's {@code java} (the
+ * parent stays on the JDK that runs this jar).
  *
  * Whole processes are timed with {@link System#nanoTime()}: each figure is the median of its
  * measured repetitions, taken after warm-up rounds, in the same run as its baseline.
@@ -33,7 +37,8 @@ public final class Benchmarks {
     /**
      * Runs the benchmarks.
      *
-     * @param args {@code --quick}, {@code --out FILE}, {@code --no-docker}, {@code --no-python}
+     * @param args {@code --quick}, {@code --out FILE}, {@code --no-docker}, {@code --no-python},
+     *     {@code --jdk JAVA_HOME}
      * @throws Exception when the run itself cannot go on (a failed figure is reported, not thrown)
      */
     public static void main(String[] args) throws Exception {
@@ -41,15 +46,21 @@ public final class Benchmarks {
         Path out = DEFAULT_OUT;
         boolean docker = true;
         boolean python = true;
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> settings = Settings.QUICK;
                 case "--out" -> out = Path.of(args[++i]);
                 case "--no-docker" -> docker = false;
                 case "--no-python" -> python = false;
+                case "--jdk" -> {
+                    java = Path.of(args[++i], "bin", "java");
+                    // the local launcher's java: children and bare JVMs alike
+                    System.setProperty("multiprocessing4j.local.java", java.toString());
+                }
                 default -> {
                     System.err.println("usage: java -jar multiprocessing4j-benchmarks.jar [--quick] [--out FILE]"
-                            + " [--no-docker] [--no-python]");
+                            + " [--no-docker] [--no-python] [--jdk JAVA_HOME]");
                     System.exit(2);
                 }
             }
@@ -57,8 +68,7 @@ public final class Benchmarks {
         Results results = new Results();
         declareRatios(results);
         describeMachine(results, settings);
-
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        results.machine().put("child_java", childJavaVersion(java));
         Path jar = benchmarksJar();
         String classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .map(entry -> Path.of(entry).toAbsolutePath().normalize().toString())
@@ -136,6 +146,8 @@ public final class Benchmarks {
     /** The ratios, each numerator / denominator of two figures' medians: lower is better. */
     private static void declareRatios(Results results) {
         results.ratio("cold_vs_bare_jvm", "local_start_join", "bare_jvm");
+        results.ratio("cold_no_cache_vs_bare_jvm", "local_start_join_no_cache", "bare_jvm");
+        results.ratio("cold_cache_vs_no_cache", "local_start_join", "local_start_join_no_cache");
         results.ratio("cold_vs_python_spawn", "local_start_join", "python_spawn");
         results.ratio("cold_vs_python_forkserver", "local_start_join", "python_forkserver");
         results.ratio("cold_vs_python_fork", "local_start_join", "python_fork");
@@ -199,6 +211,21 @@ public final class Benchmarks {
         results.repetitions().put("value_batch", SharedStateFigures.VALUE_BATCH);
         results.repetitions().put("shm_warmup", SharedStateFigures.SHM_WARMUP);
         results.repetitions().put("shm_batch", SharedStateFigures.SHM_BATCH);
+    }
+
+    /** The {@code JAVA_VERSION} of the JDK a {@code java} executable belongs to, from its {@code release} file. */
+    private static String childJavaVersion(Path java) {
+        try {
+            Path home = java.toRealPath().getParent().getParent();
+            for (String line : Files.readAllLines(home.resolve("release"))) {
+                if (line.startsWith("JAVA_VERSION=")) {
+                    return line.substring("JAVA_VERSION=".length()).replace("\"", "") + " (" + java + ")";
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // reported as unknown
+        }
+        return "unknown (" + java + ")";
     }
 
     /** The 1, 5 and 15 minute load averages from {@code /proc/loadavg}, or "unknown". */

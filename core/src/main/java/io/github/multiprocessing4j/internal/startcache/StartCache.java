@@ -295,7 +295,10 @@ public final class StartCache {
         checks().execute(() -> {
             try {
                 String contentKey = plan.contentKey();
-                if (!contentKey.equals(record.contentKey())) {
+                // files that changed their size or time since have another key: not this cache's business
+                boolean sameFiles = CachePlan.of(plan.java(), directory, plan.classPath(), plan.options())
+                        .map(CachePlan::key).orElse("").equals(plan.key());
+                if (sameFiles && !contentKey.equals(record.contentKey())) {
                     synchronized (state) {
                         state.distrusted = true;
                         state.verified = null;
