@@ -101,7 +101,14 @@ public final class Training {
                 System.err.println("no start cache for " + java + ": not a JDK 17 or later with a release file");
                 return FAILED;
             }
-            return train(runtime.get(), directory, classPath, options, key, maxBytes, child);
+            int status = train(runtime.get(), directory, classPath, options, key, maxBytes, child);
+            if (status == FAILED) {
+                System.err.println("java: " + java + "\noptions: " + options + "\nclass path: " + classPath);
+            } else {
+                // the parent sends this JVM's output there; only a failure is worth keeping
+                Files.deleteIfExists(directory.resolve(key + ".log"));
+            }
+            return status;
         } catch (RuntimeException | IOException e) {
             System.err.println("the start cache training failed: " + e);
             return FAILED;
@@ -269,11 +276,13 @@ public final class Training {
         long total = 0;
         for (Path file : files) {
             String name = file.getFileName().toString();
-            if (name.contains(".tmp-") || name.startsWith(CachePlan.PACKED_PREFIX + "tmp-")) {
-                if (now - Files.getLastModifiedTime(file).toMillis() > STALE_MILLIS) {
-                    Files.deleteIfExists(file);
-                    continue;
-                }
+            long age = now - modified(file).toMillis();
+            boolean leftover = name.contains(".tmp-") || name.startsWith(CachePlan.PACKED_PREFIX + "tmp-");
+            // a failed training's output is kept a day; a key seen once and never again, a month
+            if (leftover && age > STALE_MILLIS || name.endsWith(".log") && age > TimeUnit.DAYS.toMillis(1)
+                    || name.endsWith(".seen") && age > TimeUnit.DAYS.toMillis(30)) {
+                Files.deleteIfExists(file);
+                continue;
             }
             total += Files.size(file);
         }
