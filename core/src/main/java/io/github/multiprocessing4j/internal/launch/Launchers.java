@@ -135,8 +135,12 @@ public final class Launchers {
         List<Path> entries = new ArrayList<>();
         List<Path> leftOff = new ArrayList<>();
         Set<String> by = new TreeSet<>();
+        Path core = CoreLocation.PATH;
         for (Path entry : parentEntries) {
-            Optional<LauncherProvider> owner = trimming.stream().filter(provider -> owns(provider, entry)).findFirst();
+            // the entry that holds core itself stays, whoever claims it: a fat jar holds every
+            // launcher's classes too, and a child without core cannot even start
+            Optional<LauncherProvider> owner = entry.equals(core) ? Optional.empty()
+                    : trimming.stream().filter(provider -> owns(provider, entry)).findFirst();
             if (owner.isPresent()) {
                 leftOff.add(entry);
                 by.add(owner.get().name());
@@ -320,5 +324,19 @@ public final class Launchers {
 
     private static final class Log {
         static final Logger LOGGER = LoggerFactory.getLogger(Launchers.class);
+    }
+
+    /** The class path entry core was loaded from, or null if that cannot be told. */
+    private static final class CoreLocation {
+        static final Path PATH = locate();
+
+        private static Path locate() {
+            try {
+                java.security.CodeSource source = Launchers.class.getProtectionDomain().getCodeSource();
+                return source == null ? null : Path.of(source.getLocation().toURI()).toAbsolutePath().normalize();
+            } catch (java.net.URISyntaxException | RuntimeException e) {
+                return null;
+            }
+        }
     }
 }
