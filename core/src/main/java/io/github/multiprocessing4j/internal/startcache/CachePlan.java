@@ -12,8 +12,8 @@ import java.util.Optional;
  *
  * <p>The key is a digest of the executable, its JDK's {@code release} file, each class path
  * entry's files by name, size and modification time, and every option but {@code -D}
- * properties: cheap enough to compute before every start, so that a jar rebuilt while the parent
- * runs gets a cache of its own. The cache's record also holds a digest of the entries' contents,
+ * properties and {@code -Xlog} settings: cheap enough to compute before every start, so that a
+ * jar rebuilt while the parent runs gets a cache of its own. The cache's record also holds a digest of the entries' contents,
  * which a parent checks once in the background: the JDK 25 cache serves the classes it recorded
  * even when a jar has changed beneath it.
  *
@@ -55,11 +55,11 @@ record CachePlan(JavaRuntime java, Path directory, List<Path> classPath, List<St
                 Digests.of(text.toString()).substring(0, 40)));
     }
 
-    /** The options that a cache depends on: all but system properties. */
+    /** The options that a cache depends on: all but system properties and logging. */
     static List<String> relevantOptions(List<String> options) {
         List<String> relevant = new ArrayList<>();
         for (String option : options) {
-            if (!option.startsWith("-D")) {
+            if (!option.startsWith("-D") && !option.startsWith("-Xlog")) {
                 relevant.add(option);
             }
         }

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Settings: the launcher option or system property {@code local.java} /
  * {@code multiprocessing4j.local.java} replaces the {@code java} executable (by default the
- * parent's own, from {@code java.home}).
+ * parent's own, from {@code java.home}). It names that executable to core
+ * ({@link #localJavaExecutable}), so that children get core's start cache.
  */
 final class LocalLauncher implements Launcher {
 
