@@ -103,6 +103,11 @@ record CachePlan(JavaRuntime java, Path directory, List<Path> classPath, List<St
         return directory.resolve(key + ".record");
     }
 
+    /** Present once a parent has read the class path's contents and found them the record's. */
+    Path checked() {
+        return directory.resolve(key + ".checked");
+    }
+
     /** Present once a parent has seen this key: the second sighting trains. */
     Path seen() {
         return directory.resolve(key + ".seen");

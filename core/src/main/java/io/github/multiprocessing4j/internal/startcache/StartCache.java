@@ -201,7 +201,7 @@ public final class StartCache {
             }
         } catch (IOException e) {
             warnOnce(state, plan, e.getMessage());
-            deleteQuietly(plan.record(), plan.archive());
+            deleteQuietly(plan.record(), plan.archive(), plan.checked());
             record = Optional.empty();
         }
         if (record.isPresent()) {
@@ -213,7 +213,7 @@ public final class StartCache {
                 return Optional.of(applied(plan, state.verified));
             }
             warnOnce(state, plan, problem);
-            deleteQuietly(plan.record(), plan.archive());
+            deleteQuietly(plan.record(), plan.archive(), plan.checked());
         }
         trainLater(plan, state);
         return Optional.empty();
@@ -283,14 +283,20 @@ public final class StartCache {
     }
 
     /**
-     * Reads the class path's contents once per key and parent, in the background: a cache made for
-     * other contents (a jar rewritten with its old size and time) is removed.
+     * Reads the class path's contents in the background, the first time a parent uses a cache (a
+     * {@code .checked} file beside it then says so): a cache made for other contents (a jar
+     * rewritten with its old size and time) is removed.
      */
     private void checkContentLater(CachePlan plan, KeyState state) {
         if (state.contentChecked) {
             return;
         }
         state.contentChecked = true;
+        if (Files.exists(plan.checked())) {
+            // a parent checked this cache's class path already: reading it all again in every
+            // parent would take a core from the children that start meanwhile
+            return;
+        }
         CacheRecord record = state.verified;
         checks().execute(() -> {
             try {
@@ -298,13 +304,15 @@ public final class StartCache {
                 // files that changed their size or time since have another key: not this cache's business
                 boolean sameFiles = CachePlan.of(plan.java(), directory, plan.classPath(), plan.options())
                         .map(CachePlan::key).orElse("").equals(plan.key());
-                if (sameFiles && !contentKey.equals(record.contentKey())) {
+                if (sameFiles && contentKey.equals(record.contentKey())) {
+                    Files.write(plan.checked(), new byte[0]);
+                } else if (sameFiles) {
                     synchronized (state) {
                         state.distrusted = true;
                         state.verified = null;
                         warnOnce(state, plan, "it was made for class path entries whose contents have changed since");
                     }
-                    deleteQuietly(plan.record(), plan.archive());
+                    deleteQuietly(plan.record(), plan.archive(), plan.checked());
                 }
             } catch (IOException | RuntimeException e) {
                 Log.LOGGER.debug("could not read the class path to check the start cache {}: {}", plan.archive(),

@@ -202,6 +202,8 @@ public final class Training {
             }
             CacheRecord record = new CacheRecord(key, CachePlan.contentKey(java, digests, options),
                     Files.size(temporary), Digests.ofFile(temporary), childClassPath, sizes);
+            // a new cache: the first parent that uses it reads the contents once more
+            Files.deleteIfExists(plan.checked());
             CacheRecord.moveIntoPlace(temporary, plan.archive());
             record.publish(plan.record());
             Files.deleteIfExists(plan.log());

@@ -329,6 +329,24 @@ class StartCacheTest {
     }
 
     @Test
+    void theContentsAreReadByTheFirstParentThatUsesACacheOnly() throws Exception {
+        CachePlan plan = train(List.of());
+        StartCache first = cache(cacheDirectory);
+        assertTrue(first.apply(JAVA, classPath, List.of()).isPresent());
+        first.awaitChecks();
+        assertTrue(Files.exists(plan.checked()), "the first parent read the contents and found them the record's");
+        Path file = classPath.get(1).resolve("a.txt");
+        FileTime time = Files.getLastModifiedTime(file);
+        Files.writeString(file, "bbbb");
+        Files.setLastModifiedTime(file, time);
+        StartCache second = cache(cacheDirectory);
+        assertTrue(second.apply(JAVA, classPath, List.of()).isPresent());
+        second.awaitChecks();
+        assertTrue(second.apply(JAVA, classPath, List.of()).isPresent(), "a later parent trusts sizes and times");
+        assertEquals(0, warnings());
+    }
+
+    @Test
     void aChildThatCrashesAtStartWithTheCacheTurnsItOff() throws Exception {
         CachePlan plan = train(List.of());
         StartCache cache = cache(cacheDirectory);
