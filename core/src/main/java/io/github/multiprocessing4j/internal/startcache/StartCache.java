@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * ready; otherwise nothing, and (the second time a parent anywhere sees that key) a training JVM
  * in the background, which the parent never waits for.
  *
- * <p>Settings (system properties of the parent): {@value #PROPERTY} ({@code off} turns the cache
- * off), {@value #DIRECTORY_PROPERTY} (the directory; by default
+ * <p>Settings (system properties of the parent, or else the environment variables
+ * {@value #ENVIRONMENT} and {@value #DIRECTORY_ENVIRONMENT}): {@value #PROPERTY} ({@code off}
+ * turns the cache off), {@value #DIRECTORY_PROPERTY} (the directory; by default
  * {@code $XDG_CACHE_HOME/multiprocessing4j/start} or {@code ~/.cache/multiprocessing4j/start})
  * and {@value #MAX_BYTES_PROPERTY} (the bound of the directory's size; least recently used
  * caches are removed beyond it).
@@ -41,6 +42,10 @@ public final class StartCache {
     public static final String PROPERTY = "multiprocessing4j.startcache";
     /** The system property that names the cache directory. */
     public static final String DIRECTORY_PROPERTY = "multiprocessing4j.startcache.dir";
+    /** The environment variable read when {@value #PROPERTY} is not set. */
+    public static final String ENVIRONMENT = "MULTIPROCESSING4J_STARTCACHE";
+    /** The environment variable read when {@value #DIRECTORY_PROPERTY} is not set. */
+    public static final String DIRECTORY_ENVIRONMENT = "MULTIPROCESSING4J_STARTCACHE_DIR";
     /** The system property that bounds the cache directory's size, in bytes. */
     public static final String MAX_BYTES_PROPERTY = "multiprocessing4j.startcache.maxBytes";
     /** The default bound: about 20 JDK 25 caches, or 100 JDK 17 archives. */
@@ -453,8 +458,8 @@ public final class StartCache {
         static final StartCache INSTANCE = fromProperties();
 
         private static StartCache fromProperties() {
-            boolean enabled = !"off".equalsIgnoreCase(System.getProperty(PROPERTY, "on").trim());
-            String configured = System.getProperty(DIRECTORY_PROPERTY);
+            boolean enabled = !"off".equalsIgnoreCase(setting(PROPERTY, ENVIRONMENT, "on").trim());
+            String configured = setting(DIRECTORY_PROPERTY, DIRECTORY_ENVIRONMENT, null);
             Path directory = configured != null && !configured.isBlank() ? Path.of(configured)
                     : defaultDirectory(System.getenv("XDG_CACHE_HOME"), System.getProperty("user.home"));
             long maxBytes = DEFAULT_MAX_BYTES;
@@ -464,6 +469,15 @@ public final class StartCache {
                 Log.LOGGER.warn("-D{} is not a number of bytes: using {}", MAX_BYTES_PROPERTY, DEFAULT_MAX_BYTES);
             }
             return new StartCache(enabled, directory, maxBytes);
+        }
+
+        /** A system property, else an environment variable (which every JVM started from here inherits). */
+        private static String setting(String property, String variable, String otherwise) {
+            String value = System.getProperty(property);
+            if (value == null || value.isBlank()) {
+                value = System.getenv(variable);
+            }
+            return value == null || value.isBlank() ? otherwise : value;
         }
     }
 

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
  * The start cache on the local launcher, end to end (issue 11): the first children of a class
  * path start as they always did while a training JVM makes the cache in the background, and a
  * later child starts with it (its command line names the cache, its class path is jars only)
- * and runs its target as any other. The test JVM's cache directory is under {@code target}.
+ * and runs its target as any other. The test JVM's cache directory is under {@code target} (the build sets
+ * {@code MULTIPROCESSING4J_STARTCACHE_DIR}).
  */
 class LocalStartCacheTest {
 
@@ -30,7 +31,7 @@ class LocalStartCacheTest {
 
     @Test
     void laterChildrenStartWithTheCacheThatATrainingMadeInTheBackground() throws Exception {
-        Path directory = Path.of(System.getProperty("multiprocessing4j.startcache.dir"));
+        Path directory = Path.of(System.getenv("MULTIPROCESSING4J_STARTCACHE_DIR"));
         long deadline = System.nanoTime() + DEADLINE.toNanos();
         int children = 0;
         String report;
