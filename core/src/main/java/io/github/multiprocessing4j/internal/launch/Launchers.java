@@ -124,6 +124,21 @@ public final class Launchers {
      * @return the entries and what was left off
      */
     ChildClassPath childClassPath(List<Path> parentEntries, String keptLaunchers) {
+        return childClassPath(parentEntries, keptLaunchers, CoreCode.LOCATION);
+    }
+
+    /**
+     * {@link #childClassPath(List, String)} where core was loaded from {@code core}: that entry
+     * is never left off, whoever claims it. A launcher recognises its own jar by where its
+     * classes were loaded from, and in a shaded (fat) jar that is the jar that holds core and the
+     * application too: leaving it off would leave the child without its runtime.
+     *
+     * @param parentEntries the parent's class path entries
+     * @param keptLaunchers the property's value
+     * @param core where core's classes come from, or null if unknown
+     * @return the entries and what was left off
+     */
+    ChildClassPath childClassPath(List<Path> parentEntries, String keptLaunchers, Path core) {
         Set<String> kept = new HashSet<>();
         for (String name : keptLaunchers.split(",")) {
             if (!name.isBlank()) {
@@ -135,11 +150,8 @@ public final class Launchers {
         List<Path> entries = new ArrayList<>();
         List<Path> leftOff = new ArrayList<>();
         Set<String> by = new TreeSet<>();
-        Path core = CoreLocation.PATH;
         for (Path entry : parentEntries) {
-            // the entry that holds core itself stays, whoever claims it: a fat jar holds every
-            // launcher's classes too, and a child without core cannot even start
-            Optional<LauncherProvider> owner = entry.equals(core) ? Optional.empty()
+            Optional<LauncherProvider> owner = isCore(entry, core) ? Optional.empty()
                     : trimming.stream().filter(provider -> owns(provider, entry)).findFirst();
             if (owner.isPresent()) {
                 leftOff.add(entry);
@@ -154,6 +166,24 @@ public final class Launchers {
                     String.join(",", by), leftOff);
         }
         return new ChildClassPath(entries, leftOff);
+    }
+
+    private static boolean isCore(Path entry, Path core) {
+        return core != null && entry.toAbsolutePath().normalize().equals(core);
+    }
+
+    /** Where this class (and so core) was loaded from, or null if that cannot be told. */
+    private static final class CoreCode {
+        static final Path LOCATION = locate();
+
+        private static Path locate() {
+            try {
+                java.security.CodeSource source = Launchers.class.getProtectionDomain().getCodeSource();
+                return source == null ? null : Path.of(source.getLocation().toURI()).toAbsolutePath().normalize();
+            } catch (java.net.URISyntaxException | RuntimeException e) {
+                return null;
+            }
+        }
     }
 
     private static boolean owns(LauncherProvider provider, Path entry) {
@@ -324,19 +354,5 @@ public final class Launchers {
 
     private static final class Log {
         static final Logger LOGGER = LoggerFactory.getLogger(Launchers.class);
-    }
-
-    /** The class path entry core was loaded from, or null if that cannot be told. */
-    private static final class CoreLocation {
-        static final Path PATH = locate();
-
-        private static Path locate() {
-            try {
-                java.security.CodeSource source = Launchers.class.getProtectionDomain().getCodeSource();
-                return source == null ? null : Path.of(source.getLocation().toURI()).toAbsolutePath().normalize();
-            } catch (java.net.URISyntaxException | RuntimeException e) {
-                return null;
-            }
-        }
     }
 }

@@ -144,37 +144,11 @@ class LaunchersTest {
         assertEquals(parent, launchers.childClassPath(parent, " local , ship ").entries());
         assertEquals(parent, launchers.childClassPath(parent, "all").entries(), "all: every jar stays");
         assertEquals(List.of(), launchers.childClassPath(parent, "all").leftOff());
-    }
 
-    @Test
-    void theEntryThatHoldsCoreStaysEvenWhenALauncherClaimsIt() throws Exception {
-        // a fat jar: the launcher's code source is core's too
-        java.nio.file.Path core = java.nio.file.Path.of(Launchers.class.getProtectionDomain().getCodeSource()
-                .getLocation().toURI()).toAbsolutePath().normalize();
-        LauncherProvider greedy = new LauncherProvider() {
-            @Override
-            public String name() {
-                return "greedy";
-            }
-
-            @Override
-            public Availability availability() {
-                return Availability.available();
-            }
-
-            @Override
-            public io.github.multiprocessing4j.spi.Launcher create() {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public boolean ownsClassPathEntry(java.nio.file.Path entry) {
-                return true;
-            }
-        };
-        java.nio.file.Path other = java.nio.file.Path.of("/m2/other-1.jar");
-        Launchers.ChildClassPath trimmed = new Launchers(List.of(greedy)).childClassPath(List.of(core, other), "");
-        assertEquals(List.of(core), trimmed.entries());
-        assertEquals(List.of(other), trimmed.leftOff());
+        // a shaded jar holds core, the application and the launcher alike: it is never left off
+        Launchers.ChildClassPath fat = launchers.childClassPath(parent, "", parent.get(1));
+        assertEquals(List.of(parent.get(0), parent.get(1), parent.get(2), parent.get(4)), fat.entries(),
+                "the entry that holds core stays, even when a launcher claims it as its own");
+        assertEquals(List.of(parent.get(3)), fat.leftOff());
     }
 }
