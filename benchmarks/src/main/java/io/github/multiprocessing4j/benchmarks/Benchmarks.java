@@ -16,11 +16,14 @@ import java.util.stream.Stream;
  * Runs every figure with its baseline, prints a table and writes {@code results.json}.
  *
  * <pre>
- * java -jar benchmarks/target/multiprocessing4j-benchmarks.jar [--quick] [--out FILE] [--no-docker] [--no-python] [--only TEXT]
+ * java -jar benchmarks/target/multiprocessing4j-benchmarks.jar [--quick] [--out FILE] [--no-docker] [--no-python]
+ *     [--jdk JAVA_HOME] [--only TEXT]
  * </pre>
  *
- * {@code --only TEXT} runs the groups of figures whose title (as printed on stderr) contains
- * {@code TEXT}, and skips the others: for a quick look at one part while working on it.
+ * {@code --jdk} runs the local children and the bare JVMs with that JDK's {@code java} (the
+ * parent stays on the JDK that runs this jar). {@code --only TEXT} runs the groups of figures
+ * whose title (as printed on stderr) contains {@code TEXT}, and skips the others: for a quick
+ * look at one part while working on it.
  *
  * Whole processes are timed with {@link System#nanoTime()}: each figure is the median of its
  * measured repetitions, taken after warm-up rounds, in the same run as its baseline.
@@ -40,7 +43,7 @@ public final class Benchmarks {
      * Runs the benchmarks.
      *
      * @param args {@code --quick}, {@code --out FILE}, {@code --no-docker}, {@code --no-python},
-     *     {@code --only TEXT}
+     *     {@code --jdk JAVA_HOME}, {@code --only TEXT}
      * @throws Exception when the run itself cannot go on (a failed figure is reported, not thrown)
      */
     public static void main(String[] args) throws Exception {
@@ -48,6 +51,7 @@ public final class Benchmarks {
         Path out = DEFAULT_OUT;
         boolean docker = true;
         boolean python = true;
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> settings = Settings.QUICK;
@@ -55,9 +59,14 @@ public final class Benchmarks {
                 case "--no-docker" -> docker = false;
                 case "--no-python" -> python = false;
                 case "--only" -> only = args[++i];
+                case "--jdk" -> {
+                    java = Path.of(args[++i], "bin", "java");
+                    // the local launcher's java: children and bare JVMs alike
+                    System.setProperty("multiprocessing4j.local.java", java.toString());
+                }
                 default -> {
                     System.err.println("usage: java -jar multiprocessing4j-benchmarks.jar [--quick] [--out FILE]"
-                            + " [--no-docker] [--no-python] [--only TEXT]");
+                            + " [--no-docker] [--no-python] [--jdk JAVA_HOME] [--only TEXT]");
                     System.exit(2);
                 }
             }
@@ -65,8 +74,7 @@ public final class Benchmarks {
         Results results = new Results();
         declareRatios(results);
         describeMachine(results, settings);
-
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        results.machine().put("child_java", childJavaVersion(java));
         Path jar = benchmarksJar();
         String classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .map(entry -> Path.of(entry).toAbsolutePath().normalize().toString())
@@ -144,6 +152,8 @@ public final class Benchmarks {
     /** The ratios, each numerator / denominator of two figures' medians: lower is better. */
     private static void declareRatios(Results results) {
         results.ratio("cold_vs_bare_jvm", "local_start_join", "bare_jvm");
+        results.ratio("cold_no_cache_vs_bare_jvm", "local_start_join_no_cache", "bare_jvm");
+        results.ratio("cold_cache_vs_no_cache", "local_start_join", "local_start_join_no_cache");
         results.ratio("cold_vs_python_spawn", "local_start_join", "python_spawn");
         results.ratio("cold_vs_python_forkserver", "local_start_join", "python_forkserver");
         results.ratio("cold_vs_python_fork", "local_start_join", "python_fork");
@@ -207,6 +217,21 @@ public final class Benchmarks {
         results.repetitions().put("value_batch", SharedStateFigures.VALUE_BATCH);
         results.repetitions().put("shm_warmup", SharedStateFigures.SHM_WARMUP);
         results.repetitions().put("shm_batch", SharedStateFigures.SHM_BATCH);
+    }
+
+    /** The {@code JAVA_VERSION} of the JDK a {@code java} executable belongs to, from its {@code release} file. */
+    private static String childJavaVersion(Path java) {
+        try {
+            Path home = java.toRealPath().getParent().getParent();
+            for (String line : Files.readAllLines(home.resolve("release"))) {
+                if (line.startsWith("JAVA_VERSION=")) {
+                    return line.substring("JAVA_VERSION=".length()).replace("\"", "") + " (" + java + ")";
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // reported as unknown
+        }
+        return "unknown (" + java + ")";
     }
 
     /** The 1, 5 and 15 minute load averages from {@code /proc/loadavg}, or "unknown". */

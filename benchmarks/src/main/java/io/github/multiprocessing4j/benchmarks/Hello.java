@@ -43,6 +43,21 @@ public final class Hello {
         }
     }
 
+    /**
+     * Writes this JVM's options and class path to a file: tells whether a child started with
+     * the start cache.
+     *
+     * @param file the file to write
+     */
+    public static void writeArguments(String file) {
+        String arguments = String.join(" ", ProcessHandle.current().info().arguments().orElse(new String[0]));
+        try {
+            java.nio.file.Files.writeString(java.nio.file.Path.of(file), arguments);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write " + file, e);
+        }
+    }
+
     /** The empty target of a child: the child's counterpart of {@code main} returning at once. */
     public static void empty() {
         // nothing: what is measured is starting and ending the process

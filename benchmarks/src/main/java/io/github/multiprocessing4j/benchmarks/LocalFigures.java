@@ -48,25 +48,75 @@ final class LocalFigures {
 
     // ---------------------------------------------------------------- cold start
 
-    /** start()+join() of an empty target vs {@code java -cp <jar> Hello}, alternating which goes first. */
+    /**
+     * start()+join() of an empty target, with the start cache (the default) and without it (the
+     * child's options name {@code -Xshare:auto}, which keeps the library's cache off), vs
+     * {@code java -cp <jar> Hello}, the three in turns. First waits until children start with
+     * the cache: the library trains it in the background on a class path's second sighting.
+     */
     void coldStart() throws Exception {
+        awaitStartCache();
         for (int i = 0; i < settings.warmup(); i++) {
             childStartJoin();
+            childWithoutCacheStartJoin();
             bareStartWait();
         }
         double[] child = new double[settings.repetitions()];
+        double[] withoutCache = new double[settings.repetitions()];
         double[] bare = new double[settings.repetitions()];
         for (int i = 0; i < settings.repetitions(); i++) {
-            if (i % 2 == 0) {
-                bare[i] = bareStartWait();
-                child[i] = childStartJoin();
-            } else {
-                child[i] = childStartJoin();
-                bare[i] = bareStartWait();
+            for (int turn = 0; turn < 3; turn++) {
+                switch ((i + turn) % 3) {
+                    case 0 -> bare[i] = bareStartWait();
+                    case 1 -> child[i] = childStartJoin();
+                    default -> withoutCache[i] = childWithoutCacheStartJoin();
+                }
             }
         }
-        results.record("local_start_join", "local: start()+join(), empty target", Results.Unit.MS, Samples.of(child));
+        results.record("local_start_join", "local: start()+join(), empty target (start cache: "
+                + results.repetitions().get("start_cache") + ")", Results.Unit.MS, Samples.of(child));
+        results.record("local_start_join_no_cache", "local: start()+join(), empty target, no start cache",
+                Results.Unit.MS, Samples.of(withoutCache));
         results.record("bare_jvm", "bare JVM: java -cp <jar> Hello, start+waitFor", Results.Unit.MS, Samples.of(bare));
+    }
+
+    /**
+     * Starts children until one starts with the start cache, within {@link #TIMEOUT}; records how
+     * long that took and whether it happened ({@code start_cache}: {@code used} or {@code none}).
+     */
+    private void awaitStartCache() throws Exception {
+        long start = System.nanoTime();
+        long deadline = start + TIMEOUT.toNanos();
+        int children = 0;
+        while (System.nanoTime() < deadline) {
+            Path report = nextMarker();
+            String path = report.toString();
+            ChildProcess child = local.process(() -> Hello.writeArguments(path));
+            live.add(child).start();
+            awaitChild(child, 0);
+            child.close();
+            children++;
+            String arguments = Files.readString(report);
+            if (arguments.contains("-XX:SharedArchiveFile=") || arguments.contains("-XX:AOTCache=")) {
+                results.repetitions().put("start_cache", "used");
+                results.repetitions().put("start_cache_ready_after_children", children);
+                results.repetitions().put("start_cache_ready_after_s", Math.round(millisSince(start) / 100) / 10.0);
+                return;
+            }
+            Thread.sleep(children < 3 ? 0 : 500);
+        }
+        results.repetitions().put("start_cache", "none");
+        System.err.println("benchmarks: no child started with the start cache within " + TIMEOUT.toSeconds() + " s");
+    }
+
+    private double childWithoutCacheStartJoin() throws Exception {
+        ChildProcess child = local.builder(Hello::empty).jvmOptions("-Xshare:auto").build();
+        long start = System.nanoTime();
+        live.add(child).start();
+        awaitChild(child, 0);
+        double millis = millisSince(start);
+        child.close();
+        return millis;
     }
 
     private double childStartJoin() throws Exception {

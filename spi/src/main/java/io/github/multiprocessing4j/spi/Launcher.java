@@ -1,5 +1,8 @@
 package io.github.multiprocessing4j.spi;
 
+import java.nio.file.Path;
+import java.util.Optional;
+
 /**
  * Starts prepared JVM commands, each as one new OS process (or container, or remote process).
  *
@@ -20,6 +23,21 @@ public interface Launcher extends AutoCloseable {
      *     sentence what happened and what to do. Nothing may be left running in that case.
      */
     LaunchedProcess launch(LaunchRequest request) throws LaunchException;
+
+    /**
+     * The {@code java} executable on this host that {@link #launch} would run for this request,
+     * so that core can give the child a start cache (a class-data archive or an ahead-of-time
+     * cache made for that executable) by adding JVM options and replacing the class path. A
+     * launcher that answers must start the request exactly as given, with that executable, on
+     * this host. Answer without side effects and without blocking.
+     *
+     * @param request what would be started; never null
+     * @return the executable, or empty (the default) when the child's {@code java} is not this
+     *     host's file: core then adds no start cache
+     */
+    default Optional<Path> localJavaExecutable(LaunchRequest request) {
+        return Optional.empty();
+    }
 
     /**
      * Releases the launcher's resources (connections, threads). Processes still running are

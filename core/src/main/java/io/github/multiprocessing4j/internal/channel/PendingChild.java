@@ -71,6 +71,15 @@ public final class PendingChild {
         return secret;
     }
 
+    /**
+     * Whether the child has connected and authenticated.
+     *
+     * @return true once it has
+     */
+    public synchronized boolean connected() {
+        return channel != null;
+    }
+
     /** Hands the encoded task over; it is sent as soon as the child has authenticated. */
     public void deliver(byte[] encodedTask) {
         task.complete(encodedTask);

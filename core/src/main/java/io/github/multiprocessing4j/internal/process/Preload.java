@@ -55,7 +55,7 @@ final class Preload {
      * milliseconds of a cold JVM that a real task never needs and that the task waits for
      * (the child joins this work before it runs the task).
      */
-    private static final class Sample implements ProcessBody {
+    static final class Sample implements ProcessBody {
         @Serial
         private static final long serialVersionUID = 1L;
 

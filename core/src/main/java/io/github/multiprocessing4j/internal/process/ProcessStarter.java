@@ -7,6 +7,7 @@ import io.github.multiprocessing4j.internal.launch.LaunchSettings;
 import io.github.multiprocessing4j.internal.launch.Launchers;
 import io.github.multiprocessing4j.internal.memory.SessionMemory;
 import io.github.multiprocessing4j.internal.shared.SharedObjects;
+import io.github.multiprocessing4j.internal.startcache.StartCache;
 import io.github.multiprocessing4j.spi.LaunchException;
 import io.github.multiprocessing4j.spi.LaunchRequest;
 import io.github.multiprocessing4j.spi.LaunchedProcess;
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -141,8 +143,21 @@ public final class ProcessStarter {
         LaunchRequest request = new LaunchRequest(name, daemon, ChildRuntime.class.getName(), arguments,
                 classPath, jvmOptions, settings.environment(), shared,
                 settings.launcherOptions());
+        StartCache.Applied cache = startCache(selected, request);
+        if (cache != null) {
+            request = new LaunchRequest(name, daemon, ChildRuntime.class.getName(), arguments, cache.classPath(),
+                    cache.jvmOptions(), settings.environment(), shared, settings.launcherOptions());
+        }
         try {
-            return new Launched(pending, new SignalRecordingHandle(selected.launcher().launch(request)));
+            SignalRecordingHandle handle = new SignalRecordingHandle(selected.launcher().launch(request));
+            if (cache != null) {
+                handle.onExit().thenAccept(raw -> {
+                    if (!pending.connected() && !handle.killSent() && !handle.terminateSent()) {
+                        StartCache.system().childEndedBeforeConnecting(cache.key(), raw);
+                    }
+                });
+            }
+            return new Launched(pending, handle);
         } catch (LaunchException e) {
             pending.close();
             throw new ProcessStartException("The '" + selected.name() + "' launcher could not start process '" + name
@@ -152,6 +167,23 @@ public final class ProcessStarter {
             throw new ProcessStartException("The '" + selected.name() + "' launcher failed to start process '" + name
                     + "': " + e, e);
         }
+    }
+
+    /**
+     * The start cache for a child, if its launcher runs a {@code java} of this host and a cache
+     * is ready for it; null otherwise.
+     */
+    private static StartCache.Applied startCache(Launchers.Selected selected, LaunchRequest request) {
+        Optional<Path> java;
+        try {
+            java = selected.launcher().localJavaExecutable(request);
+        } catch (RuntimeException e) {
+            return null;
+        }
+        if (java == null || java.isEmpty()) {
+            return null;
+        }
+        return StartCache.system().apply(java.get(), request.classPath(), request.jvmOptions()).orElse(null);
     }
 
     /**

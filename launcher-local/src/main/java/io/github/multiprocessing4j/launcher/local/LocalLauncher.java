@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +22,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Settings: the launcher option or system property {@code local.java} /
  * {@code multiprocessing4j.local.java} replaces the {@code java} executable (by default the
- * parent's own, from {@code java.home}).
+ * parent's own, from {@code java.home}). It names that executable to core
+ * ({@link #localJavaExecutable}), so that children get core's start cache.
  */
 final class LocalLauncher implements Launcher {
 
@@ -44,10 +46,19 @@ final class LocalLauncher implements Launcher {
         return Path.of(System.getProperty("java.home"), "bin", "java");
     }
 
+    private Path javaFor(LaunchRequest request) {
+        return request.options().containsKey(JAVA_OPTION) ? Path.of(request.options().get(JAVA_OPTION)) : defaultJava;
+    }
+
+    @Override
+    public Optional<Path> localJavaExecutable(LaunchRequest request) {
+        Path java = javaFor(request);
+        return Files.isExecutable(java) ? Optional.of(java) : Optional.empty();
+    }
+
     @Override
     public LaunchedProcess launch(LaunchRequest request) throws LaunchException {
-        Path java = request.options().containsKey(JAVA_OPTION)
-                ? Path.of(request.options().get(JAVA_OPTION)) : defaultJava;
+        Path java = javaFor(request);
         if (!Files.isExecutable(java)) {
             throw new LaunchException("the java executable " + java + " does not exist or is not executable: "
                     + "set the launcher option '" + JAVA_OPTION + "' or the system property " + JAVA_PROPERTY
