@@ -14,6 +14,8 @@ import io.github.multiprocessing4j.Pipe;
 import java.io.EOFException;
 import java.io.Serial;
 import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -464,33 +466,12 @@ public abstract class PipeSuite extends TckSuite {
         int atMost = 32;
         String waiting = file("waiting");
         String done = file("done");
-        ChildProcess child = child(() -> {
-            java.util.concurrent.atomic.AtomicInteger sending = new java.util.concurrent.atomic.AtomicInteger();
-            java.util.concurrent.atomic.AtomicLong since = new java.util.concurrent.atomic.AtomicLong();
-            Thread watchdog = new Thread(() -> {
-                while (!java.nio.file.Files.exists(java.nio.file.Path.of(done))) {
-                    long started = since.get();
-                    if (started != 0 && System.nanoTime() - started > TimeUnit.SECONDS.toNanos(1)) {
-                        Targets.write(waiting, Integer.toString(sending.get()));
-                        return;
-                    }
-                    Targets.sleep(20);
-                }
-            }, "tck-watchdog");
-            watchdog.setDaemon(true);
-            watchdog.start();
-            for (int i = 0; i < count; i++) {
-                sending.set(i);
-                since.set(System.nanoTime());
-                theirs.sendBytes(WholeMessages.of(i, size));
-                since.set(0);
-            }
-            Targets.write(done, Integer.toString(count));
-        });
-        assertTrue(Poll.until(() -> java.nio.file.Files.exists(java.nio.file.Path.of(waiting))
-                        || java.nio.file.Files.exists(java.nio.file.Path.of(done)), READY_TIMEOUT),
+        ChildProcess child = child(() -> WaitWatchdog.callWatched(count, waiting, done,
+                i -> theirs.sendBytes(WholeMessages.of(i, size))));
+        assertTrue(Poll.until(() -> Files.exists(Path.of(waiting))
+                        || Files.exists(Path.of(done)), READY_TIMEOUT),
                 "the child neither finished its sends nor said that one waits within " + READY_TIMEOUT);
-        assertFalse(java.nio.file.Files.exists(java.nio.file.Path.of(done)),
+        assertFalse(Files.exists(Path.of(done)),
                 "the child sent all " + count + " MiB while nobody read");
         int waitingAt = Integer.parseInt(read(waiting));
         assertTrue(waitingAt < atMost, "the child's send of message " + waitingAt + " waits: it waits no later than "

@@ -32,8 +32,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -786,29 +784,8 @@ public abstract class QueueSuite extends TckSuite {
         int atMost = 32;
         String waiting = file("waiting");
         String done = file("done");
-        ChildProcess child = child(() -> {
-            AtomicInteger putting = new AtomicInteger();
-            AtomicLong since = new AtomicLong();
-            Thread watchdog = new Thread(() -> {
-                while (!Files.exists(Path.of(done))) {
-                    long started = since.get();
-                    if (started != 0 && System.nanoTime() - started > TimeUnit.SECONDS.toNanos(1)) {
-                        Targets.write(waiting, Integer.toString(putting.get()));
-                        return;
-                    }
-                    Targets.sleep(20);
-                }
-            }, "tck-watchdog");
-            watchdog.setDaemon(true);
-            watchdog.start();
-            for (int i = 0; i < count; i++) {
-                putting.set(i);
-                since.set(System.nanoTime());
-                queue.put(WholeMessages.of(i, size));
-                since.set(0);
-            }
-            Targets.write(done, Integer.toString(count));
-        });
+        ChildProcess child = child(() -> WaitWatchdog.callWatched(count, waiting, done,
+                i -> queue.put(WholeMessages.of(i, size))));
         assertTrue(Poll.until(() -> Files.exists(Path.of(waiting)) || Files.exists(Path.of(done)), READY_TIMEOUT),
                 "the child neither finished its puts nor said that one waits within " + READY_TIMEOUT);
         int held = queue.qsize();
