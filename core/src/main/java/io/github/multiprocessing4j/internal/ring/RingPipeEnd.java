@@ -58,7 +58,6 @@ public final class RingPipeEnd {
     private final LockWord readers;
     private final LockWord writers;
     private final int token;
-    private final BooleanSupplier managerAlive;
     private final int fragment;
 
     /**
@@ -73,7 +72,6 @@ public final class RingPipeEnd {
         this.inbound = inbound;
         this.outbound = outbound;
         this.token = token;
-        this.managerAlive = managerAlive;
         this.reader = inbound == null ? null : inbound.reader(() -> managerAlive.getAsBoolean() && !inbound.readerClosed());
         this.writer = outbound == null ? null : outbound.writer(managerAlive);
         this.readers = inbound == null ? null : inbound.readerLock();
@@ -301,15 +299,6 @@ public final class RingPipeEnd {
         } catch (ArithmeticException e) {
             return -1;
         }
-    }
-
-    /**
-     * Whether this process's manager check passes: the pipe's manager is there.
-     *
-     * @return the check's answer
-     */
-    public boolean managerAlive() {
-        return managerAlive.getAsBoolean();
     }
 
     @Override

@@ -126,15 +126,6 @@ public final class HostedPipe implements SharedObjects.Hosted {
                 parts[2].isEmpty() ? null : Path.of(parts[2])};
     }
 
-    /**
-     * Whether this pipe's messages travel in rings.
-     *
-     * @return true if so
-     */
-    public boolean hasRings() {
-        return rings != null;
-    }
-
     /** One end: what was sent towards it, whether it is closed, who holds it. */
     private static final class End {
         final ArrayDeque<byte[]> inbox = new ArrayDeque<>();
