@@ -110,17 +110,15 @@ final class LocalFigures {
     }
 
     private double childWithoutCacheStartJoin() throws Exception {
-        ChildProcess child = local.builder(Hello::empty).jvmOptions("-Xshare:auto").build();
-        long start = System.nanoTime();
-        live.add(child).start();
-        awaitChild(child, 0);
-        double millis = millisSince(start);
-        child.close();
-        return millis;
+        return startJoin(local.builder(Hello::empty).jvmOptions("-Xshare:auto").build());
     }
 
     private double childStartJoin() throws Exception {
-        ChildProcess child = local.process(Hello::empty);
+        return startJoin(local.process(Hello::empty));
+    }
+
+    /** Milliseconds from {@code start()} to the end of a child that must exit with 0. */
+    private double startJoin(ChildProcess child) throws Exception {
         long start = System.nanoTime();
         live.add(child).start();
         awaitChild(child, 0);
