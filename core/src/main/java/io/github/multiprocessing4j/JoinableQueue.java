@@ -1,5 +1,6 @@
 package io.github.multiprocessing4j;
 
+import io.github.multiprocessing4j.internal.ring.RingQueue;
 import io.github.multiprocessing4j.internal.shared.HostedQueue;
 import io.github.multiprocessing4j.internal.shared.Shared;
 import io.github.multiprocessing4j.internal.shared.Timeouts;
@@ -21,7 +22,7 @@ public class JoinableQueue<T> extends Queue<T> {
 
     /** An unbounded joinable queue. */
     public JoinableQueue() {
-        super();
+        super(0, true);
     }
 
     /**
@@ -30,7 +31,12 @@ public class JoinableQueue<T> extends Queue<T> {
      * @param maxSize the bound; 0 or less means unbounded
      */
     public JoinableQueue(int maxSize) {
-        super(maxSize);
+        super(maxSize, true);
+    }
+
+    /** A joinable queue in a ring where possible ({@code rings}), or one whose messages always wait in this process. */
+    JoinableQueue(int maxSize, boolean rings) {
+        super(maxSize, rings);
     }
 
     /**
@@ -40,7 +46,12 @@ public class JoinableQueue<T> extends Queue<T> {
      *     than were put
      */
     public final void taskDone() {
-        Shared.quickCall(id(), HostedQueue.TASK_DONE);
+        RingQueue inRing = ring();
+        if (inRing != null) {
+            inRing.taskDone();
+        } else {
+            Shared.quickCall(id(), HostedQueue.TASK_DONE);
+        }
     }
 
     /**
@@ -49,7 +60,7 @@ public class JoinableQueue<T> extends Queue<T> {
      * @throws InterruptedException if interrupted while waiting
      */
     public final void join() throws InterruptedException {
-        Shared.call(id(), HostedQueue.JOIN, Timeouts.FOREVER);
+        join(Timeouts.FOREVER);
     }
 
     /**
@@ -60,6 +71,11 @@ public class JoinableQueue<T> extends Queue<T> {
      * @throws InterruptedException if interrupted while waiting
      */
     public final boolean join(Duration timeout) throws InterruptedException {
-        return (Boolean) Shared.call(id(), HostedQueue.JOIN, Timeouts.nanos(timeout));
+        return join(Timeouts.nanos(timeout));
+    }
+
+    private boolean join(long nanos) throws InterruptedException {
+        RingQueue inRing = ring();
+        return inRing != null ? inRing.join(nanos) : (Boolean) Shared.call(id(), HostedQueue.JOIN, nanos);
     }
 }

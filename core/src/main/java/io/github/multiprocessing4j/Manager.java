@@ -156,9 +156,11 @@ public final class Manager implements AutoCloseable {
     private static Object make(String kind, List<?> args) {
         switch (kind) {
             case "queue":
-                return new Queue<>((Integer) args.get(0));
+                // a manager's queue is reached through calls to the manager, as Python's proxy is:
+                // so its users learn that the manager shut down (SPEC M7), which a ring cannot say
+                return new Queue<>((Integer) args.get(0), false);
             case "joinablequeue":
-                return new JoinableQueue<>((Integer) args.get(0));
+                return new JoinableQueue<>((Integer) args.get(0), false);
             case "lock":
                 return new Lock();
             case "rlock":

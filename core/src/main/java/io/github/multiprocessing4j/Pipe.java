@@ -76,7 +76,7 @@ public record Pipe(Connection left, Connection right) implements java.io.Seriali
         if ("false".equalsIgnoreCase(System.getProperty(SHARED_MEMORY_PROPERTY))) {
             return new HostedPipe();
         }
-        Optional<List<MappedRing>> rings = SessionMemory.createRings(duplex ? 2 : 1, RING_BYTES);
+        Optional<List<MappedRing>> rings = SessionMemory.createRings("pipe", duplex ? 2 : 1, RING_BYTES);
         if (rings.isEmpty()) {
             return new HostedPipe();
         }

@@ -1,13 +1,19 @@
 package io.github.multiprocessing4j;
 
 import io.github.multiprocessing4j.internal.codec.Payloads;
+import io.github.multiprocessing4j.internal.memory.SessionMemory;
+import io.github.multiprocessing4j.internal.ring.MappedRing;
+import io.github.multiprocessing4j.internal.ring.RingQueue;
 import io.github.multiprocessing4j.internal.shared.HostedQueue;
+import io.github.multiprocessing4j.internal.shared.QueueRings;
 import io.github.multiprocessing4j.internal.shared.Shared;
 import io.github.multiprocessing4j.internal.shared.SharedObjects;
 import io.github.multiprocessing4j.internal.shared.Timeouts;
 import java.io.Serial;
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * A FIFO queue shared by processes: Python's {@code multiprocessing.Queue}. Create it in a
@@ -17,10 +23,19 @@ import java.time.Duration;
  *
  * <p>Messages are copied: {@link #put(Object)} serializes in the sender (a message that cannot
  * be serialized, or is larger than 64 MiB, fails there with {@link IllegalArgumentException}
- * and the queue keeps working) and {@link #get()} deserializes in the receiver. The queue
- * lives in the JVM that created it; the others reach it over their authenticated control
- * channel (SPEC C1–C3). A consumer killed while it waits in {@code get} may lose the one
- * message it was being handed, as in Python.
+ * and the queue keeps working) and {@link #get()} deserializes in the receiver. A consumer
+ * killed while it takes a message may lose that message, as in Python.
+ *
+ * <p>Where the session has shared memory ({@code /dev/shm}; the local launcher, and Docker with
+ * the session's directory mounted), the messages travel in a ring buffer in a mapped file that
+ * every process of the host holding the queue maps: producers and consumers put and get with no
+ * call to another process. A put writes its message into the ring in the caller's thread, or,
+ * when that cannot be done at once, buffers it and lets a feeder thread write it, as Python's
+ * {@code Queue} does: it returns once the message is buffered, messages from one thread keep
+ * their order, a message that cannot be delivered fails the next put, and a process that ends
+ * normally first writes what it buffered. Elsewhere (a remote child, or
+ * {@code -Dmultiprocessing4j.queue.sharedMemory=false}) the queue lives in the JVM that created
+ * it, and the others reach it over their authenticated control channel (SPEC C1–C3).
  *
  * <p>With {@code import java.util.*} in the same file, import this class by its name
  * ({@code import io.github.multiprocessing4j.Queue;}) so it wins over {@code java.util.Queue}.
@@ -46,6 +61,10 @@ public class Queue<T> implements Serializable {
      * put that is posted without waiting checks here first, so that such a put fails at once.
      */
     private volatile boolean closed;
+    /** The queue in its ring as this process uses it, or null for calls; valid once {@link #routed}. */
+    private transient volatile RingQueue ring;
+    /** Whether {@link #ring} was learnt in this process. */
+    private transient volatile boolean routed;
 
     /** An unbounded queue. */
     public Queue() {
@@ -60,9 +79,56 @@ public class Queue<T> implements Serializable {
     // the cleaner keeps only a phantom reference to this handle: nothing of it is used before it is whole
     @SuppressWarnings("this-escape")
     public Queue(int maxSize) {
+        this(maxSize, true);
+    }
+
+    /**
+     * A queue whose messages travel in a ring where possible ({@code rings}), or always wait in
+     * this process (a manager's queue, which its users reach through calls to the manager).
+     */
+    // the cleaner keeps only a phantom reference to this handle: nothing of it is used before it is whole
+    @SuppressWarnings("this-escape")
+    Queue(int maxSize, boolean rings) {
         this.maxSize = Math.max(0, maxSize);
-        this.id = SharedObjects.hostCounted(new HostedQueue(this.maxSize));
+        HostedQueue state = state(this.maxSize, rings);
+        this.id = SharedObjects.hostCounted(state);
+        this.ring = state.local();
+        this.routed = true;
+        if (ring != null) {
+            QueueRings.created(id, ring);
+        }
         SharedObjects.track(this, id);
+    }
+
+    /** The bytes of a queue's ring. */
+    static final int RING_BYTES = 1 << 20;
+    /** The system property that, set to {@code false}, makes queues keep their messages in their process. */
+    static final String SHARED_MEMORY_PROPERTY = "multiprocessing4j.queue.sharedMemory";
+
+    /**
+     * The state of a new queue: in a ring when this process has the session's shared memory and
+     * the property does not turn rings off, else one whose messages wait in this process.
+     */
+    private static HostedQueue state(int maxSize, boolean rings) {
+        if (!rings || "false".equalsIgnoreCase(System.getProperty(SHARED_MEMORY_PROPERTY))) {
+            return new HostedQueue(maxSize);
+        }
+        Optional<List<MappedRing>> made = SessionMemory.createRings("queue", 1, RING_BYTES);
+        if (made.isEmpty()) {
+            return new HostedQueue(maxSize);
+        }
+        MappedRing ring = made.get().get(0);
+        // once the queue is freed (SPEC M9), its file goes: mappings that remain go with their handles
+        return new HostedQueue(maxSize, ring, () -> SessionMemory.delete(ring.path()));
+    }
+
+    /** The queue in its ring, or null when this process reaches it through calls. */
+    final RingQueue ring() {
+        if (!routed) {
+            ring = QueueRings.of(id, maxSize);
+            routed = true;
+        }
+        return ring;
     }
 
     /**
@@ -86,6 +152,18 @@ public class Queue<T> implements Serializable {
      *     delivered (closed or shut down meanwhile) throws at the next call on the queue
      */
     public final void put(T message) throws InterruptedException {
+        RingQueue inRing = ring();
+        if (inRing != null) {
+            if (closed) {
+                throw new IllegalStateException("the queue is closed");
+            }
+            try {
+                inRing.put(Payloads.serialize(message), Timeouts.FOREVER);
+            } catch (RingQueue.ShutDownException e) {
+                throw new QueueShutDownException(e.getMessage());
+            }
+            return;
+        }
         if (maxSize == 0) {
             // an unbounded queue's put never waits: Python's feeder thread, without the thread
             if (closed) {
@@ -114,6 +192,17 @@ public class Queue<T> implements Serializable {
      */
     public final void put(T message, Duration timeout) throws QueueFullException, InterruptedException {
         long nanos = Timeouts.nanos(timeout);
+        RingQueue inRing = ring();
+        if (inRing != null) {
+            try {
+                if (!inRing.put(Payloads.serialize(message), nanos)) {
+                    throw HostedQueue.full(maxSize, nanos);
+                }
+            } catch (RingQueue.ShutDownException e) {
+                throw new QueueShutDownException(e.getMessage());
+            }
+            return;
+        }
         try {
             Shared.queueCall(id, HostedQueue.PUT, Payloads.serialize(message), nanos);
         } catch (QueueEmptyException e) {
@@ -146,6 +235,10 @@ public class Queue<T> implements Serializable {
      *     missing here
      */
     public final T get() throws InterruptedException {
+        RingQueue inRing = ring();
+        if (inRing != null) {
+            return receive(take(inRing, Timeouts.FOREVER));
+        }
         try {
             return receive(Shared.queueCall(id, HostedQueue.GET, Timeouts.FOREVER));
         } catch (QueueEmptyException | QueueFullException e) {
@@ -165,6 +258,14 @@ public class Queue<T> implements Serializable {
      */
     public final T get(Duration timeout) throws QueueEmptyException, InterruptedException {
         long nanos = Timeouts.nanos(timeout);
+        RingQueue inRing = ring();
+        if (inRing != null) {
+            byte[] message = take(inRing, nanos);
+            if (message == null) {
+                throw HostedQueue.empty(nanos);
+            }
+            return receive(message);
+        }
         try {
             return receive(Shared.queueCall(id, HostedQueue.GET, nanos));
         } catch (QueueFullException e) {
@@ -193,7 +294,16 @@ public class Queue<T> implements Serializable {
      * @return the approximate size
      */
     public final int qsize() {
-        return (Integer) Shared.quickCall(id, HostedQueue.SIZE);
+        RingQueue inRing = ring();
+        return inRing != null ? inRing.size() : (Integer) Shared.quickCall(id, HostedQueue.SIZE);
+    }
+
+    private static byte[] take(RingQueue inRing, long nanos) throws InterruptedException {
+        try {
+            return inRing.get(nanos);
+        } catch (RingQueue.ShutDownException e) {
+            throw new QueueShutDownException(e.getMessage());
+        }
     }
 
     /**
@@ -233,7 +343,17 @@ public class Queue<T> implements Serializable {
      * @param immediate whether to drop the messages not taken yet
      */
     public final void shutdown(boolean immediate) {
-        Shared.quickCall(id, HostedQueue.SHUTDOWN, immediate);
+        RingQueue inRing = ring();
+        if (inRing == null) {
+            Shared.quickCall(id, HostedQueue.SHUTDOWN, immediate);
+            return;
+        }
+        try {
+            inRing.shutdown(immediate);
+        } catch (InterruptedException e) {
+            // the bit is set for every process; only the dropping of what is left was cut short
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
@@ -242,7 +362,12 @@ public class Queue<T> implements Serializable {
      */
     public final void close() {
         closed = true;
-        Shared.quickCall(id, HostedQueue.CLOSE);
+        RingQueue inRing = ring();
+        if (inRing != null) {
+            inRing.close();
+        } else {
+            Shared.quickCall(id, HostedQueue.CLOSE);
+        }
     }
 
     final String id() {

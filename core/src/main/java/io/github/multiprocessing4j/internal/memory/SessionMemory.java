@@ -95,11 +95,12 @@ public final class SessionMemory {
      * it ends). Where that cannot be done (no shared memory here, or it is full or read-only), the
      * caller carries its messages some other way: the first such failure is logged.
      *
+     * @param kind what the rings carry, the start of their files' names ({@code pipe}, {@code queue})
      * @param count how many rings
      * @param capacity each one's capacity, as {@link MappedRing#create}
      * @return the rings, or empty
      */
-    public static Optional<List<MappedRing>> createRings(int count, int capacity) {
+    public static Optional<List<MappedRing>> createRings(String kind, int count, int capacity) {
         Optional<Path> directory = visibleDirectory();
         if (directory.isEmpty()) {
             return Optional.empty();
@@ -107,7 +108,7 @@ public final class SessionMemory {
         List<MappedRing> rings = new ArrayList<>();
         try {
             for (int i = 0; i < count; i++) {
-                MappedRing ring = MappedRing.create(SharedMemoryDirectory.newFile(directory.get(), "pipe"), capacity);
+                MappedRing ring = MappedRing.create(SharedMemoryDirectory.newFile(directory.get(), kind), capacity);
                 own(ring.path());
                 rings.add(ring);
             }
@@ -117,8 +118,8 @@ public final class SessionMemory {
                 delete(ring.path());
             }
             if (RING_FAILURE_LOGGED.compareAndSet(false, true)) {
-                Log.LOGGER.warn("cannot create a pipe's ring in {} ({}): pipes carry their messages through the"
-                        + " process that made them instead, which is slower", directory.get(), e.toString());
+                Log.LOGGER.warn("cannot create a {}'s ring in {} ({}): pipes and queues carry their messages through"
+                        + " the process that made them instead, which is slower", kind, directory.get(), e.toString());
             }
             return Optional.empty();
         }

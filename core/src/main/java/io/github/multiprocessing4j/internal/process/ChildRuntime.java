@@ -8,6 +8,7 @@ import io.github.multiprocessing4j.internal.channel.FrameReader;
 import io.github.multiprocessing4j.internal.channel.ParentLink;
 import io.github.multiprocessing4j.internal.channel.ProtocolException;
 import io.github.multiprocessing4j.internal.memory.SessionMemory;
+import io.github.multiprocessing4j.internal.ring.RingQueue;
 import io.github.multiprocessing4j.internal.shared.SharedObjects;
 import java.io.ByteArrayInputStream;
 import java.io.FileDescriptor;
@@ -181,6 +182,8 @@ public final class ChildRuntime {
             code = 1;
         }
         joinNonDaemonThreads();
+        // Python joins its queues' feeder threads at exit: what a put buffered is written first
+        RingQueue.flushAll();
         ChildRegistry.endChildren();
         flushStandardStreams();
         sendEnd(new EndReport(code == 0 ? EndReport.Kind.RETURNED : EndReport.Kind.FAILED, code, 0));

@@ -163,6 +163,15 @@ public final class LockWord {
     }
 
     /**
+     * Whether anyone holds the lock now.
+     *
+     * @return true if held
+     */
+    public boolean isHeld() {
+        return (long) LONGS.getVolatile(buffer, owner) != 0;
+    }
+
+    /**
      * Releases the lock, whatever its depth, if its owner's token passes the test: the owner's
      * process has ended (SPEC M4).
      *

@@ -65,6 +65,10 @@ public final class MappedRing {
     static final int READER_CLOSED_AT = 256;
     static final int WRITE_LOCK_AT = 320;
     static final int READ_LOCK_AT = 384;
+    /** The first of the words that a ring's user keeps in its header ({@link #word}), a cache line each. */
+    static final int WORDS_AT = 448;
+    /** How many such words a header has. */
+    public static final int WORDS = 8;
     static final int DATA_AT = 4096;
     static final int LENGTH_BYTES = 4;
 
@@ -276,6 +280,70 @@ public final class MappedRing {
     /** Closes the reading end for every process (see {@link #readerClosed()}). */
     public void closeReader() {
         LONGS.setRelease(buffer, READER_CLOSED_AT, 1L);
+    }
+
+    /**
+     * A word that the ring's users keep in its header for their own books (a queue's count and
+     * state, for example): 0 in a new ring, read with acquire semantics.
+     *
+     * @param index which word, from 0 to {@link #WORDS} - 1
+     * @return its value
+     */
+    public long word(int index) {
+        return (long) LONGS.getAcquire(buffer, wordAt(index));
+    }
+
+    /**
+     * Adds to a word of the header atomically, for every process that maps the ring.
+     *
+     * @param index which word, from 0 to {@link #WORDS} - 1
+     * @param delta what to add
+     * @return the value before
+     */
+    public long addToWord(int index, long delta) {
+        return (long) LONGS.getAndAdd(buffer, wordAt(index), delta);
+    }
+
+    /**
+     * Sets bits of a word of the header atomically, for every process that maps the ring.
+     *
+     * @param index which word, from 0 to {@link #WORDS} - 1
+     * @param bits the bits to set
+     * @return the value before
+     */
+    public long setBits(int index, long bits) {
+        return (long) LONGS.getAndBitwiseOr(buffer, wordAt(index), bits);
+    }
+
+    /**
+     * Sets a word of the header to {@code value} if it holds {@code expected}, atomically for
+     * every process that maps the ring.
+     *
+     * @param index which word, from 0 to {@link #WORDS} - 1
+     * @param expected the value it must hold
+     * @param value the new value
+     * @return whether it was set
+     */
+    public boolean compareAndSetWord(int index, long expected, long value) {
+        return LONGS.compareAndSet(buffer, wordAt(index), expected, value);
+    }
+
+    private static int wordAt(int index) {
+        if (index < 0 || index >= WORDS) {
+            throw new IndexOutOfBoundsException("a ring's header has words 0 to " + (WORDS - 1) + ", not " + index);
+        }
+        return WORDS_AT + 64 * index;
+    }
+
+    /**
+     * The bytes free in the data area now; stale as soon as it returns.
+     *
+     * @return the free bytes
+     */
+    int free() {
+        long read = (long) LONGS.getAcquire(buffer, READ_INDEX_AT);
+        long write = (long) LONGS.getAcquire(buffer, WRITE_INDEX_AT);
+        return (int) Math.max(0, capacity - (write - read));
     }
 
     /** The bytes a record of a message of {@code length} bytes takes: its length, the message, padding to 8. */
