@@ -140,9 +140,14 @@ public final class RingQueue {
                     throw failure;
                 }
                 boolean room = maxSize == 0 || Math.max(0, ring.word(COUNT)) + buffered.size() < maxSize;
-                if (room && buffered.isEmpty() && writeAtOnce(message)) {
-                    ring.addToWord(UNFINISHED, 1);
-                    return true;
+                if (room && buffered.isEmpty()) {
+                    int written = writeAtOnce(message);
+                    if (written == WRITTEN) {
+                        ring.addToWord(UNFINISHED, 1);
+                        return true;
+                    }
+                    // another process filled the bound first: wait, as when it was full
+                    room = written == NO_ROOM;
                 }
                 if (room && (buffered.isEmpty() || bufferedBytes + message.length <= MAX_BUFFERED_BYTES)) {
                     buffered.addLast(message);
@@ -175,31 +180,43 @@ public final class RingQueue {
         }
     }
 
+    /** {@link #writeAtOnce}: the message is in the ring. */
+    private static final int WRITTEN = 1;
+    /** {@link #writeAtOnce}: the ring has no room for it now; the caller buffers it. */
+    private static final int NO_ROOM = 0;
+    /** {@link #writeAtOnce}: the queue holds its bound; the caller waits. */
+    private static final int AT_BOUND = -1;
+
     /**
-     * Writes a message now if the ring has room for all of it. Waits for the writers' lock while
-     * there is room (a holder with room is done within microseconds), and gives up once there is
-     * none: the holder may be a feeder waiting for room, and the caller then buffers. So a put
-     * buffers only when the consumers are a ring's worth behind.
+     * Writes a message now if the ring has room for all of it and the queue is below its bound
+     * (checked again under the writers' lock, under which the count grows, so that producers in
+     * several processes never pass the bound together). Waits for the lock while there is room (a
+     * holder with room is done within microseconds), and gives up once there is none: the holder
+     * may be a feeder waiting for room. So a put buffers only when the consumers are a ring's
+     * worth behind.
      */
-    private boolean writeAtOnce(byte[] message) throws InterruptedException {
+    private int writeAtOnce(byte[] message) throws InterruptedException {
         int needed = bytesFor(message.length);
         if (needed > ring.capacity()) {
-            return false;
+            return NO_ROOM;
         }
         long me = me();
         Waiter waiter = new Waiter(FOREVER);
         while (!writers.tryAcquire(me)) {
             if (ring.free() < needed) {
-                return false;
+                return NO_ROOM;
             }
             waiter.pause();
         }
         try {
+            if (maxSize > 0 && ring.word(COUNT) >= maxSize) {
+                return AT_BOUND;
+            }
             if (ring.free() < needed) {
-                return false;
+                return NO_ROOM;
             }
             writeRecords(message);
-            return true;
+            return WRITTEN;
         } catch (PeerGoneException e) {
             throw hostGone();
         } finally {
