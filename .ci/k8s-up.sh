@@ -270,11 +270,19 @@ KC
 )
 
 # ------------------------------------------------------------------------------- processes
-start() { # name program args...: unless it runs, start it detached, with its log and pid file
-  local name=$1; shift
-  alive "$name" && return 0
+start() { # name program args...: start it detached (log, pid file) unless it runs with these settings
+  local name=$1 settings; shift
+  # What it runs with: its arguments, and the content of its config file if it has one.
+  settings=$({ printf '%s\n' "$*"; [ -z "${config_file:-}" ] || cat "$config_file"; } | md5sum | cut -d' ' -f1)
+  if alive "$name"; then
+    if [ ! -f "$RUN/$name.settings" ]; then echo "$settings" > "$RUN/$name.settings"; fi
+    [ "$(cat "$RUN/$name.settings")" != "$settings" ] || return 0
+    say "$name runs with other settings than this script's: restarting it"
+    stop "$name"
+  fi
   setsid "$@" >>"$LOGS/$name.log" 2>&1 </dev/null &
   echo $! > "$RUN/$name.pid"
+  echo "$settings" > "$RUN/$name.settings"
   started+=("$name")
 }
 started=()
@@ -361,6 +369,10 @@ cgroupDriver: cgroupfs               # dockerd's
 failSwapOn: false
 oomScoreAdj: 0                       # it may not lower its own (no CAP_SYS_RESOURCE)
 nodeStatusUpdateFrequency: 2s        # Ready within ~5 s of registering, not ~13 s
+# Every pod is synced again at this period (default 1 min). A pod deleted before the kubelet has
+# reported it Running is taken as terminal by kubelet 1.20, whose container then keeps running until
+# the next periodic sync: 60-90 s after the delete with the default, 3-5 s with this.
+syncFrequency: 3s
 makeIPTablesUtilChains: false
 imageGCHighThresholdPercent: 100     # never collect the JRE or pause image: nothing can pull them back
 imageGCLowThresholdPercent: 99
@@ -368,16 +380,14 @@ evictionHard: {memory.available: "100Mi", nodefs.available: "1%", nodefs.inodesF
 resolvConf: /etc/resolv.conf
 volumePluginDir: $STATE/kubelet/volume-plugins
 KC
-if ! alive kubelet; then
-  dockerd_pid > "$RUN/kubelet.dockerd"
-  start kubelet "$BIN/kubelet" \
-    --config="$STATE/kubelet-config.yaml" --kubeconfig="$STATE/kubelet.kubeconfig" \
-    --root-dir="$STATE/kubelet" --cert-dir="$STATE/kubelet/pki" \
-    --experimental-dockershim-root-directory="$STATE/dockershim" \
-    --hostname-override="$NODE" \
-    --container-runtime=docker --docker-endpoint=unix:///var/run/docker.sock \
-    --pod-infra-container-image="$PAUSE_IMAGE" --v=1
-fi
+alive kubelet || dockerd_pid > "$RUN/kubelet.dockerd"
+config_file=$STATE/kubelet-config.yaml start kubelet "$BIN/kubelet" \
+  --config="$STATE/kubelet-config.yaml" --kubeconfig="$STATE/kubelet.kubeconfig" \
+  --root-dir="$STATE/kubelet" --cert-dir="$STATE/kubelet/pki" \
+  --experimental-dockershim-root-directory="$STATE/dockershim" \
+  --hostname-override="$NODE" \
+  --container-runtime=docker --docker-endpoint=unix:///var/run/docker.sock \
+  --pod-infra-container-image="$PAUSE_IMAGE" --v=1
 
 wait_until "node $NODE Ready and untainted" 120 "$LOGS/kubelet.log" node_ready
 wait_until "the default ServiceAccount's token" 60 "$LOGS/kube-controller-manager.log" sa_ready
