@@ -36,6 +36,10 @@ stop() { # name: by its pid file; TERM, then KILL after 15 s
   rm -f "$RUN/$name.pid"
 }
 
+# The second node of k8s-node2.sh, if it was brought up: its kubelet and its own dockerd.
+if [ -d "$STATE/node2" ] || [ -e /run/mp4j-k8s-node2 ]; then
+  bash "$(dirname "$0")/k8s-node2.sh" down 2>/dev/null && did+=("removed node localhost2")
+fi
 # The kubelet first, so that it does not start again the containers removed next.
 stop kubelet
 if docker info >/dev/null 2>&1; then

@@ -343,9 +343,10 @@ start kube-scheduler "$BIN/kube-scheduler" \
   --authorization-kubeconfig="$STATE/scheduler.kubeconfig" \
   --bind-address=127.0.0.1 --port=0 --secure-port=10259 --leader-elect=false --v=1
 
-# The kubelet, on the running dockerd. A dockerd that was restarted since the kubelet started
-# (the reliability suite's engine faults do that) gets a restarted kubelet, so that nothing
-# depends on whether the kubelet's dockershim recovered by itself.
+# The kubelet, on the running dockerd. When dockerd is restarted (the reliability suite's engine
+# faults do that), the kubelet reconnects by itself: its node was Ready again ~6 s after dockerd
+# came back (measured with k8s-node2.sh's own dockerd). Should it not have, a kubelet older than the
+# running dockerd is restarted here anyway: that costs ~5 s and no pod, as dockerd's stop ended them.
 if alive kubelet && [ "$(cat "$RUN/kubelet.dockerd" 2>/dev/null)" != "$(dockerd_pid)" ]; then
   say "dockerd was restarted since the kubelet started: restarting the kubelet"
   stop kubelet
