@@ -192,6 +192,18 @@ done_up() { # how
 }
 healthy && done_up "already up"
 
+# No process of the cluster runs, but a previous one left its state (the machine or the session
+# that ran it ended): its pods, and Jobs that would make their pods again, would start anew from
+# it. Start from a clean state instead; a cluster of which some part still runs is repaired.
+for p in etcd kube-apiserver kube-controller-manager kube-scheduler kubelet; do
+  if alive "$p"; then leftover=0; break; fi
+  leftover=1
+done
+if [ "$leftover" = 1 ] && [ -d "$STATE/etcd/member" ]; then
+  say "nothing of the last cluster runs: removing what it left"
+  bash "$(dirname "$0")/k8s-down.sh" >&2
+fi
+
 # ------------------------------------------------------------------------------- pause image
 if ! docker image inspect "$PAUSE_IMAGE" >/dev/null 2>&1; then
   tmp=$(mktemp -d); cp "$BIN/pause" "$tmp/pause"
