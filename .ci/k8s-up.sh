@@ -159,7 +159,7 @@ if [ "${1:-}" = --build ]; then say "binaries ok: $(cat "$BIN/.complete")"; exit
 [ $# = 0 ] || fail "unknown argument '$1' (usage: k8s-up.sh [--build])"
 
 ensure_packages etcd-server openssl curl jq
-docker info >/dev/null 2>&1 || fail "no Docker engine answers on /var/run/docker.sock: run .ci/docker-up.sh first"
+docker -H unix:///var/run/docker.sock info >/dev/null 2>&1 || fail "no Docker engine answers on /var/run/docker.sock (the kubelet's): run .ci/docker-up.sh first"
 
 # ------------------------------------------------------------------------------- health
 curl_admin() { curl -sf --max-time 5 --cacert "$PKI/ca.crt" --cert "$PKI/admin.crt" --key "$PKI/admin.key" "$@"; }
