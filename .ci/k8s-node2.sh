@@ -7,8 +7,8 @@
 #
 # Node `localhost2` is a second kubelet with its own dockerd: two kubelets on one dockerd would
 # each kill the other's pod containers as orphans. Its dockerd has its own socket, data and exec
-# roots and no bridge (pods on this node must use hostNetwork, as the launcher's do); the JRE and
-# pause images are copied into it. The kubelet has its own ports (10350 API, 10348 healthz), root
+# roots and its own bridge (mp4j-node2-br, no NAT: pods on this node should use hostNetwork, as the
+# launcher's do); the JRE and pause images are copied into it. The kubelet has its own ports (10350 API, 10348 healthz), root
 # dir and cgroup root (/mp4j-node2, so that neither kubelet removes the other's pod cgroups).
 # The API server reaches a kubelet by its node's host name, so /etc/hosts gets
 # "127.0.0.1 localhost2" (with a marker; `down` removes it).
@@ -26,6 +26,7 @@ DOCKER_DATA=$CACHE/node2-docker        # images survive a `down`: copying them i
 DOCKER_EXEC=/run/mp4j-k8s-node2
 SOCK=$DOCKER_EXEC/docker.sock
 DOCKER2=(docker -H "unix://$SOCK")
+BRIDGE=mp4j-node2-br
 API=https://127.0.0.1:6443
 CGROUP_ROOT=mp4j-node2
 HOSTS_MARK="# multiprocessing4j k8s node2"
@@ -83,6 +84,7 @@ down() {
   fi
   grep -o " $DOCKER_EXEC/[^ ]*" /proc/mounts | sort -r | while read -r m; do umount "$m" 2>/dev/null || umount -l "$m"; done
   rm -rf "$DOCKER_EXEC"
+  ! ip link show "$BRIDGE" >/dev/null 2>&1 || ip link del "$BRIDGE"
   if grep -q "$HOSTS_MARK" /etc/hosts; then
     # /etc/hosts may be a bind mount: rewrite it in place rather than replace it.
     grep -v "$HOSTS_MARK" /etc/hosts > /tmp/mp4j-hosts.$$ && cat /tmp/mp4j-hosts.$$ > /etc/hosts; rm -f /tmp/mp4j-hosts.$$
@@ -96,10 +98,14 @@ up() {
   curl_admin "$API/readyz" >/dev/null || fail "the API server does not answer: run .ci/k8s-up.sh first"
   mkdir -p "$RUN" "$LOGS" "$DIR/kubelet" "$DOCKER_DATA" "$DOCKER_EXEC"
 
-  # Its own dockerd (and with it its own containerd, which dockerd starts under its exec root).
+  # Its own dockerd (and with it its own containerd, which dockerd starts under its exec root), on
+  # a bridge of its own that it may not create itself. Never --bridge=none: a dockerd started so
+  # deletes the host's docker0, which the main dockerd's containers need (it did here once).
+  ip link show "$BRIDGE" >/dev/null 2>&1 || ip link add name "$BRIDGE" type bridge \
+    || fail "could not create the bridge $BRIDGE for the second dockerd"
   if ! alive dockerd; then
     setsid dockerd --host "unix://$SOCK" --data-root "$DOCKER_DATA" --exec-root "$DOCKER_EXEC/exec" \
-      --pidfile "$DOCKER_EXEC/docker.pid" --bridge=none --iptables=false --ip-masq=false --ip-forward=false \
+      --pidfile "$DOCKER_EXEC/docker.pid" --bridge="$BRIDGE" --iptables=false --ip-masq=false --ip-forward=false \
       >>"$LOGS/dockerd.log" 2>&1 </dev/null &
     echo $! > "$RUN/dockerd.pid"
   fi
