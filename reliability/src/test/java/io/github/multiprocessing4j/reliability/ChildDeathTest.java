@@ -232,9 +232,9 @@ class ChildDeathTest {
         Queue<String> queue = new Queue<>();
         String ready = file("getting");
         ChildProcess getter = start(Children.builder(() -> blockOnGet(queue, ready)).build());
-        assertTrue(Children.awaitFile(ready), "the child got to its get");
-        assertTrue(Poll.until(() -> threadsIn("HostedQueue", "get") > 0, Children.DEADLINE),
-                "the child's get waits in the parent");
+        // the child's get waits in the child (a queue in shared memory, holding the readers' lock)
+        // or in the parent (a queue whose messages wait there): the child says which it saw
+        assertTrue(Children.awaitFile(ready), "the child's get waits");
         getter.kill();
         assertEquals(-9, Children.joinWithDeadline(getter));
         assertTrue(Poll.until(() -> threadsIn("HostedQueue", "get") == 0, Children.DEADLINE),
@@ -245,7 +245,7 @@ class ChildDeathTest {
     }
 
     static void blockOnGet(Queue<String> queue, String ready) {
-        Children.touch(ready);
+        touchWhenWaitingIn("get", ready);
         try {
             queue.get();
         } catch (InterruptedException e) {
@@ -257,14 +257,16 @@ class ChildDeathTest {
     void aChildKilledWhilePuttingToAFullQueueLeavesWholeMessages() throws Exception {
         Queue<Integer> queue = new Queue<>(4);
         String ready = file("putting");
-        ChildProcess putter = start(Children.builder(() -> putForever(queue, ready)).build());
+        String blocked = file("blocked");
+        ChildProcess putter = start(Children.builder(() -> putForever(queue, ready, blocked)).build());
         assertTrue(Children.awaitFile(ready), "the child started putting");
         List<Integer> received = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             received.add(queue.get(Duration.ofSeconds(10)));
         }
-        assertTrue(Poll.until(() -> queue.qsize() == 4 && threadsIn("HostedQueue", "put") > 0, Children.DEADLINE),
-                "the child blocks putting to the full queue");
+        // the put waits in the child (a queue in shared memory) or in the parent
+        assertTrue(Children.awaitFile(blocked), "the child's put waits at the bound");
+        assertTrue(Poll.until(() -> queue.qsize() == 4, Children.DEADLINE), "the child blocks putting to the full queue");
         putter.kill();
         assertEquals(-9, Children.joinWithDeadline(putter));
         while (true) {
@@ -282,8 +284,9 @@ class ChildDeathTest {
         Figures.row("child death", "killed putting to a full queue: whole messages", received.size());
     }
 
-    static void putForever(Queue<Integer> queue, String ready) {
+    static void putForever(Queue<Integer> queue, String ready, String blocked) {
         Children.touch(ready);
+        touchWhenWaitingIn("put", blocked);
         try {
             for (int i = 0; ; i++) {
                 queue.put(i);
@@ -291,6 +294,32 @@ class ChildDeathTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * In a child: touches {@code file} once the calling thread waits inside {@code Queue.<method>},
+     * parked or waiting (on its own rings, or for the parent's answer), as a watcher thread sees it.
+     */
+    private static void touchWhenWaitingIn(String method, String file) {
+        Thread caller = Thread.currentThread();
+        Thread watcher = new Thread(() -> {
+            while (caller.isAlive()) {
+                Thread.State state = caller.getState();
+                if ((state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING)
+                        && Arrays.stream(caller.getStackTrace()).anyMatch(frame ->
+                                frame.getClassName().equals(Queue.class.getName()) && frame.getMethodName().equals(method))) {
+                    Children.touch(file);
+                    return;
+                }
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "queue-wait-watcher");
+        watcher.setDaemon(true);
+        watcher.start();
     }
 
     private static int threadsIn(String simpleClassName, String method) {
