@@ -109,7 +109,7 @@ public class Queue<T> implements Serializable {
      * The state of a new queue: in a ring when this process has the session's shared memory and
      * the property does not turn rings off, else one whose messages wait in this process.
      */
-    private static HostedQueue state(int maxSize, boolean rings) {
+    static HostedQueue state(int maxSize, boolean rings) {
         if (!rings || "false".equalsIgnoreCase(System.getProperty(SHARED_MEMORY_PROPERTY))) {
             return new HostedQueue(maxSize);
         }

@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  * process its token for the ring's locks ({@link #ATTACH}), frees the locks held by processes
  * that ended, performs the calls of processes that cannot map the ring (a remote child) in the
  * ring on their behalf, and deletes the ring's file once the queue is freed (SPEC M9). Without
- * shared memory, for a {@code SimpleQueue} and for a manager's queues, the messages wait here.
+ * shared memory, and for a manager's queues, the messages wait here.
  */
 public final class HostedQueue implements SharedObjects.Hosted {
 
