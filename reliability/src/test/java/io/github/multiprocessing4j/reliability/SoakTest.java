@@ -3,6 +3,7 @@ package io.github.multiprocessing4j.reliability;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import io.github.multiprocessing4j.AsyncResult;
 import io.github.multiprocessing4j.CallableProcess;
@@ -211,7 +212,12 @@ class SoakTest {
             }
             // Python's close(): no more tasks, the workers end once idle
             pool.close();
-            assertTrue(pool.join(Children.DEADLINE), pool + " did not end");
+            long closed = System.nanoTime();
+            if (!pool.join(Children.DEADLINE)) {
+                // what the next reader of this failure needs: the workers as the OS sees them, and
+                // where the pool's threads of this JVM are
+                fail(pool + " did not end within " + Children.DEADLINE.toSeconds() + " s of close() (kill " + kill + ", " + (System.nanoTime() - closed) / 1_000_000 + " ms)\n" + poolDiagnosis());
+            }
         } finally {
             pool.terminate();
         }
@@ -331,6 +337,26 @@ class SoakTest {
     static int sleepThenAnswer() {
         Children.sleep(Children.DEADLINE.toMillis() * 4);
         return 42;
+    }
+
+    /** The direct children (pid, alive, CPU time, command) and the stacks of the JVM's multiprocessing4j threads. */
+    private static String poolDiagnosis() {
+        StringBuilder text = new StringBuilder("children:\n");
+        ProcessHandle.current().children().forEach(child -> text.append("  ").append(child.pid())
+                .append(child.isAlive() ? " alive" : " ended").append(" cpu=")
+                .append(child.info().totalCpuDuration().map(Duration::toMillis).map(ms -> ms + "ms").orElse("?"))
+                .append(' ').append(child.info().commandLine().map(line -> line.length() > 200 ? line.substring(0, 200) : line)
+                        .orElse("?")).append('\n'));
+        text.append("threads:\n");
+        Thread.getAllStackTraces().forEach((thread, stack) -> {
+            if (thread.getName().startsWith("multiprocessing4j")) {
+                text.append("  ").append(thread.getName()).append(' ').append(thread.getState()).append('\n');
+                for (int i = 0; i < Math.min(stack.length, 12); i++) {
+                    text.append("    at ").append(stack[i]).append('\n');
+                }
+            }
+        });
+        return text.toString();
     }
 
     private static Set<Long> directChildren() {
