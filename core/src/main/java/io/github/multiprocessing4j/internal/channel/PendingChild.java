@@ -284,6 +284,10 @@ public final class PendingChild {
     }
 
     private void deleteKeyFile() {
+        if (keyFile == null) {
+            // a child on the network got its secret on its standard input
+            return;
+        }
         try {
             Files.deleteIfExists(keyFile);
         } catch (IOException e) {

@@ -6,6 +6,8 @@ import io.github.multiprocessing4j.internal.channel.PendingChild;
 import io.github.multiprocessing4j.internal.launch.LaunchSettings;
 import io.github.multiprocessing4j.internal.launch.Launchers;
 import io.github.multiprocessing4j.internal.memory.SessionMemory;
+import io.github.multiprocessing4j.internal.remote.ParentConnector;
+import io.github.multiprocessing4j.internal.remote.RemoteChannel;
 import io.github.multiprocessing4j.internal.shared.SharedObjects;
 import io.github.multiprocessing4j.internal.startcache.StartCache;
 import io.github.multiprocessing4j.spi.LaunchException;
@@ -116,16 +118,34 @@ public final class ProcessStarter {
                            boolean standby) {
         PendingChild pending;
         ControlServer server;
+        boolean remote = selected.launcher().childrenReachParentOverNetwork();
+        String endpoint;
+        byte[] standardInput = new byte[0];
         try {
             server = ControlServer.get(SharedObjects.router(), CurrentProcess.get().parent().isEmpty());
-            pending = server.expect(name);
+            pending = server.expect(name, !remote);
         } catch (IOException e) {
             throw new ProcessStartException("Could not open the control channel in " + System.getProperty("java.io.tmpdir")
                     + ": " + e.getMessage() + ". Check that java.io.tmpdir is a writable local directory.", e);
         }
+        if (remote) {
+            // SPEC R1: the child connects back over TLS; its secret and the certificate pin
+            // travel on its standard input only
+            try {
+                RemoteChannel channel = RemoteChannel.get(settings.launcherOptions(), server.socket());
+                endpoint = ParentConnector.SCHEME + channel.advertisedAddress();
+                standardInput = channel.credentials(pending.secret());
+            } catch (IOException e) {
+                pending.close();
+                throw new ProcessStartException("Could not open the network control channel for process '" + name
+                        + "': " + e.getMessage(), e);
+            }
+        } else {
+            endpoint = server.socket().toString();
+        }
         List<String> arguments = standby
-                ? List.of(server.socket().toString(), pending.id(), ChildRuntime.STANDBY)
-                : List.of(server.socket().toString(), pending.id());
+                ? List.of(endpoint, pending.id(), ChildRuntime.STANDBY)
+                : List.of(endpoint, pending.id());
         List<Path> classPath = settings.classPath();
         List<String> jvmOptions = jvmOptions(settings.jvmOptions());
         if (classPath == null) {
@@ -137,16 +157,20 @@ public final class ProcessStarter {
                         .map(entry -> String.valueOf(entry.getFileName())).collect(Collectors.joining(",")));
             }
         }
-        // the session's shared memory too: a container sees it at the same path (SPEC M5, M6)
-        List<Path> shared = new ArrayList<>(List.of(server.directory()));
-        SessionMemory.visibleDirectory().ifPresent(shared::add);
+        // the session's shared memory too: a container sees it at the same path (SPEC M5, M6);
+        // a child on the network shares no directory with its parent
+        List<Path> shared = new ArrayList<>();
+        if (!remote) {
+            shared.add(server.directory());
+            SessionMemory.visibleDirectory().ifPresent(shared::add);
+        }
         LaunchRequest request = new LaunchRequest(name, daemon, ChildRuntime.class.getName(), arguments,
                 classPath, jvmOptions, settings.environment(), shared,
-                settings.launcherOptions());
+                settings.launcherOptions(), standardInput);
         StartCache.Applied cache = startCache(selected, request);
         if (cache != null) {
             request = new LaunchRequest(name, daemon, ChildRuntime.class.getName(), arguments, cache.classPath(),
-                    cache.jvmOptions(), settings.environment(), shared, settings.launcherOptions());
+                    cache.jvmOptions(), settings.environment(), shared, settings.launcherOptions(), standardInput);
         }
         try {
             SignalRecordingHandle handle = new SignalRecordingHandle(selected.launcher().launch(request));
