@@ -44,6 +44,12 @@ class NetworkChannelTest {
         LaunchRequest request = requests.get(0);
         assertTrue(request.arguments().get(0).startsWith("tls:127.0.0.1:"), request.arguments().toString());
         assertTrue(request.sharedPaths().isEmpty(), "no directory is shared with a child on the network");
+        // SPEC R2: the launcher copies only the bootstrap jars; this test's classes were shipped
+        assertTrue(request.classPath().size() <= 3, request.classPath().toString());
+        for (Path entry : request.classPath()) {
+            assertTrue(entry.toString().endsWith(".jar") && java.nio.file.Files.isRegularFile(entry), entry.toString());
+            assertFalse(entry.toString().contains("test-classes"), entry.toString());
+        }
         byte[] stdin = request.standardInput();
         assertEquals(9 + 32 + 32, stdin.length);
         String secretHex = HexFormat.of().formatHex(stdin, 9, 41);
@@ -63,6 +69,23 @@ class NetworkChannelTest {
         good.start();
         assertTrue(good.join(Duration.ofSeconds(60)));
         assertEquals(7, good.exitCode().getAsInt());
+    }
+
+    @Test
+    void aClassPathEntryThatCannotBeShippedFailsStartWithOneClearError(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        Path socketFile = dir.resolve("not-a-jar.sock");
+        try (var server = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            server.bind(java.net.UnixDomainSocketAddress.of(socketFile));
+            List<Path> classPath = new ArrayList<>(List.of(Path.of(System.getProperty("java.class.path")
+                    .split(File.pathSeparator)[0])));
+            classPath.add(socketFile);
+            ChildProcess p = context().builder(NetworkChannelTest::exitWith7).classPath(classPath).build();
+            ProcessStartException e = org.junit.jupiter.api.Assertions.assertThrows(ProcessStartException.class, p::start);
+            assertTrue(e.getMessage().contains(socketFile.toString()) && e.getMessage().contains("cannot be shipped"),
+                    e.getMessage());
+            assertTrue(requests.isEmpty(), "nothing was launched");
+        }
     }
 
     static void exitWith7() {

@@ -48,7 +48,12 @@ public interface Launcher extends AutoCloseable {
      * {@link LaunchRequest#sharedPaths()} are empty and whose {@link LaunchRequest#standardInput()}
      * holds what the child needs to connect (its secret and the parent's certificate pin): the
      * launcher must deliver those bytes to the child's standard input, and nowhere else. The
-     * address the child connects to is in the request's arguments. The default, false, keeps the
+     * address the child connects to is in the request's arguments. Such a request's
+     * {@link LaunchRequest#classPath()} lists jar files on the parent's host that the launcher
+     * copies into the child and puts on its class path in that order (a few small jars: core
+     * ships the rest over its channel), unless {@link LaunchRequest#options()} maps
+     * {@code code} to {@code image}: the entries are then paths inside the child's image, used
+     * as they are. The default, false, keeps the
      * Unix-domain channel in a directory the launcher shares with the child.
      *
      * @return true if children may run on another host or without the parent's file system

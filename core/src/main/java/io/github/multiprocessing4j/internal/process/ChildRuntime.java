@@ -9,6 +9,7 @@ import io.github.multiprocessing4j.internal.channel.ParentLink;
 import io.github.multiprocessing4j.internal.channel.ProtocolException;
 import io.github.multiprocessing4j.internal.memory.SessionMemory;
 import io.github.multiprocessing4j.internal.remote.ChildCredentials;
+import io.github.multiprocessing4j.internal.remote.CodeCache;
 import io.github.multiprocessing4j.internal.remote.ParentConnector;
 import io.github.multiprocessing4j.internal.shared.SharedObjects;
 import java.io.ByteArrayInputStream;
@@ -104,7 +105,8 @@ public final class ChildRuntime {
             System.err.println("multiprocessing4j: the child runtime is started by ChildProcess.start(), not by hand");
             System.exit(2);
         }
-        Path socket = args[0].startsWith(ParentConnector.SCHEME) ? null : Path.of(args[0]);
+        Path socket = args[0].startsWith(ParentConnector.SCHEME) || args[0].startsWith(ParentConnector.IMAGE_SCHEME)
+                ? null : Path.of(args[0]);
         String id = args[1];
         // A warm standby does this work before its task arrives. A cold child does it on a
         // second thread while this one connects and authenticates: a JVM's first handshake,
@@ -126,13 +128,13 @@ public final class ChildRuntime {
         try {
             byte[] secret;
             SocketChannel channel;
-            if (args[0].startsWith(ParentConnector.SCHEME)) {
+            boolean shipped = args[0].startsWith(ParentConnector.SCHEME);
+            if (shipped || args[0].startsWith(ParentConnector.IMAGE_SCHEME)) {
                 // SPEC R1: over the network, with the secret and the parent's certificate pin
                 // on the real standard input, which user code never sees
                 ChildCredentials credentials = ChildCredentials.read(originalStandardInput);
                 secret = credentials.secret();
-                channel = ParentConnector.connect(args[0].substring(ParentConnector.SCHEME.length()),
-                        credentials.pin());
+                channel = ParentConnector.connect(args[0].substring(args[0].indexOf(':') + 1), credentials.pin());
             } else {
                 secret = readAndDeleteSecret(socket.resolveSibling(id + ".key"));
                 channel = SocketChannel.open(UnixDomainSocketAddress.of(socket));
@@ -140,6 +142,10 @@ public final class ChildRuntime {
             runtime = new ChildRuntime(channel);
             Frames.write(channel, Frames.HELLO, id.getBytes(StandardCharsets.US_ASCII));
             Handshake.authenticateParent(channel, secret);
+            if (shipped) {
+                // SPEC R2: the class path arrives by content hash before the task that needs it
+                Thread.currentThread().setContextClassLoader(CodeCache.receive(channel));
+            }
             byte[] encoded = Frames.expect(channel, Frames.TASK, Frames.MAX_FROM_PARENT);
             task = TaskCodec.decode(encoded);
         } catch (ClassNotFoundException e) {

@@ -32,6 +32,8 @@ public final class ParentConnector {
 
     /** The prefix of the child runtime's first argument when it connects over the network. */
     public static final String SCHEME = "tls:";
+    /** The same, for a child whose image holds its class path: nothing is shipped (SPEC R2). */
+    public static final String IMAGE_SCHEME = "tls-image:";
     private static final int CONNECT_MILLIS = 10_000;
 
     private ParentConnector() {
