@@ -1,0 +1,243 @@
+package io.github.multiprocessing4j.launcher.kubernetes;
+
+import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
+import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.ExecWatch;
+import io.github.multiprocessing4j.spi.LaunchedProcess;
+import java.io.ByteArrayOutputStream;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A child as a pod. The end is the container's terminated state, as the pod's status reports it
+ * through the launcher's watch, not the pod object's disappearance, which comes seconds later.
+ * Signals: {@link #terminate()} deletes the pod gracefully, so the kubelet sends SIGTERM and
+ * waits the grace period; {@link #kill()} and {@link #interrupt()} run {@code kill -KILL} or
+ * {@code kill -INT} with the child's pid in its container (the pod shares one process namespace,
+ * so the JVM is an ordinary process there, which a deletion cannot do: the kubelet's stop always
+ * starts with SIGTERM).
+ */
+final class PodProcess implements LaunchedProcess {
+
+    private static final Logger LOGGER = LoggerFactory.getLogger(PodProcess.class);
+    /** How long, after the container ended, its attached output may take to arrive. */
+    private static final long OUTPUT_GRACE_SECONDS = 5;
+    /** Waiting reasons that never resolve by themselves: the start fails at once (SPEC R4). */
+    static final Set<String> FATAL_WAITING = Set.of("ErrImageNeverPull", "ImagePullBackOff", "ErrImagePull",
+            "InvalidImageName", "CreateContainerConfigError", "CreateContainerError", "RunContainerError");
+
+    private final KubernetesClient client;
+    private final String namespace;
+    private final String podName;
+    private final ExecutorService background;
+    /** Completes when the container runs (or ended already), fails on a start that cannot succeed. */
+    final CompletableFuture<Pod> started = new CompletableFuture<>();
+    /** The container's exit code, from its terminated state. */
+    private final CompletableFuture<Integer> terminated = new CompletableFuture<>();
+    private final CompletableFuture<Integer> exit;
+    final CompletableFuture<Long> pidFromScript = new CompletableFuture<>();
+    final OutputSink out = new OutputSink(new LineForwarder(() -> System.out), null);
+    final OutputSink err = new OutputSink(new LineForwarder(() -> System.err), pidFromScript);
+    private final AtomicBoolean deleting = new AtomicBoolean();
+    private volatile long pid;
+    private volatile ExecWatch attached;
+    private volatile Pod last;
+
+    PodProcess(KubernetesClient client, String namespace, String podName, ExecutorService background) {
+        this.client = client;
+        this.namespace = namespace;
+        this.podName = podName;
+        this.background = background;
+        this.exit = terminated.thenCompose(code -> out.closed().thenCombine(err.closed(), (a, b) -> code)
+                        .completeOnTimeout(code, OUTPUT_GRACE_SECONDS, TimeUnit.SECONDS))
+                .whenComplete((code, failure) -> {
+                    ExecWatch watch = attached;
+                    if (watch != null) {
+                        watch.close();
+                    }
+                    out.close();
+                    err.close();
+                    deletePod(0L);
+                });
+    }
+
+    String podName() {
+        return podName;
+    }
+
+    void attached(ExecWatch watch, long pid) {
+        this.attached = watch;
+        this.pid = pid;
+    }
+
+    /** The pod's latest state, from the watch. */
+    void update(Pod pod) {
+        last = pod;
+        ContainerStatus status = mainStatus(pod);
+        if (status != null && status.getState() != null) {
+            ContainerStateTerminated ended = status.getState().getTerminated();
+            if (ended != null) {
+                started.complete(pod);
+                terminated.complete(ended.getExitCode() == null ? 255 : ended.getExitCode());
+                return;
+            }
+            if (status.getState().getRunning() != null) {
+                started.complete(pod);
+                return;
+            }
+            ContainerStateWaiting waiting = status.getState().getWaiting();
+            if (waiting != null && FATAL_WAITING.contains(waiting.getReason())) {
+                started.completeExceptionally(new IllegalStateException(describeWaiting(pod, waiting)));
+            }
+        }
+        if (pod.getStatus() != null && "Failed".equals(pod.getStatus().getPhase()) && status == null) {
+            // evicted or rejected by the kubelet before the container existed
+            String reason = pod.getStatus().getReason() + ": " + pod.getStatus().getMessage();
+            started.completeExceptionally(new IllegalStateException("the pod failed before it ran: " + reason));
+            terminated.completeExceptionally(new IllegalStateException("pod " + podName + " failed: " + reason));
+        }
+    }
+
+    /** The pod object is gone; its last status says how the container ended, if it had. */
+    void deleted(Pod pod) {
+        update(pod);
+        if (!terminated.isDone()) {
+            started.completeExceptionally(new IllegalStateException("pod " + podName + " was deleted before it ran"));
+            terminated.completeExceptionally(new IllegalStateException("pod " + podName
+                    + " was deleted without reporting how its container ended"));
+        }
+    }
+
+    /** Why the pod is still waiting, for a start that times out. */
+    String pendingReason() {
+        Pod pod = last;
+        if (pod == null || pod.getStatus() == null) {
+            return "no status yet";
+        }
+        ContainerStatus status = mainStatus(pod);
+        if (status != null && status.getState() != null && status.getState().getWaiting() != null) {
+            return describeWaiting(pod, status.getState().getWaiting());
+        }
+        for (PodCondition condition : pod.getStatus().getConditions()) {
+            if ("PodScheduled".equals(condition.getType()) && "False".equals(condition.getStatus())) {
+                return "not scheduled (" + condition.getReason() + ": " + condition.getMessage() + ")";
+            }
+        }
+        return "phase " + pod.getStatus().getPhase();
+    }
+
+    private String describeWaiting(Pod pod, ContainerStateWaiting waiting) {
+        String node = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
+        return "container waiting: " + waiting.getReason() + (waiting.getMessage() == null ? "" : " (" + waiting.getMessage() + ")")
+                + (node == null ? "" : " on node " + node);
+    }
+
+    private static ContainerStatus mainStatus(Pod pod) {
+        if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
+            return null;
+        }
+        return pod.getStatus().getContainerStatuses().stream()
+                .filter(s -> PodTemplate.CONTAINER.equals(s.getName())).findFirst().orElse(null);
+    }
+
+    @Override
+    public long pid() {
+        return pid;
+    }
+
+    @Override
+    public CompletableFuture<Integer> onExit() {
+        return exit;
+    }
+
+    @Override
+    public void terminate() {
+        if (!terminated.isDone()) {
+            background.execute(() -> {
+                if (!deleting.get()) {
+                    deleteGracefully();
+                }
+            });
+        }
+    }
+
+    @Override
+    public void kill() {
+        signal("KILL");
+    }
+
+    @Override
+    public void interrupt() {
+        signal("INT");
+    }
+
+    private void signal(String name) {
+        long target = pid;
+        if (terminated.isDone()) {
+            return;
+        }
+        background.execute(() -> {
+            if (terminated.isDone()) {
+                return;
+            }
+            if (target <= 0) {
+                if ("KILL".equals(name)) {
+                    deletePod(0L);
+                }
+                return;
+            }
+            ByteArrayOutputStream errors = new ByteArrayOutputStream();
+            try (ExecWatch watch = client.pods().inNamespace(namespace).withName(podName).inContainer(PodTemplate.CONTAINER)
+                    .writingError(errors).exec("kill", "-" + name, Long.toString(target))) {
+                Integer code = watch.exitCode().get(10, TimeUnit.SECONDS);
+                if (code != null && code != 0 && !terminated.isDone()) {
+                    LOGGER.debug("kill -{} {} in pod {} exited {}: {}", name, target, podName, code, errors);
+                }
+            } catch (Exception e) {
+                if (terminated.isDone()) {
+                    return;
+                }
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                LOGGER.warn("could not send SIG{} to pod {} through exec ({}){}", name, podName, e.toString(),
+                        "KILL".equals(name) ? "; deleting it with grace period 0" : "");
+                if ("KILL".equals(name)) {
+                    deletePod(0L);
+                }
+            }
+        });
+    }
+
+    private void deleteGracefully() {
+        if (deleting.compareAndSet(false, true)) {
+            try {
+                client.pods().inNamespace(namespace).withName(podName).delete();
+            } catch (KubernetesClientException e) {
+                LOGGER.warn("could not delete pod {} to terminate it: {}", podName, e.getMessage());
+                deleting.set(false);
+            }
+        }
+    }
+
+    /** Removes the pod object once it is of no more use; an ended container needs no grace. */
+    void deletePod(Long gracePeriod) {
+        background.execute(() -> {
+            try {
+                client.pods().inNamespace(namespace).withName(podName).withGracePeriod(gracePeriod).delete();
+            } catch (KubernetesClientException e) {
+                LOGGER.debug("could not delete pod {}: {}", podName, e.getMessage());
+            }
+        });
+    }
+}
