@@ -97,6 +97,13 @@ public final class CodeCache {
                 throw new IOException("cannot use " + files.get(i) + " as a class path entry", e);
             }
         }
+        // this child's own children (started with the local launcher in its pod) get the parent's
+        // class path as this JVM's: the bootstrap jars, then the shipped files
+        StringBuilder classPath = new StringBuilder(System.getProperty("java.class.path", ""));
+        for (Path file : files) {
+            classPath.append(classPath.length() == 0 ? "" : java.io.File.pathSeparator).append(file);
+        }
+        System.setProperty("java.class.path", classPath.toString());
         return new URLClassLoader("multiprocessing4j-shipped", urls, CodeCache.class.getClassLoader());
     }
 }
