@@ -2,6 +2,8 @@ package io.github.multiprocessing4j.launcher.kubernetes;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -119,17 +121,35 @@ final class KubernetesLauncher implements Launcher {
         byte[] suffix = new byte[4];
         random.nextBytes(suffix);
         String name = PodTemplate.podName(request.processName(), HexFormat.of().formatHex(suffix));
-        Pod pod = new PodBuilder()
-                .withMetadata(PodTemplate.metadata(name, request, session, parent))
-                .withSpec(PodTemplate.spec(request, settings, sizes))
-                .build();
-        PodProcess process = new PodProcess(client, namespace, name, background);
+        boolean job = settings.workload().equals("job");
+        PodProcess process = new PodProcess(client, namespace, job ? null : name, job ? name : null, background);
         processes.put(name, process);
         try {
-            client.pods().inNamespace(namespace).resource(pod).create();
+            if (job) {
+                // SPEC R3: Kubernetes removes a finished Job and its pod by itself, even when the
+                // parent was killed; backoffLimit 0: a failed child is never restarted
+                Job object = new JobBuilder()
+                        .withMetadata(PodTemplate.metadata(name, request, session, parent))
+                        .withNewSpec()
+                            .withBackoffLimit(0)
+                            .withTtlSecondsAfterFinished(settings.ttlAfterFinished())
+                            .withNewTemplate()
+                                .withMetadata(PodTemplate.metadata(null, request, session, parent))
+                                .withSpec(PodTemplate.spec(request, settings, sizes))
+                            .endTemplate()
+                        .endSpec()
+                        .build();
+                client.batch().v1().jobs().inNamespace(namespace).resource(object).create();
+            } else {
+                Pod pod = new PodBuilder()
+                        .withMetadata(PodTemplate.metadata(name, request, session, parent))
+                        .withSpec(PodTemplate.spec(request, settings, sizes))
+                        .build();
+                client.pods().inNamespace(namespace).resource(pod).create();
+            }
         } catch (KubernetesClientException e) {
             processes.remove(name);
-            throw new LaunchException(apiError(e, "create", "pods", namespace), e);
+            throw new LaunchException(apiError(e, "create", job ? "jobs" : "pods", namespace), e);
         }
         try {
             awaitRunning(process, settings);
@@ -145,16 +165,16 @@ final class KubernetesLauncher implements Launcher {
         try {
             process.started.get(settings.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            throw new LaunchException("pod " + process.podName() + " did not start within " + settings.startTimeout().toSeconds()
+            throw new LaunchException("pod " + process.objectName() + " did not start within " + settings.startTimeout().toSeconds()
                     + " s (" + process.pendingReason() + "): check the cluster's capacity, the node selector and"
                     + " tolerations, or raise kubernetes.startTimeout", e);
         } catch (ExecutionException e) {
-            throw new LaunchException("pod " + process.podName() + " cannot start: " + e.getCause().getMessage()
+            throw new LaunchException("pod " + process.objectName() + " cannot start: " + e.getCause().getMessage()
                     + (e.getCause().getMessage().contains("Pull") ? "; make image " + settings.image()
                     + " available on the nodes, or set kubernetes.image" : ""), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new LaunchException("interrupted while pod " + process.podName() + " started", e);
+            throw new LaunchException("interrupted while pod " + process.objectName() + " started", e);
         }
     }
 
@@ -268,7 +288,8 @@ final class KubernetesLauncher implements Launcher {
     }
 
     private void dispatch(Pod pod, boolean deleted) {
-        String name = pod.getMetadata().getName();
+        Map<String, String> labels = pod.getMetadata().getLabels();
+        String name = labels != null && labels.containsKey("job-name") ? labels.get("job-name") : pod.getMetadata().getName();
         PodProcess process = processes.get(name);
         if (process == null) {
             return;

@@ -1,6 +1,7 @@
 package io.github.multiprocessing4j.launcher.kubernetes;
 
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -38,7 +39,9 @@ final class PodProcess implements LaunchedProcess {
 
     private final KubernetesClient client;
     private final String namespace;
-    private final String podName;
+    /** The Job that owns the pod, or null for a bare pod. */
+    private final String jobName;
+    private volatile String podName;
     private final ExecutorService background;
     /** Completes when the container runs (or ended already), fails on a start that cannot succeed. */
     final CompletableFuture<Pod> started = new CompletableFuture<>();
@@ -53,10 +56,15 @@ final class PodProcess implements LaunchedProcess {
     private volatile ExecWatch attached;
     private volatile Pod last;
 
-    PodProcess(KubernetesClient client, String namespace, String podName, ExecutorService background) {
+    /**
+     * @param podName the pod's name, or null while the Job's controller has not made it
+     * @param jobName the Job's name, or null for a bare pod
+     */
+    PodProcess(KubernetesClient client, String namespace, String podName, String jobName, ExecutorService background) {
         this.client = client;
         this.namespace = namespace;
         this.podName = podName;
+        this.jobName = jobName;
         this.background = background;
         this.exit = terminated.thenCompose(code -> out.closed().thenCombine(err.closed(), (a, b) -> code)
                         .completeOnTimeout(code, OUTPUT_GRACE_SECONDS, TimeUnit.SECONDS))
@@ -75,6 +83,11 @@ final class PodProcess implements LaunchedProcess {
         return podName;
     }
 
+    /** The name of what was created: the Job, or the pod. */
+    String objectName() {
+        return jobName != null ? jobName : podName;
+    }
+
     void attached(ExecWatch watch, long pid) {
         this.attached = watch;
         this.pid = pid;
@@ -83,6 +96,9 @@ final class PodProcess implements LaunchedProcess {
     /** The pod's latest state, from the watch. */
     void update(Pod pod) {
         last = pod;
+        if (podName == null) {
+            podName = pod.getMetadata().getName();
+        }
         ContainerStatus status = mainStatus(pod);
         if (status != null && status.getState() != null) {
             ContainerStateTerminated ended = status.getState().getTerminated();
@@ -222,21 +238,35 @@ final class PodProcess implements LaunchedProcess {
     private void deleteGracefully() {
         if (deleting.compareAndSet(false, true)) {
             try {
-                client.pods().inNamespace(namespace).withName(podName).delete();
+                if (jobName != null) {
+                    // the pod goes with its Job, gracefully; deleting the pod alone would let the
+                    // Job's controller start another
+                    client.batch().v1().jobs().inNamespace(namespace).withName(jobName)
+                            .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+                } else {
+                    client.pods().inNamespace(namespace).withName(podName).delete();
+                }
             } catch (KubernetesClientException e) {
-                LOGGER.warn("could not delete pod {} to terminate it: {}", podName, e.getMessage());
+                LOGGER.warn("could not delete {} to terminate it: {}", objectName(), e.getMessage());
                 deleting.set(false);
             }
         }
     }
 
-    /** Removes the pod object once it is of no more use; an ended container needs no grace. */
+    /** Removes the pod (and its Job) once of no more use; an ended container needs no grace. */
     void deletePod(Long gracePeriod) {
         background.execute(() -> {
             try {
-                client.pods().inNamespace(namespace).withName(podName).withGracePeriod(gracePeriod).delete();
+                if (jobName != null) {
+                    client.batch().v1().jobs().inNamespace(namespace).withName(jobName)
+                            .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+                }
+                String pod = podName;
+                if (pod != null) {
+                    client.pods().inNamespace(namespace).withName(pod).withGracePeriod(gracePeriod).delete();
+                }
             } catch (KubernetesClientException e) {
-                LOGGER.debug("could not delete pod {}: {}", podName, e.getMessage());
+                LOGGER.debug("could not delete {}: {}", objectName(), e.getMessage());
             }
         });
     }
