@@ -28,6 +28,8 @@ import java.util.function.UnaryOperator;
  * @param workload {@code job} (a Job with backoffLimit 0 and ttlSecondsAfterFinished, whose pod is
  *     removed by Kubernetes once finished, even when the parent was killed) or {@code pod}
  * @param ttlAfterFinished the Job's ttlSecondsAfterFinished
+ * @param mounts node directories mounted read-write at the same path ({@code hostPath}): only for a
+ *     parent on the pods' node (a single-node cluster, tests); never needed for code or the channel
  */
 record KubernetesSettings(
         String namespace,
@@ -42,7 +44,8 @@ record KubernetesSettings(
         Duration startTimeout,
         long gracePeriod,
         String workload,
-        int ttlAfterFinished) {
+        int ttlAfterFinished,
+        List<String> mounts) {
 
     static final String PREFIX = "kubernetes.";
 
@@ -97,8 +100,16 @@ record KubernetesSettings(
             throw new IllegalArgumentException("kubernetes.workload is '" + workload + "': use pod or job");
         }
         int ttl = (int) parseLong("ttlAfterFinished", or(get.apply("ttlAfterFinished"), "0"));
+        String mountText = get.apply("mounts");
+        List<String> mounts = mountText == null ? List.of() : List.of(mountText.split(":"));
+        for (String mount : mounts) {
+            if (!mount.startsWith("/") || mount.equals("/")) {
+                throw new IllegalArgumentException("kubernetes.mounts '" + mountText
+                        + "': give absolute directories other than /, separated by ':'");
+            }
+        }
         return new KubernetesSettings(namespace, image, pull, hostNetwork, user, or(get.apply("cpu"), ""),
-                or(get.apply("memory"), ""), Map.copyOf(selector), tolerations, startTimeout, grace, workload, ttl);
+                or(get.apply("memory"), ""), Map.copyOf(selector), tolerations, startTimeout, grace, workload, ttl, mounts);
     }
 
     private static String or(String value, String fallback) {

@@ -11,6 +11,10 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.github.multiprocessing4j.spi.LaunchRequest;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -102,11 +106,19 @@ final class PodTemplate {
             // a child writes non-ASCII output as UTF-8 whatever the image's locale
             env.add(new EnvVar("LANG", "C.UTF-8", null));
         }
+        List<VolumeMount> mounts = new ArrayList<>(List.of(new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build()));
+        List<Volume> volumes = new ArrayList<>(List.of(new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build()));
+        for (int i = 0; i < settings.mounts().size(); i++) {
+            String path = settings.mounts().get(i);
+            mounts.add(new VolumeMountBuilder().withName("mount-" + i).withMountPath(path).build());
+            volumes.add(new VolumeBuilder().withName("mount-" + i).withNewHostPath().withPath(path).withType("Directory")
+                    .endHostPath().build());
+        }
         Container container = new ContainerBuilder()
                 .withName(CONTAINER)
                 .withImage(settings.image())
                 .withImagePullPolicy(settings.imagePullPolicy())
-                .withCommand(command(request, bootstrapSizes))
+                .withCommand(escapeExpansion(command(request, bootstrapSizes)))
                 .withEnv(env)
                 .withStdin(true)
                 .withStdinOnce(true)
@@ -121,7 +133,7 @@ final class PodTemplate {
                     .withNewCapabilities().withDrop("ALL").endCapabilities()
                 .endSecurityContext()
                 .withResources(new ResourceRequirementsBuilder().withLimits(limits).withRequests(limits).build())
-                .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
+                .withVolumeMounts(mounts)
                 .build();
         List<Toleration> tolerations = new ArrayList<>();
         for (String text : settings.tolerations()) {
@@ -150,9 +162,18 @@ final class PodTemplate {
                 .withNodeSelector(settings.nodeSelector().isEmpty() ? null : settings.nodeSelector())
                 .withTolerations(tolerations)
                 .withNewSecurityContext().withRunAsNonRoot(true).endSecurityContext()
-                .addNewVolume().withName("tmp").withNewEmptyDir().endEmptyDir().endVolume()
+                .withVolumes(volumes)
                 .withContainers(container)
                 .build();
+    }
+
+    /**
+     * The command as Kubernetes must be given it: it expands {@code $(NAME)} in a container's
+     * command from the environment, and turns {@code $$} into {@code $}; every {@code $} is doubled
+     * so that the script's {@code $$} and a user's argument reach the container unchanged.
+     */
+    static List<String> escapeExpansion(List<String> command) {
+        return command.stream().map(word -> word.replace("$", "$$")).toList();
     }
 
     /** {@code sh -c <script> mp4j <java> <options> -cp <class path> <main> <arguments>}. */

@@ -81,6 +81,13 @@ class PodTemplateTest {
     }
 
     @Test
+    void everyDollarSurvivesKubernetesExpansion() {
+        PodSpec spec = PodTemplate.spec(request(Map.of()), settings(Map.of()), List.of(1L));
+        String script = spec.getContainers().get(0).getCommand().get(2);
+        assertTrue(script.contains("$$$$") && script.contains("$$@"), script);
+    }
+
+    @Test
     void namesAreValidForKubernetes() {
         assertEquals("mp4j-worker-1-n-code-0a0b0c0d", PodTemplate.podName("Worker #1 (ünïcode)", "0a0b0c0d"));
         assertEquals("mp4j-0a0b0c0d", PodTemplate.podName("###", "0a0b0c0d"));
