@@ -21,7 +21,9 @@ import java.util.List;
 /**
  * The child's side of code shipping (SPEC R2): a cache of class path files named by their
  * SHA-256, in {@value #DIRECTORY_PROPERTY} (by default {@code <java.io.tmpdir>/multiprocessing4j-code},
- * which is pod-local), filled over the authenticated channel with what it lacks, then a class
+ * which is pod-local; a launcher may name a directory its pods share), filled over the
+ * authenticated channel with what it lacks (a cached file counts only if its content matches its
+ * hash), then a class
  * loader over the manifest's files in order that becomes the context class loader, through
  * which the task and every message are resolved.
  */
@@ -61,7 +63,9 @@ public final class CodeCache {
                 long size = in.readLong();
                 Path file = cache.resolve(HexFormat.of().formatHex(hash) + "-" + name);
                 files.add(file);
-                if (!Files.isRegularFile(file) || Files.size(file) != size) {
+                // a cache may be shared with other pods of the node: what it holds is checked, not trusted
+                if (!Files.isRegularFile(file) || Files.size(file) != size
+                        || !Arrays.equals(hash, CodeShipment.sha256(Files.readAllBytes(file)))) {
                     missing.add(hash);
                 }
             }

@@ -30,6 +30,8 @@ import java.util.function.UnaryOperator;
  * @param ttlAfterFinished the Job's ttlSecondsAfterFinished
  * @param mounts node directories mounted read-write at the same path ({@code hostPath}): only for a
  *     parent on the pods' node (a single-node cluster, tests); never needed for code or the channel
+ * @param codeCache a node directory (hostPath) where pods keep shipped class path files between
+ *     pods, writable by {@code runAsUser}; empty: each pod's own {@code /tmp}
  */
 record KubernetesSettings(
         String namespace,
@@ -45,7 +47,8 @@ record KubernetesSettings(
         long gracePeriod,
         String workload,
         int ttlAfterFinished,
-        List<String> mounts) {
+        List<String> mounts,
+        String codeCache) {
 
     static final String PREFIX = "kubernetes.";
 
@@ -102,6 +105,10 @@ record KubernetesSettings(
         int ttl = (int) parseLong("ttlAfterFinished", or(get.apply("ttlAfterFinished"), "0"));
         String mountText = get.apply("mounts");
         List<String> mounts = mountText == null ? List.of() : List.of(mountText.split(":"));
+        String cache = get.apply("codeCache");
+        if (cache != null && (!cache.startsWith("/") || cache.equals("/"))) {
+            throw new IllegalArgumentException("kubernetes.codeCache '" + cache + "': give an absolute directory other than /");
+        }
         for (String mount : mounts) {
             if (!mount.startsWith("/") || mount.equals("/")) {
                 throw new IllegalArgumentException("kubernetes.mounts '" + mountText
@@ -109,7 +116,8 @@ record KubernetesSettings(
             }
         }
         return new KubernetesSettings(namespace, image, pull, hostNetwork, user, or(get.apply("cpu"), ""),
-                or(get.apply("memory"), ""), Map.copyOf(selector), tolerations, startTimeout, grace, workload, ttl, mounts);
+                or(get.apply("memory"), ""), Map.copyOf(selector), tolerations, startTimeout, grace, workload, ttl, mounts,
+                or(get.apply("codeCache"), ""));
     }
 
     private static String or(String value, String fallback) {

@@ -114,11 +114,16 @@ final class PodTemplate {
             volumes.add(new VolumeBuilder().withName("mount-" + i).withNewHostPath().withPath(path).withType("Directory")
                     .endHostPath().build());
         }
+        if (!settings.codeCache().isEmpty()) {
+            mounts.add(new VolumeMountBuilder().withName("code-cache").withMountPath(settings.codeCache()).build());
+            volumes.add(new VolumeBuilder().withName("code-cache").withNewHostPath().withPath(settings.codeCache())
+                    .withType("Directory").endHostPath().build());
+        }
         Container container = new ContainerBuilder()
                 .withName(CONTAINER)
                 .withImage(settings.image())
                 .withImagePullPolicy(settings.imagePullPolicy())
-                .withCommand(escapeExpansion(command(request, bootstrapSizes)))
+                .withCommand(escapeExpansion(command(request, bootstrapSizes, settings.codeCache())))
                 .withEnv(env)
                 .withStdin(true)
                 .withStdinOnce(true)
@@ -178,6 +183,10 @@ final class PodTemplate {
 
     /** {@code sh -c <script> mp4j <java> <options> -cp <class path> <main> <arguments>}. */
     static List<String> command(LaunchRequest request, List<Long> bootstrapSizes) {
+        return command(request, bootstrapSizes, "");
+    }
+
+    static List<String> command(LaunchRequest request, List<Long> bootstrapSizes, String codeCache) {
         StringBuilder script = new StringBuilder("head -c 1 >/dev/null && echo \"" + PID_MARKER + "$$\" >&2");
         StringJoiner classPath = new StringJoiner(":");
         if (bootstrapSizes.isEmpty()) {
@@ -193,6 +202,9 @@ final class PodTemplate {
         script.append(" && exec java \"$@\"");
         List<String> command = new ArrayList<>(List.of("sh", "-c", script.toString(), "mp4j"));
         command.add("-Djava.io.tmpdir=/tmp");
+        if (!codeCache.isEmpty()) {
+            command.add("-Dmultiprocessing4j.code.cache=" + codeCache);
+        }
         command.addAll(request.jvmOptions());
         if (classPath.length() > 0) {
             command.add("-cp");
