@@ -52,6 +52,8 @@ final class PodProcess implements LaunchedProcess {
     final OutputSink out = new OutputSink(new LineForwarder(() -> System.out), null);
     final OutputSink err = new OutputSink(new LineForwarder(() -> System.err), pidFromScript);
     private final AtomicBoolean deleting = new AtomicBoolean();
+    /** Set when kill() had to fall back on a deletion with grace period 0: the pod may vanish unreported. */
+    private volatile boolean forceDeleted;
     private volatile long pid;
     private volatile ExecWatch attached;
     private volatile Pod last;
@@ -127,6 +129,10 @@ final class PodProcess implements LaunchedProcess {
     /** The pod object is gone; its last status says how the container ended, if it had. */
     void deleted(Pod pod) {
         update(pod);
+        if (forceDeleted) {
+            // the kubelet killed the container, but the object went before it said so
+            terminated.complete(128 + 9);
+        }
         if (!terminated.isDone()) {
             started.completeExceptionally(new IllegalStateException("pod " + podName + " was deleted before it ran"));
             terminated.completeExceptionally(new IllegalStateException("pod " + podName
@@ -208,13 +214,14 @@ final class PodProcess implements LaunchedProcess {
             }
             if (target <= 0) {
                 if ("KILL".equals(name)) {
+                    forceDeleted = true;
                     deletePod(0L);
                 }
                 return;
             }
             ByteArrayOutputStream errors = new ByteArrayOutputStream();
             try (ExecWatch watch = client.pods().inNamespace(namespace).withName(podName).inContainer(PodTemplate.CONTAINER)
-                    .writingError(errors).exec("kill", "-" + name, Long.toString(target))) {
+                    .writingError(errors).exec("sh", "-c", "kill -" + name + " " + target)) {
                 Integer code = watch.exitCode().get(10, TimeUnit.SECONDS);
                 if (code != null && code != 0 && !terminated.isDone()) {
                     LOGGER.debug("kill -{} {} in pod {} exited {}: {}", name, target, podName, code, errors);
@@ -229,6 +236,7 @@ final class PodProcess implements LaunchedProcess {
                 LOGGER.warn("could not send SIG{} to pod {} through exec ({}){}", name, podName, e.toString(),
                         "KILL".equals(name) ? "; deleting it with grace period 0" : "");
                 if ("KILL".equals(name)) {
+                    forceDeleted = true;
                     deletePod(0L);
                 }
             }
