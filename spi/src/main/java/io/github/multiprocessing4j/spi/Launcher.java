@@ -53,7 +53,9 @@ public interface Launcher extends AutoCloseable {
      * copies into the child and puts on its class path in that order (a few small jars: core
      * ships the rest over its channel), unless {@link LaunchRequest#options()} maps
      * {@code code} to {@code image}: the entries are then paths inside the child's image, used
-     * as they are. The default, false, keeps the
+     * as they are. After those bytes, a launcher that cannot signal the child directly may keep
+     * the child's standard input open and write one byte per signal: {@code T} for SIGTERM,
+     * {@code I} for SIGINT, {@code K} for SIGKILL; the child delivers it to itself at once. The default, false, keeps the
      * Unix-domain channel in a directory the launcher shares with the child.
      *
      * @return true if children may run on another host or without the parent's file system

@@ -133,6 +133,7 @@ public final class ChildRuntime {
                 // SPEC R1: over the network, with the secret and the parent's certificate pin
                 // on the real standard input, which user code never sees
                 ChildCredentials credentials = ChildCredentials.read(originalStandardInput);
+                SignalRequests.start(originalStandardInput);
                 secret = credentials.secret();
                 channel = ParentConnector.connect(args[0].substring(args[0].indexOf(':') + 1), credentials.pin());
             } else {

@@ -65,28 +65,53 @@ public record ChildCredentials(byte[] secret, byte[] pin) {
                 Arrays.copyOfRange(block, MAGIC.length + 32, SIZE));
     }
 
-    /** Never shows the secret. */
+    /**
+     * Never shows the secret.
+     *
+     * @return a description without the bytes, never null
+     */
     @Override
     public String toString() {
         return "ChildCredentials[secret=<32 bytes>, pin=<32 bytes>]";
     }
 
+    /**
+     * The child's secret.
+     *
+     * @return a copy of its 32 bytes
+     */
     @Override
     public byte[] secret() {
         return secret.clone();
     }
 
+    /**
+     * The SHA-256 of the parent's certificate.
+     *
+     * @return a copy of its 32 bytes
+     */
     @Override
     public byte[] pin() {
         return pin.clone();
     }
 
+    /**
+     * Compares by content.
+     *
+     * @param other the object to compare with
+     * @return whether both hold the same secret and pin
+     */
     @Override
     public boolean equals(Object other) {
         return other instanceof ChildCredentials that && Arrays.equals(secret, that.secret)
                 && Arrays.equals(pin, that.pin);
     }
 
+    /**
+     * A hash of the content.
+     *
+     * @return the hash
+     */
     @Override
     public int hashCode() {
         return 31 * Arrays.hashCode(secret) + Arrays.hashCode(pin);

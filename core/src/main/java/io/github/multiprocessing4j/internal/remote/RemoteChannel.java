@@ -182,8 +182,16 @@ public final class RemoteChannel {
                     + " within {} ms", socket.getRemoteSocketAddress(), TLS_HANDSHAKE_MILLIS);
             closeQuietly(socket);
         } catch (IOException e) {
-            Log.LOGGER.warn("control channel: dropped a TLS connection from {}: {}", socket.getRemoteSocketAddress(),
-                    e.getMessage());
+            if (e instanceof javax.net.ssl.SSLHandshakeException && e.getCause() instanceof java.io.EOFException
+                    || e instanceof java.io.EOFException || e instanceof java.net.SocketException) {
+                // connected, then closed before its handshake: a child ended while it started (a
+                // pool or a process ended at once), not a peer that tried anything
+                Log.LOGGER.debug("control channel: a TLS connection from {} closed during its handshake",
+                        socket.getRemoteSocketAddress());
+            } else {
+                Log.LOGGER.warn("control channel: dropped a TLS connection from {}: {}", socket.getRemoteSocketAddress(),
+                        e.getMessage());
+            }
             closeQuietly(socket);
             if (unix != null) {
                 closeQuietly(unix);

@@ -57,6 +57,8 @@ final class KubernetesLauncher implements Launcher {
     private final ExecutorService background;
     private final SecureRandom random = new SecureRandom();
     private final AtomicInteger leftoversSwept = new AtomicInteger();
+    /** How many pods this launcher has started: each pod's number makes its pid unique. */
+    private final java.util.concurrent.atomic.AtomicLong started = new java.util.concurrent.atomic.AtomicLong();
 
     private KubernetesLauncher(KubernetesClient client) {
         this.client = client;
@@ -210,7 +212,7 @@ final class KubernetesLauncher implements Launcher {
             in.write(0);
             in.flush();
             long pid = process.pidFromScript.get(PID_SECONDS, TimeUnit.SECONDS);
-            process.attached(watch, pid);
+            process.attached(watch, pid, started.incrementAndGet());
             if (!"image".equals(request.options().get("code"))) {
                 for (Path jar : request.classPath()) {
                     in.write(Files.readAllBytes(jar));

@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.ExecWatch;
 import io.github.multiprocessing4j.spi.LaunchedProcess;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -23,16 +24,20 @@ import org.slf4j.LoggerFactory;
  * A child as a pod. The end is the container's terminated state, as the pod's status reports it
  * through the launcher's watch, not the pod object's disappearance, which comes seconds later.
  * Signals: {@link #terminate()} deletes the pod gracefully, so the kubelet sends SIGTERM and
- * waits the grace period; {@link #kill()} and {@link #interrupt()} run {@code kill -KILL} or
- * {@code kill -INT} with the child's pid in its container (the pod shares one process namespace,
- * so the JVM is an ordinary process there, which a deletion cannot do: the kubelet's stop always
- * starts with SIGTERM).
+ * waits the grace period; {@link #kill()} and {@link #interrupt()} write {@code K} or {@code I}
+ * on the child's standard input, which the child runtime turns into SIGKILL or SIGINT on itself
+ * at once (a deletion cannot: the kubelet's stop always starts with SIGTERM, even with grace
+ * period 0). If that stream is gone, they run {@code kill} with the child's pid in its container
+ * (the pod shares one process namespace, so the JVM is an ordinary process there), and a kill
+ * that cannot be delivered either way deletes the pod with grace period 0.
  */
 final class PodProcess implements LaunchedProcess {
 
     private static final Logger LOGGER = LoggerFactory.getLogger(PodProcess.class);
     /** How long, after the container ended, its attached output may take to arrive. */
     private static final long OUTPUT_GRACE_SECONDS = 5;
+    /** Larger than any Linux pid (pid_max is at most 2^22): {@code pid() % PID_STRIDE} is the pod's own pid. */
+    static final long PID_STRIDE = 10_000_000L;
     /** Waiting reasons that never resolve by themselves: the start fails at once (SPEC R4). */
     static final Set<String> FATAL_WAITING = Set.of("ErrImageNeverPull", "ImagePullBackOff", "ErrImagePull",
             "InvalidImageName", "CreateContainerConfigError", "CreateContainerError", "RunContainerError");
@@ -54,6 +59,9 @@ final class PodProcess implements LaunchedProcess {
     private final AtomicBoolean deleting = new AtomicBoolean();
     /** Set when kill() had to fall back on a deletion with grace period 0: the pod may vanish unreported. */
     private volatile boolean forceDeleted;
+    /** The JVM's pid in its pod, which signals go to; 0 until the start script said it. */
+    private volatile long podPid;
+    /** What {@link #pid()} reports: unique among this launcher's children. */
     private volatile long pid;
     private volatile ExecWatch attached;
     private volatile Pod last;
@@ -90,9 +98,16 @@ final class PodProcess implements LaunchedProcess {
         return jobName != null ? jobName : podName;
     }
 
-    void attached(ExecWatch watch, long pid) {
+    /**
+     * @param podPid the JVM's pid in its pod
+     * @param sequence this pod's number among the launcher's pods, from 1
+     */
+    void attached(ExecWatch watch, long podPid, long sequence) {
         this.attached = watch;
-        this.pid = pid;
+        this.podPid = podPid;
+        // every pod's JVM has about the same small pid in its own namespace: the parent's pid of
+        // it must still tell its children apart (a pool counts its workers by pid)
+        this.pid = sequence * PID_STRIDE + podPid;
     }
 
     /** The pod's latest state, from the watch. */
@@ -204,9 +219,23 @@ final class PodProcess implements LaunchedProcess {
     }
 
     private void signal(String name) {
-        long target = pid;
+        long target = podPid;
         if (terminated.isDone()) {
             return;
+        }
+        ExecWatch watch = attached;
+        if (watch != null) {
+            // the child delivers the signal to itself as soon as it reads this byte (core's
+            // signal requests): no exec round trip, and a deletion could only start with SIGTERM
+            try {
+                synchronized (watch) {
+                    watch.getInput().write("KILL".equals(name) ? 'K' : 'I');
+                    watch.getInput().flush();
+                }
+                return;
+            } catch (IOException | RuntimeException e) {
+                LOGGER.debug("could not write a signal request to pod {}: {}", podName, e.toString());
+            }
         }
         background.execute(() -> {
             if (terminated.isDone()) {
