@@ -223,14 +223,14 @@ final class PodProcess implements LaunchedProcess {
         if (terminated.isDone()) {
             return;
         }
-        ExecWatch watch = attached;
-        if (watch != null) {
+        ExecWatch session = attached;
+        if (session != null) {
             // the child delivers the signal to itself as soon as it reads this byte (core's
             // signal requests): no exec round trip, and a deletion could only start with SIGTERM
             try {
-                synchronized (watch) {
-                    watch.getInput().write("KILL".equals(name) ? 'K' : 'I');
-                    watch.getInput().flush();
+                synchronized (session) {
+                    session.getInput().write("KILL".equals(name) ? 'K' : 'I');
+                    session.getInput().flush();
                 }
                 return;
             } catch (IOException | RuntimeException e) {
