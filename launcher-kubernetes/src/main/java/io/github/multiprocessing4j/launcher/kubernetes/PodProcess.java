@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 /**
  * A child as a pod. The end is the container's terminated state, as the pod's status reports it
  * through the launcher's watch, not the pod object's disappearance, which comes seconds later.
- * Signals: {@link #terminate()} deletes the pod gracefully, so the kubelet sends SIGTERM and
+ * Signals: {@link #terminate()} writes {@code T} (below), else deletes the pod gracefully, so the kubelet sends SIGTERM and
  * waits the grace period; {@link #kill()} and {@link #interrupt()} write {@code K} or {@code I}
  * on the child's standard input, which the child runtime turns into SIGKILL or SIGINT on itself
  * at once (a deletion cannot: the kubelet's stop always starts with SIGTERM, even with grace
@@ -147,6 +147,10 @@ final class PodProcess implements LaunchedProcess {
         if (forceDeleted) {
             // the kubelet killed the container, but the object went before it said so
             terminated.complete(128 + 9);
+        } else if (deleting.get()) {
+            // a graceful deletion: the kubelet sent SIGTERM, and on this cluster reports the end
+            // only by removing the object; the child's own end report, if it sent one, says more
+            terminated.complete(128 + 15);
         }
         if (!terminated.isDone()) {
             started.completeExceptionally(new IllegalStateException("pod " + podName + " was deleted before it ran"));
@@ -199,6 +203,15 @@ final class PodProcess implements LaunchedProcess {
 
     @Override
     public void terminate() {
+        if (terminated.isDone()) {
+            return;
+        }
+        // SIGTERM through the child's stdin: the container then ends as after any signal and its
+        // status says so; a graceful deletion (the fallback) is slower, since the kubelet of this
+        // test cluster reports the end of a deleted pod's container only as the object's removal
+        if (requestSignal('T')) {
+            return;
+        }
         if (!terminated.isDone()) {
             background.execute(() -> {
                 if (!deleting.get()) {
@@ -223,19 +236,10 @@ final class PodProcess implements LaunchedProcess {
         if (terminated.isDone()) {
             return;
         }
-        ExecWatch session = attached;
-        if (session != null) {
-            // the child delivers the signal to itself as soon as it reads this byte (core's
-            // signal requests): no exec round trip, and a deletion could only start with SIGTERM
-            try {
-                synchronized (session) {
-                    session.getInput().write("KILL".equals(name) ? 'K' : 'I');
-                    session.getInput().flush();
-                }
-                return;
-            } catch (IOException | RuntimeException e) {
-                LOGGER.debug("could not write a signal request to pod {}: {}", podName, e.toString());
-            }
+        // the child delivers the signal to itself as soon as it reads this byte (core's signal
+        // requests): no exec round trip, and a deletion could only start with SIGTERM
+        if (requestSignal("KILL".equals(name) ? 'K' : 'I')) {
+            return;
         }
         background.execute(() -> {
             if (terminated.isDone()) {
@@ -270,6 +274,24 @@ final class PodProcess implements LaunchedProcess {
                 }
             }
         });
+    }
+
+    /** Writes a signal request on the child's stdin; false if there is no such stream (any more). */
+    private boolean requestSignal(char request) {
+        ExecWatch session = attached;
+        if (session == null) {
+            return false;
+        }
+        try {
+            synchronized (session) {
+                session.getInput().write(request);
+                session.getInput().flush();
+            }
+            return true;
+        } catch (IOException | RuntimeException e) {
+            LOGGER.debug("could not write a signal request to pod {}: {}", podName, e.toString());
+            return false;
+        }
     }
 
     private void deleteGracefully() {
