@@ -23,6 +23,9 @@ import java.util.Set;
  */
 public record Bootstrap(List<Path> files, Set<Path> sources) {
 
+    /** A bootstrap jar larger than this is sliced: only the anchors' packages are copied. */
+    static final long WHOLE_JAR_LIMIT = 4L * 1024 * 1024;
+
     private static Bootstrap made;
 
     /**
@@ -39,23 +42,57 @@ public record Bootstrap(List<Path> files, Set<Path> sources) {
         }
         List<Path> files = new ArrayList<>();
         Set<Path> sources = new LinkedHashSet<>();
+        Set<String> slices = new LinkedHashSet<>();
         for (Class<?> anchor : anchors) {
             Path source = locationOf(anchor);
-            if (!sources.add(source)) {
-                continue;
-            }
-            if (Files.isDirectory(source)) {
-                byte[] jar = CodeShipment.jarOf(source);
-                Path packed = workDirectory.resolve("bootstrap-"
-                        + HexFormat.of().formatHex(CodeShipment.sha256(jar), 0, 8) + ".jar");
-                Files.write(packed, jar);
-                files.add(packed);
-            } else {
-                files.add(source);
+            if (Files.isRegularFile(source) && Files.size(source) > WHOLE_JAR_LIMIT) {
+                // a fat jar (the application shaded with its dependencies): copying it whole would
+                // cost every child tens of megabytes on its launcher's slow path; the bootstrap
+                // takes only the anchor's packages from it, and the jar itself ships over the channel
+                String prefix = packagePrefix(anchor);
+                if (slices.add(source + "!" + prefix)) {
+                    files.add(write(workDirectory, slice(source, prefix)));
+                }
+            } else if (sources.add(source)) {
+                files.add(Files.isDirectory(source) ? write(workDirectory, CodeShipment.jarOf(source)) : source);
             }
         }
         made = new Bootstrap(List.copyOf(files), Set.copyOf(sources));
         return made;
+    }
+
+    private static Path write(Path workDirectory, byte[] jar) throws IOException {
+        Path packed = workDirectory.resolve("bootstrap-" + HexFormat.of().formatHex(CodeShipment.sha256(jar), 0, 8) + ".jar");
+        Files.write(packed, jar);
+        return packed;
+    }
+
+    /** The first three levels of the anchor's package (two if it has no more), as a jar entry prefix. */
+    static String packagePrefix(Class<?> anchor) {
+        String[] parts = anchor.getPackageName().split("\\.");
+        return parts.length >= 3 ? parts[0] + "/" + parts[1] + "/" + parts[2] + "/" : parts[0] + "/" + parts[1] + "/";
+    }
+
+    /** A jar of the entries under {@code prefix} (and the service files that name such classes). */
+    static byte[] slice(Path jar, String prefix) throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        String servicePrefix = "META-INF/services/" + prefix.replace('/', '.');
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile());
+             java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(bytes)) {
+            List<? extends java.util.zip.ZipEntry> entries = zip.stream()
+                    .filter(e -> !e.isDirectory() && (e.getName().startsWith(prefix) || e.getName().startsWith(servicePrefix)))
+                    .sorted(java.util.Comparator.comparing(java.util.zip.ZipEntry::getName)).toList();
+            for (java.util.zip.ZipEntry entry : entries) {
+                java.util.zip.ZipEntry copy = new java.util.zip.ZipEntry(entry.getName());
+                copy.setTime(0);
+                out.putNextEntry(copy);
+                try (java.io.InputStream in = zip.getInputStream(entry)) {
+                    in.transferTo(out);
+                }
+                out.closeEntry();
+            }
+        }
+        return bytes.toByteArray();
     }
 
     private static Path locationOf(Class<?> anchor) throws IOException {
