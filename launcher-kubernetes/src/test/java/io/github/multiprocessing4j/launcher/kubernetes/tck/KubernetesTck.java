@@ -13,7 +13,7 @@ import java.util.Map;
  * A child's output is relayed by its parent through the attach stream, so nothing it prints after
  * its parent was killed arrives. Image, pull policy and host network come from the system
  * properties surefire sets (and scenario JVMs inherit). An image that does not exist makes it
- * unusable (SPEC S2, R4).
+ * unusable (SPEC S2, R4). A pod gets no directory of its parent: no shared memory with it.
  */
 final class KubernetesTck {
 
