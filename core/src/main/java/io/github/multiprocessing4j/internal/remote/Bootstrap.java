@@ -73,14 +73,16 @@ public record Bootstrap(List<Path> files, Set<Path> sources) {
         return parts.length >= 3 ? parts[0] + "/" + parts[1] + "/" + parts[2] + "/" : parts[0] + "/" + parts[1] + "/";
     }
 
-    /** A jar of the entries under {@code prefix} (and the service files that name such classes). */
+    /**
+     * A jar of the entries under {@code prefix}. Service files stay out: in a fat jar they name
+     * providers of other packages (a logging backend), which the shipped jar, loaded next, has.
+     */
     static byte[] slice(Path jar, String prefix) throws IOException {
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        String servicePrefix = "META-INF/services/" + prefix.replace('/', '.');
         try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile());
              java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(bytes)) {
             List<? extends java.util.zip.ZipEntry> entries = zip.stream()
-                    .filter(e -> !e.isDirectory() && (e.getName().startsWith(prefix) || e.getName().startsWith(servicePrefix)))
+                    .filter(e -> !e.isDirectory() && e.getName().startsWith(prefix))
                     .sorted(java.util.Comparator.comparing(java.util.zip.ZipEntry::getName)).toList();
             for (java.util.zip.ZipEntry entry : entries) {
                 java.util.zip.ZipEntry copy = new java.util.zip.ZipEntry(entry.getName());
