@@ -53,6 +53,8 @@ public record Bootstrap(List<Path> files, Set<Path> sources) {
                 if (slices.add(source + "!" + prefix)) {
                     files.add(write(workDirectory, slice(source, prefix)));
                 }
+                // the application's own classes may share the prefix (io/github/multiprocessing4j/
+                // examples/...): the slice keeps only what the anchor's library holds
             } else if (sources.add(source)) {
                 files.add(Files.isDirectory(source) ? write(workDirectory, CodeShipment.jarOf(source)) : source);
             }
@@ -74,6 +76,22 @@ public record Bootstrap(List<Path> files, Set<Path> sources) {
     }
 
     /**
+     * Whether a jar entry under {@code prefix} belongs to the bootstrap: under multiprocessing4j's
+     * prefix, only core's API (classes directly in the package), its internals and the SPI; the
+     * launchers and the application's classes there ship with the jar instead.
+     */
+    static boolean inSlice(String name, String prefix) {
+        if (!name.startsWith(prefix)) {
+            return false;
+        }
+        if (!prefix.equals("io/github/multiprocessing4j/")) {
+            return true;
+        }
+        String rest = name.substring(prefix.length());
+        return rest.indexOf('/') < 0 || rest.startsWith("internal/") || rest.startsWith("spi/");
+    }
+
+    /**
      * A jar of the entries under {@code prefix}. Service files stay out: in a fat jar they name
      * providers of other packages (a logging backend), which the shipped jar, loaded next, has.
      */
@@ -82,7 +100,7 @@ public record Bootstrap(List<Path> files, Set<Path> sources) {
         try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile());
              java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(bytes)) {
             List<? extends java.util.zip.ZipEntry> entries = zip.stream()
-                    .filter(e -> !e.isDirectory() && e.getName().startsWith(prefix))
+                    .filter(e -> !e.isDirectory() && inSlice(e.getName(), prefix))
                     .sorted(java.util.Comparator.comparing(java.util.zip.ZipEntry::getName)).toList();
             for (java.util.zip.ZipEntry entry : entries) {
                 java.util.zip.ZipEntry copy = new java.util.zip.ZipEntry(entry.getName());
