@@ -16,7 +16,7 @@ import java.util.stream.Stream;
  * Runs every figure with its baseline, prints a table and writes {@code results.json}.
  *
  * <pre>
- * java -jar benchmarks/target/multiprocessing4j-benchmarks.jar [--quick] [--out FILE] [--no-docker] [--no-python]
+ * java -jar benchmarks/target/multiprocessing4j-benchmarks.jar [--quick] [--out FILE] [--no-docker] [--no-kubernetes] [--no-python]
  *     [--jdk JAVA_HOME] [--only TEXT]
  * </pre>
  *
@@ -50,6 +50,7 @@ public final class Benchmarks {
         Settings settings = Settings.FULL;
         Path out = DEFAULT_OUT;
         boolean docker = true;
+        boolean kubernetes = true;
         boolean python = true;
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         for (int i = 0; i < args.length; i++) {
@@ -57,6 +58,7 @@ public final class Benchmarks {
                 case "--quick" -> settings = Settings.QUICK;
                 case "--out" -> out = Path.of(args[++i]);
                 case "--no-docker" -> docker = false;
+                case "--no-kubernetes" -> kubernetes = false;
                 case "--no-python" -> python = false;
                 case "--only" -> only = args[++i];
                 case "--jdk" -> {
@@ -66,7 +68,7 @@ public final class Benchmarks {
                 }
                 default -> {
                     System.err.println("usage: java -jar multiprocessing4j-benchmarks.jar [--quick] [--out FILE]"
-                            + " [--no-docker] [--no-python] [--jdk JAVA_HOME] [--only TEXT]");
+                            + " [--no-docker] [--no-kubernetes] [--no-python] [--jdk JAVA_HOME] [--only TEXT]");
                     System.exit(2);
                 }
             }
@@ -122,6 +124,12 @@ public final class Benchmarks {
             step(results, live, "MappedRing round trip", floors::ring, "ring_round_trip_us");
             CodecFigures codec = new CodecFigures(settings, results);
             step(results, live, "MessageCodec vs Java serialization", codec::run, CodecFigures.KEYS);
+            if (kubernetes) {
+                KubernetesFigures pods = new KubernetesFigures(settings, results, live, jar);
+                step(results, live, "kubernetes: start vs raw pod, Pool(2).map", pods::run, KubernetesFigures.KEYS);
+            } else {
+                results.skip("--no-kubernetes", KubernetesFigures.KEYS);
+            }
             if (docker) {
                 DockerFigures figures = new DockerFigures(settings, results, live, jar);
                 step(results, live, "docker: start vs raw container", figures::run, DockerFigures.KEYS);
@@ -162,6 +170,8 @@ public final class Benchmarks {
         results.ratio("concurrent_vs_python_spawn", "local_concurrent", "python_spawn_concurrent");
         results.ratio("idle_rss_vs_bare_jvm", "local_idle_rss", "bare_jvm_idle_rss");
         results.ratio("docker_vs_raw", "docker_start_join", "raw_container");
+        results.ratio("kubernetes_vs_raw_pod", "kubernetes_start_join", "raw_pod");
+        results.ratio("kubernetes_no_node_cache_vs_raw_pod", "kubernetes_start_join_no_node_cache", "raw_pod");
         results.ratio("warm_vs_python_forkserver", "warm_start_join", "python_forkserver");
         results.ratio("warm_vs_cold", "warm_start_join", "local_start_join");
         results.ratio("pool_map_vs_python", "pool_map", "python_pool_map");

@@ -1,6 +1,7 @@
 package io.github.multiprocessing4j.spi;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -24,6 +25,11 @@ import java.util.Objects;
  *     {@code Value} and {@code Array} work through calls)
  * @param options launcher-specific settings given by the user, keyed by the launcher's own
  *     names (for example {@code docker.image}); a launcher ignores keys that are not its own
+ * @param standardInput the bytes the child must find on its standard input, then end of stream:
+ *     empty unless the launcher's children reach their parent over the network
+ *     ({@link Launcher#childrenReachParentOverNetwork()}); secret: never shown by
+ *     {@link #toString()}, and a launcher must not put them in a spec, an environment, an
+ *     argument, an event or a log
  */
 public record LaunchRequest(
         String processName,
@@ -34,7 +40,8 @@ public record LaunchRequest(
         List<String> jvmOptions,
         Map<String, String> environment,
         List<Path> sharedPaths,
-        Map<String, String> options) {
+        Map<String, String> options,
+        byte[] standardInput) {
 
     /**
      * Validates and copies the components; every collection is immutable afterwards.
@@ -48,7 +55,9 @@ public record LaunchRequest(
      * @param environment environment variables added to the launcher's default environment
      * @param sharedPaths host paths the child must be able to read and write at the same path
      * @param options launcher-specific settings, keyed by the launcher's own names
-     * @throws NullPointerException if {@code processName}, {@code mainClass} or a collection is null
+     * @param standardInput the bytes for the child's standard input; copied
+     * @throws NullPointerException if {@code processName}, {@code mainClass}, a collection or
+     *     {@code standardInput} is null
      */
     public LaunchRequest {
         Objects.requireNonNull(processName, "processName");
@@ -59,5 +68,84 @@ public record LaunchRequest(
         environment = Map.copyOf(environment);
         sharedPaths = List.copyOf(sharedPaths);
         options = Map.copyOf(options);
+        standardInput = standardInput.clone();
+    }
+
+    /**
+     * A request whose child gets an empty standard input: for launchers whose children share
+     * the parent's file system.
+     *
+     * @param processName the user-visible name of the process
+     * @param daemon whether the process is a daemon
+     * @param mainClass the class whose {@code main} to run
+     * @param arguments the arguments of {@code main}
+     * @param classPath the class path entries, as paths on the parent's host
+     * @param jvmOptions options placed before the main class
+     * @param environment environment variables added to the launcher's default environment
+     * @param sharedPaths host paths the child must be able to read and write at the same path
+     * @param options launcher-specific settings, keyed by the launcher's own names
+     * @throws NullPointerException if {@code processName}, {@code mainClass} or a collection is null
+     */
+    public LaunchRequest(String processName, boolean daemon, String mainClass, List<String> arguments,
+                         List<Path> classPath, List<String> jvmOptions, Map<String, String> environment,
+                         List<Path> sharedPaths, Map<String, String> options) {
+        this(processName, daemon, mainClass, arguments, classPath, jvmOptions, environment, sharedPaths, options,
+                new byte[0]);
+    }
+
+    /**
+     * The bytes for the child's standard input.
+     *
+     * @return a copy of them, never null
+     */
+    @Override
+    public byte[] standardInput() {
+        return standardInput.clone();
+    }
+
+    /**
+     * Compares all components, the standard input by content.
+     *
+     * @param other the object to compare with
+     * @return whether it is an equal request
+     */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof LaunchRequest that
+                && daemon == that.daemon
+                && processName.equals(that.processName)
+                && mainClass.equals(that.mainClass)
+                && arguments.equals(that.arguments)
+                && classPath.equals(that.classPath)
+                && jvmOptions.equals(that.jvmOptions)
+                && environment.equals(that.environment)
+                && sharedPaths.equals(that.sharedPaths)
+                && options.equals(that.options)
+                && Arrays.equals(standardInput, that.standardInput);
+    }
+
+    /**
+     * A hash of all components, the standard input by content.
+     *
+     * @return the hash
+     */
+    @Override
+    public int hashCode() {
+        return Objects.hash(processName, daemon, mainClass, arguments, classPath, jvmOptions, environment,
+                sharedPaths, options, Arrays.hashCode(standardInput));
+    }
+
+    /**
+     * The request for logs: every component but the standard input, of which only the length is
+     * shown (it holds the child's secret).
+     *
+     * @return the description, never null
+     */
+    @Override
+    public String toString() {
+        return "LaunchRequest[processName=" + processName + ", daemon=" + daemon + ", mainClass=" + mainClass
+                + ", arguments=" + arguments + ", classPath=" + classPath + ", jvmOptions=" + jvmOptions
+                + ", environment=" + environment + ", sharedPaths=" + sharedPaths + ", options=" + options
+                + ", standardInput=<" + standardInput.length + " bytes>]";
     }
 }

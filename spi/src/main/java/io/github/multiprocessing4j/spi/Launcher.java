@@ -13,7 +13,10 @@ public interface Launcher extends AutoCloseable {
     /**
      * Starts the JVM described by the request and returns once the process exists and its pid
      * is known (or once it has been started and has ended already: see
-     * {@link LaunchedProcess#pid()}). The child's standard input must be empty (end of stream at once); its standard
+     * {@link LaunchedProcess#pid()}). The child's standard input must hold exactly
+     * {@link LaunchRequest#standardInput()} (empty for launchers whose children share this host's
+     * file system), then end of stream; those bytes are secret and must never appear in a spec,
+     * the environment, the arguments, an event or a log. Its standard
      * output and error must reach the parent's {@code System.out} and {@code System.err} (or
      * the parent's file descriptors 1 and 2) line by line, with nothing lost at exit.
      *
@@ -37,6 +40,28 @@ public interface Launcher extends AutoCloseable {
      */
     default Optional<Path> localJavaExecutable(LaunchRequest request) {
         return Optional.empty();
+    }
+
+    /**
+     * Whether this launcher's children reach their parent over the network rather than through
+     * the parent's file system (SPEC R1). A launcher that answers true gets requests whose
+     * {@link LaunchRequest#sharedPaths()} are empty and whose {@link LaunchRequest#standardInput()}
+     * holds what the child needs to connect (its secret and the parent's certificate pin): the
+     * launcher must deliver those bytes to the child's standard input, and nowhere else. The
+     * address the child connects to is in the request's arguments. Such a request's
+     * {@link LaunchRequest#classPath()} lists jar files on the parent's host that the launcher
+     * copies into the child and puts on its class path in that order (a few small jars: core
+     * ships the rest over its channel), unless {@link LaunchRequest#options()} maps
+     * {@code code} to {@code image}: the entries are then paths inside the child's image, used
+     * as they are. After those bytes, a launcher that cannot signal the child directly may keep
+     * the child's standard input open and write one byte per signal: {@code T} for SIGTERM,
+     * {@code I} for SIGINT, {@code K} for SIGKILL; the child delivers it to itself at once. The default, false, keeps the
+     * Unix-domain channel in a directory the launcher shares with the child.
+     *
+     * @return true if children may run on another host or without the parent's file system
+     */
+    default boolean childrenReachParentOverNetwork() {
+        return false;
     }
 
     /**

@@ -50,5 +50,13 @@ public enum Capability {
      * network ({@code --network none}); such a child reaches a server through a Unix domain
      * socket file in a directory shared with it instead.
      */
-    TCP_TO_PARENT_HOST
+    TCP_TO_PARENT_HOST,
+
+    /**
+     * A child sees its process tree's {@code SharedMemory} blocks (SPEC M6): it runs on the
+     * parent's host and shares the session's shared-memory directory. Not so for a remote launcher
+     * (SPEC R1): its children get no directory of the parent, and {@code SharedMemory} says it
+     * needs the same host, while {@code Value} and {@code Array} work through calls.
+     */
+    SAME_HOST_SHARED_MEMORY
 }

@@ -52,6 +52,7 @@ public abstract class SharedMemorySuite extends TckSuite {
      */
     @Test
     void m6_theOwnerCreatesAChildAttachesByNameWritesAndTheOwnerSeesIt() throws Exception {
+        requires(Capability.SAME_HOST_SHARED_MEMORY);
         SharedMemory block = SharedMemory.create(4096);
         try {
             assertTrue(block.isOwner());
@@ -117,6 +118,7 @@ public abstract class SharedMemorySuite extends TckSuite {
      */
     @Test
     void m6_aBlockGoesWithItsOwnerAndOneWhoseOwnerWasKilledCannotBeAttached() throws Exception {
+        requires(Capability.SAME_HOST_SHARED_MEMORY);
         Queue<String> names = new Queue<>();
         ChildProcess ends = started(CheckedTarget.unchecked(() -> names.put(SharedMemory.create(8).name())));
         String ended = next(names);
@@ -144,6 +146,7 @@ public abstract class SharedMemorySuite extends TckSuite {
      */
     @Test
     void m6_aBlockWhoseOwnerWasKilledIsRemovedByTheNextSession() throws Exception {
+        requires(Capability.SAME_HOST_SHARED_MEMORY);
         long killedPid;
         try (Scenario.Running running = scenario(SharedStateScenario.class, "hold").start()) {
             running.awaitLine("READY=true"::equals, READY_TIMEOUT);

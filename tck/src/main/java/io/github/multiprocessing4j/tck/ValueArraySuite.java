@@ -168,6 +168,7 @@ public abstract class ValueArraySuite extends TckSuite {
      */
     @Test
     void m5_aProgramThatEndsLeavesNoSharedMemoryFile() {
+        requires(Capability.SAME_HOST_SHARED_MEMORY);
         Scenario.ScenarioResult result = scenario(SharedStateScenario.class, "end").run();
         assertEquals(0, result.exitCode(), result.describe());
         assertEquals("7,41,2.5", result.value("seen"), "the child's writes are seen\n" + result.describe());

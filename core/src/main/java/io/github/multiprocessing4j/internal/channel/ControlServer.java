@@ -148,14 +148,31 @@ public final class ControlServer {
      * in the environment or in a log).
      */
     public PendingChild expect(String processName) throws IOException {
+        return expect(processName, true);
+    }
+
+    /**
+     * Prepares for one child, as {@link #expect(String)}, with or without the key file.
+     *
+     * @param processName the child's name, for logs
+     * @param keyFile whether to write the secret to a key file next to the socket; a child that
+     *     reaches this parent over the network gets it on its standard input instead (SPEC R1)
+     * @return the pending child, never null
+     * @throws IOException if the key file cannot be written
+     */
+    public PendingChild expect(String processName, boolean keyFile) throws IOException {
         byte[] idBytes = new byte[16];
         new java.security.SecureRandom().nextBytes(idBytes);
         String id = HexFormat.of().formatHex(idBytes);
         byte[] secret = Handshake.newSecret();
-        Path keyFile = directory.resolve(id + ".key");
-        Files.createFile(keyFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.write(keyFile, secret);
-        PendingChild child = new PendingChild(this, id, processName, secret, keyFile);
+        Path file = null;
+        if (keyFile) {
+            file = directory.resolve(id + ".key");
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.write(file, secret);
+        }
+        Path keyFilePath = file;
+        PendingChild child = new PendingChild(this, id, processName, secret, keyFilePath);
         pending.put(id, child);
         return child;
     }

@@ -32,6 +32,12 @@ public final class Frames {
     public static final byte CANCEL = 9;
     /** A descendant of the sender has ended: what it held in the receiver's objects is released. */
     public static final byte GONE = 10;
+    /** The class path a child on the network needs, by content hash (SPEC R2). */
+    public static final byte MANIFEST = 11;
+    /** The hashes of the manifest's files the child lacks in its cache. */
+    public static final byte WANT = 12;
+    /** One class path file: its SHA-256, then its bytes. */
+    public static final byte FILE = 13;
 
     /** Largest frame either side accepts before the handshake has succeeded. */
     static final int MAX_HANDSHAKE = 256;

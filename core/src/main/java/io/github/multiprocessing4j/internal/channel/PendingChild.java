@@ -33,6 +33,8 @@ public final class PendingChild {
     /** The channel's reader, once the task is sent. */
     private volatile FrameReader reader;
     private volatile EndReport report;
+    /** What runs on the authenticated channel before the task is sent; null for none. */
+    private volatile Preamble preamble;
     private volatile byte[] result;
     /**
      * What a posted call of the child (or of a descendant it speaks for) failed with, by caller
@@ -80,6 +82,27 @@ public final class PendingChild {
         return channel != null;
     }
 
+    /** Frames exchanged with an authenticated child before its task (the class path it lacks). */
+    @FunctionalInterface
+    public interface Preamble {
+        /**
+         * Talks to the child, on the channel's thread, in blocking mode.
+         *
+         * @param authenticated the channel, after the handshake
+         * @throws IOException if the exchange fails: the channel is then dropped
+         */
+        void run(SocketChannel authenticated) throws IOException;
+    }
+
+    /**
+     * Sets what runs once the child has authenticated, before its task is sent.
+     *
+     * @param preamble the exchange, never null
+     */
+    public void beforeTask(Preamble preamble) {
+        this.preamble = preamble;
+    }
+
     /** Hands the encoded task over; it is sent as soon as the child has authenticated. */
     public void deliver(byte[] encodedTask) {
         task.complete(encodedTask);
@@ -96,6 +119,10 @@ public final class PendingChild {
 
     /** Sends the task, then reads what the child reports until its channel closes. */
     void serve(SocketChannel authenticated) throws IOException {
+        Preamble before = preamble;
+        if (before != null) {
+            before.run(authenticated);
+        }
         byte[] encoded;
         try {
             encoded = task.get();
@@ -284,6 +311,10 @@ public final class PendingChild {
     }
 
     private void deleteKeyFile() {
+        if (keyFile == null) {
+            // a child on the network got its secret on its standard input
+            return;
+        }
         try {
             Files.deleteIfExists(keyFile);
         } catch (IOException e) {

@@ -8,12 +8,16 @@ import io.github.multiprocessing4j.internal.channel.FrameReader;
 import io.github.multiprocessing4j.internal.channel.ParentLink;
 import io.github.multiprocessing4j.internal.channel.ProtocolException;
 import io.github.multiprocessing4j.internal.memory.SessionMemory;
+import io.github.multiprocessing4j.internal.remote.ChildCredentials;
+import io.github.multiprocessing4j.internal.remote.CodeCache;
+import io.github.multiprocessing4j.internal.remote.ParentConnector;
 import io.github.multiprocessing4j.internal.ring.RingQueue;
 import io.github.multiprocessing4j.internal.shared.SharedObjects;
 import java.io.ByteArrayInputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ClosedChannelException;
@@ -33,7 +37,9 @@ import java.util.List;
  * {@code BaseProcess._bootstrap}.
  *
  * <p>Arguments: the control socket's path and this child's id. The secret is read from
- * {@code <socket directory>/<id>.key}, which is deleted at once.
+ * {@code <socket directory>/<id>.key}, which is deleted at once. A child that reaches its parent
+ * over the network (SPEC R1) gets {@code tls:<host>:<port>} instead of the path, and reads its
+ * secret and the parent's certificate pin from its real standard input.
  */
 public final class ChildRuntime {
 
@@ -54,6 +60,8 @@ public final class ChildRuntime {
     private static final long ORPHAN_EXIT_GRACE_MILLIS = 1000;
 
     private static volatile ChildRuntime running;
+    /** The standard input the JVM started with, before user code gets an empty one. */
+    private static InputStream originalStandardInput;
     /** The signal that made this JVM exit, recorded by the handler; 0 if none. */
     private static volatile int signal;
 
@@ -92,12 +100,14 @@ public final class ChildRuntime {
      */
     public static void main(String[] args) {
         // SPEC L13: user code sees an empty standard input, whatever the launcher left there
+        originalStandardInput = System.in;
         System.setIn(new ByteArrayInputStream(new byte[0]));
         if (args.length != 2 && !(args.length == 3 && STANDBY.equals(args[2]))) {
             System.err.println("multiprocessing4j: the child runtime is started by ChildProcess.start(), not by hand");
             System.exit(2);
         }
-        Path socket = Path.of(args[0]);
+        Path socket = args[0].startsWith(ParentConnector.SCHEME) || args[0].startsWith(ParentConnector.IMAGE_SCHEME)
+                ? null : Path.of(args[0]);
         String id = args[1];
         // A warm standby does this work before its task arrives. A cold child does it on a
         // second thread while this one connects and authenticates: a JVM's first handshake,
@@ -117,11 +127,27 @@ public final class ChildRuntime {
         ChildRuntime runtime;
         TaskCodec.Task task;
         try {
-            byte[] secret = readAndDeleteSecret(socket.resolveSibling(id + ".key"));
-            SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket));
+            byte[] secret;
+            SocketChannel channel;
+            boolean shipped = args[0].startsWith(ParentConnector.SCHEME);
+            if (shipped || args[0].startsWith(ParentConnector.IMAGE_SCHEME)) {
+                // SPEC R1: over the network, with the secret and the parent's certificate pin
+                // on the real standard input, which user code never sees
+                ChildCredentials credentials = ChildCredentials.read(originalStandardInput);
+                SignalRequests.start(originalStandardInput);
+                secret = credentials.secret();
+                channel = ParentConnector.connect(args[0].substring(args[0].indexOf(':') + 1), credentials.pin());
+            } else {
+                secret = readAndDeleteSecret(socket.resolveSibling(id + ".key"));
+                channel = SocketChannel.open(UnixDomainSocketAddress.of(socket));
+            }
             runtime = new ChildRuntime(channel);
             Frames.write(channel, Frames.HELLO, id.getBytes(StandardCharsets.US_ASCII));
             Handshake.authenticateParent(channel, secret);
+            if (shipped) {
+                // SPEC R2: the class path arrives by content hash before the task that needs it
+                Thread.currentThread().setContextClassLoader(CodeCache.receive(channel));
+            }
             byte[] encoded = Frames.expect(channel, Frames.TASK, Frames.MAX_FROM_PARENT);
             task = TaskCodec.decode(encoded);
         } catch (ClassNotFoundException e) {
@@ -133,7 +159,7 @@ public final class ChildRuntime {
         } catch (IOException | RuntimeException e) {
             // a warm standby whose parent ended (and removed its control channel) before any
             // process needed it has nothing to report: the parent's orderly exit ends it so
-            if (!(standby && !Files.exists(socket))) {
+            if (!(standby && socket != null && !Files.exists(socket))) {
                 System.err.println("multiprocessing4j: the child could not receive its task from the parent: " + e);
             }
             System.exit(SETUP_FAILED);

@@ -6,6 +6,10 @@ import io.github.multiprocessing4j.internal.channel.PendingChild;
 import io.github.multiprocessing4j.internal.launch.LaunchSettings;
 import io.github.multiprocessing4j.internal.launch.Launchers;
 import io.github.multiprocessing4j.internal.memory.SessionMemory;
+import io.github.multiprocessing4j.internal.remote.Bootstrap;
+import io.github.multiprocessing4j.internal.remote.CodeShipment;
+import io.github.multiprocessing4j.internal.remote.ParentConnector;
+import io.github.multiprocessing4j.internal.remote.RemoteChannel;
 import io.github.multiprocessing4j.internal.shared.SharedObjects;
 import io.github.multiprocessing4j.internal.startcache.StartCache;
 import io.github.multiprocessing4j.spi.LaunchException;
@@ -14,7 +18,9 @@ import io.github.multiprocessing4j.spi.LaunchedProcess;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
@@ -27,6 +33,17 @@ import org.slf4j.LoggerFactory;
  * derives the user-visible exit code from the raw status and the child's end report.
  */
 public final class ProcessStarter {
+
+    /**
+     * The launcher option, and with {@link #CODE_PROPERTY} the system property, whose value
+     * {@value #CODE_IN_IMAGE} says that a child on the network finds its class path in its image
+     * (the paths given are the image's) rather than getting it shipped (SPEC R2).
+     */
+    public static final String CODE_OPTION = "code";
+    /** The system property form of {@link #CODE_OPTION}. */
+    public static final String CODE_PROPERTY = "multiprocessing4j.code";
+    /** The value of {@link #CODE_OPTION} for an image that already holds the application. */
+    public static final String CODE_IN_IMAGE = "image";
 
     private ProcessStarter() {
     }
@@ -116,16 +133,37 @@ public final class ProcessStarter {
                            boolean standby) {
         PendingChild pending;
         ControlServer server;
+        boolean remote = selected.launcher().childrenReachParentOverNetwork();
+        String endpoint;
+        byte[] standardInput = new byte[0];
         try {
             server = ControlServer.get(SharedObjects.router(), CurrentProcess.get().parent().isEmpty());
-            pending = server.expect(name);
+            pending = server.expect(name, !remote);
         } catch (IOException e) {
             throw new ProcessStartException("Could not open the control channel in " + System.getProperty("java.io.tmpdir")
                     + ": " + e.getMessage() + ". Check that java.io.tmpdir is a writable local directory.", e);
         }
+        boolean codeInImage = remote && CODE_IN_IMAGE.equals(settings.launcherOptions().getOrDefault(CODE_OPTION,
+                System.getProperty(CODE_PROPERTY, "")));
+        if (remote) {
+            // SPEC R1: the child connects back over TLS; its secret and the certificate pin
+            // travel on its standard input only
+            try {
+                RemoteChannel channel = RemoteChannel.get(settings.launcherOptions(), server.socket());
+                endpoint = (codeInImage ? ParentConnector.IMAGE_SCHEME : ParentConnector.SCHEME)
+                        + channel.advertisedAddress();
+                standardInput = channel.credentials(pending.secret());
+            } catch (IOException e) {
+                pending.close();
+                throw new ProcessStartException("Could not open the network control channel for process '" + name
+                        + "': " + e.getMessage(), e);
+            }
+        } else {
+            endpoint = server.socket().toString();
+        }
         List<String> arguments = standby
-                ? List.of(server.socket().toString(), pending.id(), ChildRuntime.STANDBY)
-                : List.of(server.socket().toString(), pending.id());
+                ? List.of(endpoint, pending.id(), ChildRuntime.STANDBY)
+                : List.of(endpoint, pending.id());
         List<Path> classPath = settings.classPath();
         List<String> jvmOptions = jvmOptions(settings.jvmOptions());
         if (classPath == null) {
@@ -137,16 +175,38 @@ public final class ProcessStarter {
                         .map(entry -> String.valueOf(entry.getFileName())).collect(Collectors.joining(",")));
             }
         }
-        // the session's shared memory too: a container sees it at the same path (SPEC M5, M6)
-        List<Path> shared = new ArrayList<>(List.of(server.directory()));
-        SessionMemory.visibleDirectory().ifPresent(shared::add);
+        if (remote && !codeInImage) {
+            // SPEC R2: the launcher copies the bootstrap jars; the rest ships by content hash
+            try {
+                Bootstrap bootstrap = Bootstrap.of(server.directory(), ChildRuntime.class, LaunchRequest.class,
+                        LoggerFactory.class);
+                CodeShipment shipment = CodeShipment.of(classPath, bootstrap.sources());
+                Log.LOGGER.debug("process '{}': bootstrap {}, shipping {}", name, bootstrap.files(), shipment.summary());
+                pending.beforeTask(shipment::ship);
+                classPath = bootstrap.files();
+            } catch (IOException e) {
+                pending.close();
+                throw new ProcessStartException("Could not start process '" + name + "': " + e.getMessage(), e);
+            }
+        }
+        Map<String, String> launcherOptions = settings.launcherOptions();
+        if (codeInImage) {
+            launcherOptions = new HashMap<>(launcherOptions);
+            launcherOptions.put(CODE_OPTION, CODE_IN_IMAGE);
+        }
+        // the session's shared memory too: a container sees it at the same path (SPEC M5, M6);
+        // a child on the network shares no directory with its parent
+        List<Path> shared = new ArrayList<>();
+        if (!remote) {
+            shared.add(server.directory());
+            SessionMemory.visibleDirectory().ifPresent(shared::add);
+        }
         LaunchRequest request = new LaunchRequest(name, daemon, ChildRuntime.class.getName(), arguments,
-                classPath, jvmOptions, settings.environment(), shared,
-                settings.launcherOptions());
+                classPath, jvmOptions, settings.environment(), shared, launcherOptions, standardInput);
         StartCache.Applied cache = startCache(selected, request);
         if (cache != null) {
             request = new LaunchRequest(name, daemon, ChildRuntime.class.getName(), arguments, cache.classPath(),
-                    cache.jvmOptions(), settings.environment(), shared, settings.launcherOptions());
+                    cache.jvmOptions(), settings.environment(), shared, launcherOptions, standardInput);
         }
         try {
             SignalRecordingHandle handle = new SignalRecordingHandle(selected.launcher().launch(request));

@@ -1,6 +1,7 @@
 package io.github.multiprocessing4j.internal.process;
 
 import io.github.multiprocessing4j.internal.channel.ControlServer;
+import io.github.multiprocessing4j.internal.remote.RemoteChannel;
 import io.github.multiprocessing4j.internal.launch.Launchers;
 import io.github.multiprocessing4j.internal.memory.SessionMemory;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -69,6 +70,7 @@ final class ShutdownSequence {
             }
             if (parent) {
                 Launchers.closeAll();
+                RemoteChannel.shutdown();
                 ControlServer.shutdown();
             }
             // after the children ended: they may use the session's blocks until then

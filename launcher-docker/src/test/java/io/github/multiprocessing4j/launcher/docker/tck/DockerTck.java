@@ -18,7 +18,7 @@ import java.util.Map;
 final class DockerTck {
 
     static final TckLauncher LAUNCHER = new TckLauncher("docker",
-            EnumSet.of(Capability.HOST_PROCESS_TABLE),
+            EnumSet.of(Capability.HOST_PROCESS_TABLE, Capability.SAME_HOST_SHARED_MEMORY),
             Map.of(),
             Map.of("docker.image", "multiprocessing4j/no-such-image:0"),
             "local");

@@ -16,7 +16,7 @@ final class LocalTck {
     static final TckLauncher LAUNCHER = new TckLauncher("local",
             EnumSet.of(Capability.HOST_PROCESS_TABLE, Capability.SAME_PID_NAMESPACE, Capability.TCP_TO_PARENT_HOST,
                     Capability.GRANDCHILDREN_IN_HOST_PROCESS_TABLE, Capability.GRANDCHILDREN_OUTLIVE_A_KILLED_CHILD,
-                    Capability.OUTPUT_AFTER_PARENT_DEATH),
+                    Capability.OUTPUT_AFTER_PARENT_DEATH, Capability.SAME_HOST_SHARED_MEMORY),
             Map.of(),
             Map.of("local.java", "/nonexistent/multiprocessing4j-tck/bin/java"),
             "local");

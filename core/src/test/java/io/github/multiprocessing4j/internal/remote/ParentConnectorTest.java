@@ -1,0 +1,107 @@
+package io.github.multiprocessing4j.internal.remote;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ParentConnectorTest {
+
+    private Path directory;
+
+    @AfterEach
+    void stop() throws IOException {
+        RemoteChannel.shutdown();
+        if (directory != null) {
+            try (var files = Files.list(directory)) {
+                for (Path file : files.toList()) {
+                    Files.delete(file);
+                }
+            }
+            Files.delete(directory);
+        }
+    }
+
+    @Test
+    void bytesCrossTheTlsRelayBothWaysWithTheRightPin() throws Exception {
+        directory = Files.createTempDirectory("remote-test");
+        Path socket = directory.resolve("control.sock");
+        try (ServerSocketChannel control = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            control.bind(UnixDomainSocketAddress.of(socket));
+            RemoteChannel channel = RemoteChannel.get(Map.of(), socket);
+            assertTrue(channel.advertisedAddress().startsWith("127.0.0.1:"), "loopback by default (SPEC C4)");
+            ChildCredentials credentials = ChildCredentials.read(new ByteArrayInputStream(channel.credentials(new byte[32])));
+            try (SocketChannel child = ParentConnector.connect(channel.advertisedAddress(), credentials.pin())) {
+                SocketChannel parent = control.accept();
+                child.write(ByteBuffer.wrap(new byte[] {1, 2, 3}));
+                ByteBuffer in = ByteBuffer.allocate(3);
+                while (in.hasRemaining()) {
+                    parent.read(in);
+                }
+                assertArrayEquals(new byte[] {1, 2, 3}, in.array());
+                parent.write(ByteBuffer.wrap(new byte[] {4}));
+                ByteBuffer back = ByteBuffer.allocate(1);
+                child.read(back);
+                assertEquals(4, back.get(0));
+                parentEnd(parent);
+                assertEquals(-1, child.read(ByteBuffer.allocate(1)), "the parent's end reaches the child");
+            }
+        }
+    }
+
+    /** Closes the parent's end: what the child must see as the channel's end. */
+    private static void parentEnd(SocketChannel parent) throws IOException {
+        parent.close();
+    }
+
+    @Test
+    void aParentWithAnotherCertificateIsRefused() throws Exception {
+        directory = Files.createTempDirectory("remote-test");
+        Path socket = directory.resolve("control.sock");
+        try (ServerSocketChannel control = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            control.bind(UnixDomainSocketAddress.of(socket));
+            RemoteChannel channel = RemoteChannel.get(Map.of(), socket);
+            byte[] wrongPin = new byte[32];
+            Arrays.fill(wrongPin, (byte) 7);
+            assertThrows(IOException.class, () -> ParentConnector.connect(channel.advertisedAddress(), wrongPin));
+        }
+    }
+
+    @Test
+    void anUnreachableAddressSaysWhatToSet() throws Exception {
+        int closedPort;
+        try (var probe = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = probe.getLocalPort();
+        }
+        IOException e = assertThrows(IOException.class,
+                () -> ParentConnector.connect("127.0.0.1:" + closedPort, new byte[32]));
+        assertTrue(e.getMessage().contains(RemoteChannel.ADDRESS_PROPERTY), e.getMessage());
+    }
+
+    @Test
+    void credentialsRoundTripAndRejectStrayInput() throws Exception {
+        byte[] secret = new byte[32];
+        byte[] pin = new byte[32];
+        Arrays.fill(secret, (byte) 1);
+        Arrays.fill(pin, (byte) 2);
+        byte[] encoded = new ChildCredentials(secret, pin).encode();
+        assertEquals(new ChildCredentials(secret, pin), ChildCredentials.read(new ByteArrayInputStream(encoded)));
+        assertThrows(IOException.class, () -> ChildCredentials.read(new ByteArrayInputStream(new byte[10])));
+        assertThrows(IOException.class, () -> ChildCredentials.read(new ByteArrayInputStream(new byte[ChildCredentials.SIZE])));
+    }
+}

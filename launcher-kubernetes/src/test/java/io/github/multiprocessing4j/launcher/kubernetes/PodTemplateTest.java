@@ -1,0 +1,105 @@
+package io.github.multiprocessing4j.launcher.kubernetes;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.github.multiprocessing4j.spi.LaunchRequest;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PodTemplateTest {
+
+    private static final byte[] SECRET = HexFormat.of().parseHex("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff");
+
+    private static LaunchRequest request(Map<String, String> options) {
+        return new LaunchRequest("Worker #1 (ünïcode)", true, "io.github.multiprocessing4j.internal.process.ChildRuntime",
+                List.of("tls:127.0.0.1:4711", "abc123"), List.of(Path.of("/a/core.jar"), Path.of("/b/spi.jar")),
+                List.of("-Xmx64m"), Map.of("K", "V"), List.of(), options, SECRET);
+    }
+
+    private static KubernetesSettings settings(Map<String, String> options) {
+        return KubernetesSettings.of(options, k -> null, k -> null, "default");
+    }
+
+    @Test
+    void thePodIsHardenedAndHoldsNoSecret() {
+        LaunchRequest request = request(Map.of("kubernetes.cpu", "500m", "kubernetes.memory", "256Mi",
+                "kubernetes.nodeSelector", "disk=ssd", "kubernetes.tolerations", "dedicated=mp4j:NoSchedule"));
+        PodSpec spec = PodTemplate.spec(request, settings(request.options()), List.of(100L, 200L));
+        Pod pod = new PodBuilder().withMetadata(PodTemplate.metadata("mp4j-worker-1-0a0b0c0d", request, "s1",
+                Map.of(PodTemplate.PARENT_PID_ANNOTATION, "42"))).withSpec(spec).build();
+        Container main = spec.getContainers().get(0);
+        assertEquals("Never", spec.getRestartPolicy());
+        assertFalse(spec.getAutomountServiceAccountToken());
+        assertTrue(main.getSecurityContext().getRunAsNonRoot());
+        assertTrue(main.getSecurityContext().getReadOnlyRootFilesystem());
+        assertFalse(main.getSecurityContext().getAllowPrivilegeEscalation());
+        assertEquals(List.of("ALL"), main.getSecurityContext().getCapabilities().getDrop());
+        assertEquals("500m", main.getResources().getLimits().get("cpu").toString());
+        assertEquals("256Mi", main.getResources().getRequests().get("memory").toString());
+        assertEquals(Map.of("disk", "ssd"), spec.getNodeSelector());
+        assertEquals("NoSchedule", spec.getTolerations().get(0).getEffect());
+        assertEquals("/tmp", main.getVolumeMounts().get(0).getMountPath());
+        assertTrue(spec.getVolumes().get(0).getEmptyDir() != null);
+        String yaml = Serialization.asYaml(pod);
+        assertFalse(yaml.contains("00112233445566778899") || yaml.toLowerCase().contains("abbccddeeff"),
+                "the secret is in no field of the pod");
+        assertEquals("Worker_1_n_code", pod.getMetadata().getLabels().get(PodTemplate.PROCESS_LABEL));
+    }
+
+    @Test
+    void theScriptCopiesEachBootstrapJarFromStdinThenExecsJava() {
+        List<String> command = PodTemplate.command(request(Map.of()), List.of(100L, 200L));
+        assertEquals(List.of("sh", "-c"), command.subList(0, 2));
+        String script = command.get(2);
+        assertTrue(script.startsWith("head -c 1 >/dev/null && echo \"" + PodTemplate.PID_MARKER + "$$\" >&2"), script);
+        assertTrue(script.contains("head -c 100 > /tmp/mp4j-boot/0.jar && head -c 200 > /tmp/mp4j-boot/1.jar"), script);
+        assertTrue(script.endsWith("exec java \"$@\""), script);
+        assertEquals(List.of("mp4j", "-Djava.io.tmpdir=/tmp", "-Xmx64m", "-cp", "/tmp/mp4j-boot/0.jar:/tmp/mp4j-boot/1.jar",
+                "io.github.multiprocessing4j.internal.process.ChildRuntime", "tls:127.0.0.1:4711", "abc123"),
+                command.subList(3, command.size()));
+    }
+
+    @Test
+    void anImageWithTheApplicationUsesItsOwnPaths() throws Exception {
+        LaunchRequest request = request(Map.of("code", "image"));
+        List<Long> sizes = PodTemplate.bootstrapSizes(request);
+        assertTrue(sizes.isEmpty());
+        List<String> command = PodTemplate.command(request, sizes);
+        assertTrue(command.contains("/a/core.jar:/b/spi.jar"), command.toString());
+        assertFalse(command.get(2).contains("mp4j-boot"));
+    }
+
+    @Test
+    void everyDollarSurvivesKubernetesExpansion() {
+        PodSpec spec = PodTemplate.spec(request(Map.of()), settings(Map.of()), List.of(1L));
+        String script = spec.getContainers().get(0).getCommand().get(2);
+        assertTrue(script.contains("$$$$") && script.contains("$$@"), script);
+    }
+
+    @Test
+    void namesAreValidForKubernetes() {
+        assertEquals("mp4j-worker-1-n-code-0a0b0c0d", PodTemplate.podName("Worker #1 (ünïcode)", "0a0b0c0d"));
+        assertEquals("mp4j-0a0b0c0d", PodTemplate.podName("###", "0a0b0c0d"));
+        assertTrue(PodTemplate.podName("x".repeat(200), "0a0b0c0d").length() <= 63);
+    }
+
+    @Test
+    void badSettingsSayWhatToWrite() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> settings(Map.of("kubernetes.imagePullPolicy", "Sometimes")));
+        assertTrue(e.getMessage().contains("IfNotPresent, Always or Never"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> settings(Map.of("kubernetes.runAsUser", "0")));
+        assertThrows(IllegalArgumentException.class, () -> settings(Map.of("kubernetes.nodeSelector", "ssd")));
+    }
+}

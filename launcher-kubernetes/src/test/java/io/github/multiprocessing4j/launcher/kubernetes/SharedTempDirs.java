@@ -1,0 +1,34 @@
+package io.github.multiprocessing4j.launcher.kubernetes;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.extension.AnnotatedElementContext;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.io.TempDirFactory;
+
+/**
+ * Creates the tests' {@code @TempDir}s below the directory that the system property
+ * {@code multiprocessing4j.kubernetes.mounts} shares with every pod, writable by the pods' user
+ * (not root), so that children can write the files through which they report to the test.
+ */
+public final class SharedTempDirs implements TempDirFactory {
+
+    /** Created by JUnit. */
+    public SharedTempDirs() {
+    }
+
+    @Override
+    public Path createTempDirectory(AnnotatedElementContext element, ExtensionContext extension) throws IOException {
+        String shared = System.getProperty("multiprocessing4j.kubernetes.mounts");
+        if (shared == null || shared.isBlank()) {
+            return Files.createTempDirectory("junit");
+        }
+        Path root = Files.createDirectories(Path.of(shared.split(":")[0]));
+        Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path directory = Files.createTempDirectory(root, "junit");
+        Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxrwxrwx"));
+        return directory;
+    }
+}
