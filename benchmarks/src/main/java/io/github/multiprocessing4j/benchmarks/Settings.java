@@ -40,26 +40,29 @@ record Settings(int warmup, int repetitions, int concurrentWarmup, int concurren
      * round of their own: they run after the single-process figures, which warmed up the same code.
      * The warm-ups are long enough for the JIT to have compiled the message path in every JVM
      * (a JVM's steady state is what a program that talks for longer than a second sees; CPython
-     * has none to reach): pool, 100 warm-up maps (the workers' JIT is still at work after 20),
-     * then 10 measured. Messages: 10 000 warm-up, then 5 batches (2 000 pipe round trips, 7 500
+     * has none to reach): pool, 2 000 warm-up maps, then 10 measured (three JVMs warm up on two
+     * cores: after 100 maps of 1 000 items the median map still took 2 to 5 times what it takes
+     * after 2 000, and maps of 10 000 items took 4 to 7 ms until about the 700th, 0.6 to 0.9 ms
+     * from the 1 000th on). Messages: 10 000 warm-up, then 5 batches (2 000 pipe round trips, 7 500
      * queue messages). The pipe between two children takes the same counts. Pool of 10 000
-     * items: 10 warm-up maps (100 000 items through the workers), then 5 measured. Large
+     * items: 1 000 warm-up maps, then 5 measured. Large
      * messages: 64 MiB of warm-up, then 5 batches of 16 MiB. CPU speed-up: 200 tasks of
      * 5 ms, a warm-up map of 20 of them, then 3 rounds (1.5 s each on an idle machine).
      */
     static final Settings QUICK = new Settings(2, 5, 0, 3, 20, 3, 1, 3,
-            100, 10, 1000,
+            2000, 10, 1000,
             10_000, 5, 400, 1500,
-            10, 5, 10_000, 64, 16,
+            1000, 5, 10_000, 64, 16,
             200, 5, 3);
     /**
-     * The default. Messages: 5 000 warm-up, then 20 batches (20 000 round trips, 80 000 queue
-     * messages). Pool of 10 000 items: 20 warm-up maps, 20 measured. Large messages: 100 MiB of
+     * The default. Pool: 3 000 warm-up maps, 40 measured. Messages: 5 000 warm-up, then 20 batches
+     * (20 000 round trips, 80 000 queue messages). Pool of 10 000 items: 1 500 warm-up maps, 20
+     * measured. Large messages: 100 MiB of
      * warm-up, then 20 batches of 32 MiB. CPU speed-up: 7 rounds.
      */
     static final Settings FULL = new Settings(3, 20, 1, 7, 20, 7, 2, 10,
-            50, 40, 1000,
+            3000, 40, 1000,
             5000, 20, 1000, 4000,
-            20, 20, 10_000, 100, 32,
+            1500, 20, 10_000, 100, 32,
             200, 5, 7);
 }

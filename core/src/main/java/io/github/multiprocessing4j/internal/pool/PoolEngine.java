@@ -42,7 +42,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code multiprocessing4j-pool-<n>-workers}: starts workers, and when one ends (its
  *       {@code onExit()}), fails the chunk it was running and starts its replacement.</li>
  * </ul>
- * Workers pull chunks from the board (see there why); there is no dispatcher in between.
+ * Workers pull chunks from the board (see there why), or, on the pool's host, the board writes
+ * them into each worker's {@link PoolLane} and the result thread reads the results from the lanes;
+ * there is no dispatcher in between.
  *
  * <p>Never hang: a chunk is pending on the board, assigned to exactly one live worker, or
  * failed. A worker that ends fails its chunk. A worker that ends before its first request (it
@@ -59,16 +61,34 @@ public final class PoolEngine {
     static final Duration KILL_WAIT = Duration.ofSeconds(30);
     static final long FIRST_BACKOFF_MILLIS = 100;
     static final long MAX_BACKOFF_MILLIS = 5000;
+    /**
+     * The system property that turns the workers' {@link PoolLane}s off ({@code false}): every
+     * chunk then travels through the control channel.
+     */
+    public static final String SHARED_MEMORY_PROPERTY = "multiprocessing4j.pool.sharedMemory";
+    /**
+     * While chunks are out in lanes, the result thread spins this long after it last found a
+     * result, then parks for {@link #FIRST_LANE_PARK_NANOS}, doubling up to
+     * {@link #MAX_LANE_PARK_NANOS} (as a ring's reader waits): a result is seen within about a
+     * microsecond while results flow, and within a millisecond after a long chunk.
+     */
+    static final long LANE_SPIN_NANOS = 50_000;
+    static final long FIRST_LANE_PARK_NANOS = 10_000;
+    static final long MAX_LANE_PARK_NANOS = 1_000_000;
 
     private static final AtomicInteger POOLS = new AtomicInteger();
     private static final Object END = new Object();
     private static final Runnable STOP = () -> { };
+    /** Queued when chunks went into idle lanes: the result thread reads lanes again. */
+    private static final Runnable WAKE = () -> { };
     /** The items of an apply: one null. */
     private static final byte[] ONE_NULL_ITEM = Payloads.serialize(Arrays.asList((Object) null));
 
     private final int processes;
     private final SerializableRunnable initializer;
     private final PoolWorkerProcess.Factory factory;
+    /** Whether workers get a {@link PoolLane}. */
+    private final boolean lanes;
     private final PoolTaskBoard board;
     private final String boardId;
     private final Map<Long, PoolJob> jobs = new ConcurrentHashMap<>();
@@ -108,8 +128,18 @@ public final class PoolEngine {
         this.processes = processes;
         this.initializer = initializer;
         this.factory = factory;
-        this.board = new PoolTaskBoard(maxTasksPerChild, 4 * processes + 4,
-                (chunk, bytes, worker) -> results.add(() -> deliver(chunk, bytes, worker)));
+        this.lanes = !"false".equalsIgnoreCase(System.getProperty(SHARED_MEMORY_PROPERTY, "true"));
+        this.board = new PoolTaskBoard(maxTasksPerChild, 4 * processes + 4, new PoolTaskBoard.Sink() {
+            @Override
+            public void delivered(PoolChunk chunk, byte[] bytes, String worker) {
+                results.add(() -> deliver(chunk, bytes, worker));
+            }
+
+            @Override
+            public void lanesBusy() {
+                results.add(WAKE);
+            }
+        });
         this.boardId = SharedObjects.host(board);
         String prefix = "multiprocessing4j-pool-" + POOLS.incrementAndGet();
         maintenance = new ScheduledThreadPoolExecutor(1, ControlServer.daemonThreads(prefix + "-workers"));
@@ -178,8 +208,12 @@ public final class PoolEngine {
             List<?> part = items.subList(first, Math.min(items.size(), first + chunkSize));
             chunks.add(new PoolChunk(job, first, part.size(), Payloads.serialize(new ArrayList<>(part))));
         }
-        Iterator<PoolChunk> next = chunks.iterator();
-        enqueue(job, () -> board.add(next.next()) && next.hasNext());
+        // serialized already: the chunks go on the board at once, in this thread, without the
+        // feeder (whose pacing is for lazy inputs) and without waking it
+        board.ifRunning(() -> {
+            jobs.put(job.id(), job);
+            board.addAll(chunks);
+        });
         return job.future();
     }
 
@@ -250,6 +284,43 @@ public final class PoolEngine {
      * M9), which holds them until it let go of its copy or ended.
      */
     private static byte[] serializeFunction(PoolFunction function, java.util.Set<String> handles) {
+        Object target = function.target();
+        boolean stateless = isStateless(function, target);
+        if (stateless) {
+            byte[] cached = STATELESS_FUNCTIONS.get(target.getClass()).get(function.getClass());
+            if (cached != null) {
+                return cached;
+            }
+        }
+        byte[] serialized = serializeFunctionNow(function, handles);
+        if (stateless && handles.isEmpty()) {
+            STATELESS_FUNCTIONS.get(target.getClass()).put(function.getClass(), serialized);
+        }
+        return serialized;
+    }
+
+    /**
+     * Whether a function's serialized form is the same every time: a lambda that captures nothing
+     * (its class has no fields), wrapped in a wrapper that holds nothing else. Its bytes are
+     * made once (Java serialization of a lambda costs more than mapping a small chunk); a lambda
+     * that captures values is serialized at each call, as their state may have changed.
+     */
+    private static boolean isStateless(PoolFunction function, Object target) {
+        Class<?> type = target.getClass();
+        return (function instanceof PoolFunction.OfFunction<?> || function instanceof PoolFunction.OfPairs<?, ?>
+                || function instanceof PoolFunction.OfCallable)
+                && type.isSynthetic() && type.getName().contains("$$Lambda") && type.getDeclaredFields().length == 0;
+    }
+
+    /** The serialized forms of stateless functions, by lambda class and wrapper class; weak in the lambda class. */
+    private static final ClassValue<Map<Class<?>, byte[]>> STATELESS_FUNCTIONS = new ClassValue<>() {
+        @Override
+        protected Map<Class<?>, byte[]> computeValue(Class<?> type) {
+            return new ConcurrentHashMap<>();
+        }
+    };
+
+    private static byte[] serializeFunctionNow(PoolFunction function, java.util.Set<String> handles) {
         try {
             return SharedObjects.serializeCollecting(() -> Payloads.serialize(function), handles);
         } catch (IllegalArgumentException e) {
@@ -376,18 +447,50 @@ public final class PoolEngine {
 
     // ---------------------------------------------------------------- results
 
+    /**
+     * The result thread: runs what is queued for it and, while chunks are out in lanes, reads the
+     * lanes (spinning, then parking for growing times), delivering their results itself.
+     */
     private void resultLoop() {
+        List<PoolTaskBoard.Delivery> read = new ArrayList<>();
+        long idleSince = 0;
+        long park = FIRST_LANE_PARK_NANOS;
         try {
             while (true) {
-                Runnable next = results.take();
+                Runnable next = results.poll();
+                if (next == null) {
+                    if (board.lanesHaveResults() && board.pumpLanes(read)) {
+                        for (PoolTaskBoard.Delivery delivery : read) {
+                            run(() -> deliver(delivery.chunk(), delivery.results(), delivery.worker()));
+                        }
+                        read.clear();
+                        idleSince = 0;
+                        continue;
+                    }
+                    if (!board.lanesBusy()) {
+                        next = results.take();
+                    } else {
+                        long now = System.nanoTime();
+                        if (idleSince == 0) {
+                            idleSince = now;
+                            park = FIRST_LANE_PARK_NANOS;
+                        }
+                        if (now - idleSince < LANE_SPIN_NANOS) {
+                            Thread.onSpinWait();
+                            continue;
+                        }
+                        next = results.poll(park, TimeUnit.NANOSECONDS);
+                        park = Math.min(2 * park, MAX_LANE_PARK_NANOS);
+                        if (next == null) {
+                            continue;
+                        }
+                    }
+                }
+                idleSince = 0;
                 if (next == STOP) {
                     break;
                 }
-                try {
-                    next.run();
-                } catch (RuntimeException e) {
-                    Log.LOGGER.error("a pool's result could not be delivered", e);
-                }
+                run(next);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -403,6 +506,14 @@ public final class PoolEngine {
             // every worker has ended: nobody calls the board any more (SPEC M9)
             SharedObjects.free(boardId);
             ended.complete(null);
+        }
+    }
+
+    private static void run(Runnable delivery) {
+        try {
+            delivery.run();
+        } catch (RuntimeException e) {
+            Log.LOGGER.error("a pool's result could not be delivered", e);
         }
     }
 
@@ -464,8 +575,20 @@ public final class PoolEngine {
 
     private void startWorker() {
         int serial = serials.incrementAndGet();
-        PoolWorkerProcess worker = factory.create(new PoolWorkerLoop(boardId, serial, initializer));
-        if (!board.register(serial, worker)) {
+        PoolLane lane = lanes ? PoolLane.create().orElse(null) : null;
+        PoolWorkerProcess worker;
+        try {
+            worker = factory.create(new PoolWorkerLoop(boardId, serial, initializer, lane == null ? null : lane.paths()));
+        } catch (RuntimeException e) {
+            if (lane != null) {
+                lane.delete();
+            }
+            throw e;
+        }
+        if (!board.register(serial, worker, lane)) {
+            if (lane != null) {
+                lane.delete();
+            }
             return;
         }
         try {

@@ -102,6 +102,17 @@ public abstract class PoolJob {
     }
 
     /**
+     * Whether a chunk of this job may be written into a worker's lane behind a chunk that the
+     * worker still runs. Written there, it is taken: a job that can be withdrawn until a worker
+     * takes it goes to idle workers only.
+     *
+     * @return true unless the job can be {@linkplain #withdraw() withdrawn}
+     */
+    boolean prefetchable() {
+        return true;
+    }
+
+    /**
      * Marks this job as withdrawn unless a worker took one of its chunks. Called under the board's
      * lock; only a {@link PoolTask} can be withdrawn.
      *

@@ -91,6 +91,11 @@ public final class PoolTask extends PoolJob {
     }
 
     @Override
+    boolean prefetchable() {
+        return false;
+    }
+
+    @Override
     boolean withdrawn() {
         return withdrawn;
     }

@@ -2,9 +2,17 @@ package io.github.multiprocessing4j.internal.pool;
 
 import io.github.multiprocessing4j.SerializableRunnable;
 import io.github.multiprocessing4j.internal.codec.Payloads;
+import io.github.multiprocessing4j.internal.ring.MappedRing;
+import io.github.multiprocessing4j.internal.ring.PeerGoneException;
+import io.github.multiprocessing4j.internal.ring.RingReader;
+import io.github.multiprocessing4j.internal.ring.RingWriter;
 import io.github.multiprocessing4j.internal.shared.Shared;
+import java.io.EOFException;
+import java.io.IOException;
 import java.io.Serial;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 
@@ -13,6 +21,8 @@ import java.util.List;
  * initializer once, then asks its pool's {@link PoolTaskBoard} for a chunk, runs it, and hands
  * the chunk's results back with the request for the next one (one round trip per chunk), until
  * the board says to exit. Then the target returns and the worker's JVM ends with exit code 0.
+ * A worker that can map its {@link PoolLane} (the pool is on the same host) gets its chunks and
+ * returns its results there instead, with no call per chunk.
  *
  * <p>Each item's exception is caught and sent back as that item's outcome (the JVM's own
  * {@link VirtualMachineError}s, but for {@link StackOverflowError}, end the worker instead,
@@ -24,9 +34,14 @@ public final class PoolWorkerLoop implements SerializableRunnable {
     @Serial
     private static final long serialVersionUID = 1L;
 
+    /** How long a worker waits for its next chunk: until the pool writes one, or its exit. */
+    private static final Duration FOREVER = Duration.ofSeconds(Long.MAX_VALUE);
+
     private final String boardId;
     private final int serial;
     private final SerializableRunnable initializer;
+    /** The lane's files (tasks, results), or null if the pool gave the worker none. */
+    private final String[] lane;
 
     /**
      * The job whose function is cached, the function's bytes, and the function or why it could not
@@ -45,11 +60,13 @@ public final class PoolWorkerLoop implements SerializableRunnable {
      * @param boardId the id of the pool's board, a shared object of the parent
      * @param serial the worker's number in its pool, which the board knows it by
      * @param initializer what to run before the first task, or null
+     * @param lane the files of the worker's {@link PoolLane} (tasks, results), or null
      */
-    public PoolWorkerLoop(String boardId, int serial, SerializableRunnable initializer) {
+    public PoolWorkerLoop(String boardId, int serial, SerializableRunnable initializer, List<String> lane) {
         this.boardId = boardId;
         this.serial = serial;
         this.initializer = initializer;
+        this.lane = lane == null ? null : lane.toArray(new String[0]);
     }
 
     /** Runs in the worker until the pool says to exit. */
@@ -59,6 +76,9 @@ public final class PoolWorkerLoop implements SerializableRunnable {
             initializer.run();
         }
         cachedJob = Long.MIN_VALUE;
+        if (lane != null && runLane()) {
+            return;
+        }
         byte[] results = null;
         while (true) {
             Object reply = take(results, false);
@@ -71,7 +91,73 @@ public final class PoolWorkerLoop implements SerializableRunnable {
             }
             // before any of it runs: a chunk the board never hears of was not this worker's
             Shared.post(boardId, PoolTaskBoard.STARTED, serial);
-            results = runChunk(task);
+            results = runChunk(task, 0);
+        }
+    }
+
+    /**
+     * Serves through the lane, if this process can map it and the board agrees.
+     *
+     * @return false if the lane cannot be used here: the worker uses the board's calls instead
+     */
+    private boolean runLane() throws InterruptedException {
+        MappedRing tasksRing;
+        MappedRing resultsRing;
+        try {
+            tasksRing = MappedRing.open(Path.of(lane[0]));
+            resultsRing = MappedRing.open(Path.of(lane[1]));
+        } catch (IOException | RuntimeException e) {
+            // another host, or a container without the session's directory
+            return false;
+        }
+        if (!Boolean.TRUE.equals(Shared.call(boardId, PoolTaskBoard.LANE, serial))) {
+            return false;
+        }
+        // the pool process outlives its workers' reads: its death ends this JVM by other means
+        RingReader tasks = tasksRing.reader(() -> true);
+        RingWriter results = resultsRing.writer(() -> true);
+        long number = 0;
+        try {
+            while (true) {
+                byte[] record = tasks.read(FOREVER);
+                byte[] task;
+                int offset = 1;
+                if (record.length == 1 && record[0] == PoolLane.EXIT) {
+                    return true;
+                }
+                boolean chunk = record.length > 1 && record[0] == PoolLane.CHUNK;
+                if (!chunk && !(record.length == 9 && record[0] == PoolLane.FETCH)) {
+                    throw new IllegalStateException("the pool wrote a record of " + record.length
+                            + " bytes that is not a task into " + lane[0]);
+                }
+                // before any of it runs: a chunk not claimed here is not this worker's (the pool
+                // took it back for another worker)
+                if (!PoolLane.claim(tasksRing, number)) {
+                    number++;
+                    continue;
+                }
+                if (chunk) {
+                    task = record;
+                } else {
+                    task = (byte[]) Shared.call(boardId, PoolTaskBoard.FETCH, serial, number);
+                    offset = 0;
+                    if (task == null) {
+                        // the pool took it back: it is terminated
+                        return true;
+                    }
+                }
+                byte[] outcome = runChunk(task, offset);
+                if (outcome.length <= PoolLane.MAX_INLINE) {
+                    results.write(new byte[] {PoolLane.RESULTS}, outcome, 0, outcome.length, FOREVER);
+                } else {
+                    Shared.call(boardId, PoolTaskBoard.DELIVER, serial, number, outcome);
+                    results.write(ByteBuffer.allocate(9).put(PoolLane.DELIVERED).putLong(number).array(), FOREVER);
+                }
+                number++;
+            }
+        } catch (EOFException | PeerGoneException e) {
+            // the pool deleted the lane: it no longer needs this worker
+            return true;
         }
     }
 
@@ -84,8 +170,8 @@ public final class PoolWorkerLoop implements SerializableRunnable {
         }
     }
 
-    private byte[] runChunk(byte[] task) {
-        ByteBuffer buffer = ByteBuffer.wrap(task);
+    private byte[] runChunk(byte[] task, int offset) {
+        ByteBuffer buffer = ByteBuffer.wrap(task, offset, task.length - offset);
         long job = buffer.getLong();
         int count = buffer.getInt();
         int functionLength = buffer.getInt();

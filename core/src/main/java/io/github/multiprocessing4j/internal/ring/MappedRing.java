@@ -250,6 +250,37 @@ public final class MappedRing {
     }
 
     /**
+     * How many bytes of the data area hold no unread record: what the writer can fill before it
+     * waits; any thread of any process may ask.
+     *
+     * @return the free bytes, from 0 to the capacity
+     */
+    public long freeBytes() {
+        long used = (long) LONGS.getAcquire(buffer, WRITE_INDEX_AT) - (long) LONGS.getAcquire(buffer, READ_INDEX_AT);
+        return Math.max(0, Math.min(capacity, capacity - used));
+    }
+
+    /**
+     * The bytes a message of {@code length} bytes takes in the data area: its record.
+     *
+     * @param length the message's length
+     * @return the record's size
+     */
+    public static int recordSize(int length) {
+        return recordBytes(length);
+    }
+
+    /**
+     * Whether a record is committed that the reader has not read: a look at the two indexes that
+     * any thread of any process may take, without the reader's or the writer's lock.
+     *
+     * @return true if the ring holds an unread record
+     */
+    public boolean hasUnread() {
+        return (long) LONGS.getAcquire(buffer, WRITE_INDEX_AT) != (long) LONGS.getAcquire(buffer, READ_INDEX_AT);
+    }
+
+    /**
      * The writing end's closed flag: 0 while open; any other value makes a reader that has read
      * every committed record get end of stream. Whoever manages the ring may set and clear it.
      *

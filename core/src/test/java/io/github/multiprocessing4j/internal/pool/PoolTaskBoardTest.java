@@ -212,7 +212,7 @@ class PoolTaskBoardTest {
         assertTrue(delivered.isEmpty(), "results that arrive after terminate are not delivered");
         assertNull(board.terminate(), "terminated already");
         assertFalse(board.add(chunk(jobA, 3)));
-        assertFalse(board.register(3, new Worker("worker-3")));
+        assertFalse(board.register(3, new Worker("worker-3"), null));
         assertEquals(PoolTaskBoard.EXIT, take(board, 3, null, false));
         assertEquals("Pool not running", assertThrows(IllegalStateException.class, () -> board.ifRunning(() -> { }))
                 .getMessage());
@@ -395,7 +395,7 @@ class PoolTaskBoardTest {
     }
 
     private static void register(PoolTaskBoard board, int serial) {
-        assertTrue(board.register(serial, new Worker("worker-" + serial)));
+        assertTrue(board.register(serial, new Worker("worker-" + serial), null));
     }
 
     private static void started(PoolTaskBoard board, int serial) throws Exception {
