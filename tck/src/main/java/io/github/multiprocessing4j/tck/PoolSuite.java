@@ -15,6 +15,8 @@ import io.github.multiprocessing4j.Event;
 import io.github.multiprocessing4j.Multiprocessing;
 import io.github.multiprocessing4j.Pool;
 import io.github.multiprocessing4j.ProcessInfo;
+import io.github.multiprocessing4j.Queue;
+import io.github.multiprocessing4j.QueueEmptyException;
 import io.github.multiprocessing4j.ResultIterator;
 import io.github.multiprocessing4j.tck.Scenario.ScenarioResult;
 import io.github.multiprocessing4j.tck.scenarios.PoolCloseScenario;
@@ -292,6 +294,48 @@ public abstract class PoolSuite extends TckSuite {
         Set<String> names = new HashSet<>(pool.map(x -> Multiprocessing.currentProcess().name(),
                 IntStream.range(0, 10).boxed().toList(), 1));
         assertFalse(names.contains(failure.processName()), names.toString());
+    }
+
+    @Test
+    void aWorkerKilledInTheMiddleOfAMap_failsOnlyItsChunk_andNoOtherChunkIsLostOrRunTwice() throws Exception {
+        Pool pool = pool(2);
+        assertTrue(pool.awaitReady(RESULT_TIMEOUT));
+        Event killedOnce = new Event();
+        Queue<Integer> ran = new Queue<>();
+        int items = 200;
+        // chunks of one: when item 37 kills its worker, that worker has more chunks dealt to it
+        ResultIterator<Integer> results = pool.imap(x -> {
+            if (x == 37 && !killedOnce.isSet()) {
+                killedOnce.set();
+                Runtime.getRuntime().halt(9);
+            }
+            ran.put(x);
+            return x * x;
+        }, IntStream.range(0, items).boxed().toList(), 1);
+        List<Integer> failedItems = new ArrayList<>();
+        for (int i = 0; i < items; i++) {
+            try {
+                assertEquals(i * i, results.next(RESULT_TIMEOUT), "item " + i);
+            } catch (ChildProcessException e) {
+                assertTrue(e.getMessage().contains("ended with exit code 9 while running this task"), e.getMessage());
+                failedItems.add(i);
+            }
+        }
+        assertEquals(List.of(37), failedItems, "only the chunk the worker was running failed");
+        List<Integer> seen = new ArrayList<>();
+        while (true) {
+            try {
+                seen.add(ran.get(Duration.ofMillis(500)));
+            } catch (QueueEmptyException e) {
+                break;
+            }
+        }
+        List<Integer> expected = new ArrayList<>(IntStream.range(0, items).boxed().toList());
+        expected.remove(Integer.valueOf(37));
+        seen.sort(null);
+        assertEquals(expected, seen, "every item but the killed one ran exactly once");
+        // and the pool goes on, with a replacement worker
+        assertEquals(List.of(0, 1, 4, 9), pool.map(x -> x * x, List.of(0, 1, 2, 3), 1));
     }
 
     // ---------------------------------------------------------------- close, terminate, join
