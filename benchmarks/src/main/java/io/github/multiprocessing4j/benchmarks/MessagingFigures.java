@@ -157,19 +157,22 @@ final class MessagingFigures {
     // ---------------------------------------------------------------- Queue
 
     /**
-     * A child puts {@code messageWarmup + messageBatches * queueBatch} {@link Integer}s on a
-     * {@link Queue}; the parent gets them. After the warm-up messages, each batch of
-     * {@code queueBatch} messages is one sample: messages per second received by the parent.
+     * A child puts {@code 10 * messageWarmup + messageBatches * queueBatch} {@link Integer}s on a
+     * {@link Queue}; the parent gets them. After the warm-up messages (ten times the message
+     * warm-up: the producer's loop runs in a fresh child, and with 10 000 it was often still
+     * interpreted during the measured batches, which then timed the child's warm-up), each batch
+     * of {@code queueBatch} messages is one sample: messages per second received by the parent.
      */
     void queueThroughput() throws Exception {
         Queue<Integer> queue = new Queue<>();
-        int total = settings.messageWarmup() + settings.messageBatches() * settings.queueBatch();
+        int warmup = 10 * settings.messageWarmup();
+        int total = warmup + settings.messageBatches() * settings.queueBatch();
         ChildProcess child = local.builder(() -> produce(queue, total)).daemon(true).build();
         live.add(child).start();
         boolean ended = false;
         try {
             int next = 0;
-            for (int i = 0; i < settings.messageWarmup(); i++) {
+            for (int i = 0; i < warmup; i++) {
                 take(queue, next++);
             }
             double[] perSecond = new double[settings.messageBatches()];

@@ -43,7 +43,7 @@ record Settings(int warmup, int repetitions, int concurrentWarmup, int concurren
      * has none to reach): pool, 2 000 warm-up maps, then 10 measured (three JVMs warm up on two
      * cores: after 100 maps of 1 000 items the median map still took 2 to 5 times what it takes
      * after 2 000, and maps of 10 000 items took 4 to 7 ms until about the 700th, 0.6 to 0.9 ms
-     * from the 1 000th on). Messages: 10 000 warm-up, then 5 batches (2 000 pipe round trips, 7 500
+     * from the 1 000th on). Messages: 10 000 warm-up (100 000 for the queue), then 5 batches (2 000 pipe round trips, 7 500
      * queue messages). The pipe between two children takes the same counts. Pool of 10 000
      * items: 1 000 warm-up maps, then 5 measured. Large
      * messages: 64 MiB of warm-up, then 5 batches of 16 MiB. CPU speed-up: 200 tasks of

@@ -259,14 +259,16 @@ def take(queue, expected):
 
 def queue_throughput(ctx, config):
     batch = config["queue_batch"]
-    total = config["message_warmup"] + config["message_batches"] * batch
+    # ten times the message warm-up, as the Java side (its producer's loop must be compiled)
+    warmup = config["message_warmup"] * 10
+    total = warmup + config["message_batches"] * batch
     queue = ctx.Queue()
     p = ctx.Process(target=produce, args=(queue, total))
     p.start()
     samples = []
     try:
         n = 0
-        for _ in range(config["message_warmup"]):
+        for _ in range(warmup):
             take(queue, n)
             n += 1
         for _ in range(config["message_batches"]):

@@ -21,6 +21,7 @@ import io.github.multiprocessing4j.spi.LaunchException;
 import io.github.multiprocessing4j.spi.LaunchRequest;
 import io.github.multiprocessing4j.spi.LaunchedProcess;
 import io.github.multiprocessing4j.spi.Launcher;
+import io.github.multiprocessing4j.spi.LineForwarder;
 import java.io.IOException;
 import java.net.URI;
 import java.security.SecureRandom;

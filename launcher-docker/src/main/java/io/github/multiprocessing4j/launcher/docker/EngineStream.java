@@ -3,6 +3,7 @@ package io.github.multiprocessing4j.launcher.docker;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.WaitResponse;
+import io.github.multiprocessing4j.spi.LineForwarder;
 import java.io.Closeable;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;

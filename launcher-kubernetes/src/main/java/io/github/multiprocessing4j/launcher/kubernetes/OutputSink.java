@@ -1,5 +1,6 @@
 package io.github.multiprocessing4j.launcher.kubernetes;
 
+import io.github.multiprocessing4j.spi.LineForwarder;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

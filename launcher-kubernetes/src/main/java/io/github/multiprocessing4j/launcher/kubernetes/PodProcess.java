@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.ExecWatch;
 import io.github.multiprocessing4j.spi.LaunchedProcess;
+import io.github.multiprocessing4j.spi.LineForwarder;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Set;

@@ -1,4 +1,4 @@
-package io.github.multiprocessing4j.launcher.docker;
+package io.github.multiprocessing4j.spi;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

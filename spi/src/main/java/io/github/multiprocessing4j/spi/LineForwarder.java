@@ -1,22 +1,26 @@
-package io.github.multiprocessing4j.launcher.docker;
+package io.github.multiprocessing4j.spi;
 
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.function.Supplier;
 
 /**
- * Copies one output stream of one container to one of the parent's streams, whole lines at a
- * time (SPEC L13). The engine cuts output into frames anywhere, and several containers write to
- * the same {@code System.out}: each complete line is written under one lock shared by every
- * forwarder, so lines of concurrent children never mix. The bytes pass through unchanged.
+ * Copies one output stream of one child to one of the parent's streams, whole lines at a time
+ * (SPEC L13), for a launcher whose engine hands a child's output over in frames cut anywhere (a
+ * container engine's log stream, a pod's attach stream). Several children write to the same
+ * {@code System.out}: each complete line is written under one lock shared by every forwarder of
+ * every launcher in this JVM, so lines of concurrent children never mix. The bytes pass through
+ * unchanged.
  *
  * <p>A line longer than {@link #MAX_LINE} bytes is written in pieces, so a child that never
  * writes a newline cannot exhaust the parent's memory.
+ *
+ * <p>Thread-safe: one forwarder per stream of a child, fed by one thread or several in turn.
  */
-final class LineForwarder {
+public final class LineForwarder {
 
     /** The longest line kept in memory before it is written in pieces. */
-    static final int MAX_LINE = 64 * 1024;
+    public static final int MAX_LINE = 64 * 1024;
 
     /** Shared by all forwarders: one line at a time reaches the parent's streams. */
     private static final Object OUTPUT_LOCK = new Object();
@@ -31,7 +35,7 @@ final class LineForwarder {
      *
      * @param target the parent's stream
      */
-    LineForwarder(Supplier<PrintStream> target) {
+    public LineForwarder(Supplier<PrintStream> target) {
         this.target = target;
     }
 
@@ -40,7 +44,7 @@ final class LineForwarder {
      *
      * @param bytes the frame's payload
      */
-    synchronized void write(byte[] bytes) {
+    public synchronized void write(byte[] bytes) {
         int lastNewline = lastIndexOf(bytes, (byte) '\n');
         if (lastNewline < 0) {
             append(bytes, 0, bytes.length);
@@ -65,8 +69,8 @@ final class LineForwarder {
         }
     }
 
-    /** Writes what is left of an unfinished last line; called once the stream has ended. */
-    synchronized void flush() {
+    /** Writes what is left of an unfinished last line; call it once the stream has ended. */
+    public synchronized void flush() {
         if (length > 0) {
             emitPending();
         }
