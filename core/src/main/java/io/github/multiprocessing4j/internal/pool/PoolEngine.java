@@ -578,7 +578,8 @@ public final class PoolEngine {
         PoolLane lane = lanes ? PoolLane.create().orElse(null) : null;
         PoolWorkerProcess worker;
         try {
-            worker = factory.create(new PoolWorkerLoop(boardId, serial, initializer, lane == null ? null : lane.paths()));
+            List<String> lanePaths = lane == null ? null : lane.paths();
+            worker = factory.create(new PoolWorkerLoop(boardId, serial, initializer, lanePaths));
         } catch (RuntimeException e) {
             if (lane != null) {
                 lane.delete();

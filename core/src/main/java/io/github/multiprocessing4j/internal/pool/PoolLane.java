@@ -34,8 +34,9 @@ import java.util.Optional;
  * moving it past them ({@link #takeBack}), and the worker skips a chunk it can no longer claim.
  * When the worker ends, the pool reads what is left of its results and then that word: a chunk
  * claimed and not answered was running (it fails), chunks not claimed go back to the board for
- * the next worker, as with {@link PoolTaskBoard#STARTED} on the control channel. A record is committed whole or not at all
- * (SPEC M4), so a worker killed while writing leaves only whole results.
+ * the next worker, as with {@link PoolTaskBoard#STARTED} on the control channel. A record is
+ * committed whole or not at all (SPEC M4), so a worker killed while writing leaves only whole
+ * results.
  */
 final class PoolLane {
 
@@ -49,7 +50,7 @@ final class PoolLane {
     static final byte RESULTS = 1;
     /** Result record: a chunk's results were handed to the board, by number. */
     static final byte DELIVERED = 2;
-    /** The task ring's header word that counts the chunks the worker started. */
+    /** The task ring's header word with the number of the next chunk the worker may claim. */
     static final int STARTED = 0;
     /** Each ring's capacity. */
     static final int CAPACITY = 1 << 20;
