@@ -176,9 +176,7 @@ final class KubernetesFigures {
                 long start = System.nanoTime();
                 List<Integer> squares = pool.map(SQUARE, items);
                 millis[i] = LocalFigures.millisSince(start);
-                if (squares.size() != items.size() || squares.get(items.size() - 1) != SQUARE.apply(items.size() - 1)) {
-                    throw new IllegalStateException("wrong squares from the kubernetes pool");
-                }
+                MessagingFigures.check(items, squares);
             }
             results.record("kubernetes_pool_map", "kubernetes Pool(2): map(x -> x * x, " + items.size() + " ints)",
                     Results.Unit.MS, Samples.of(millis));
