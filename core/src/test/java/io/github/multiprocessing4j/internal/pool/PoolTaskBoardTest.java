@@ -8,10 +8,19 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.multiprocessing4j.internal.BackgroundCall;
+import io.github.multiprocessing4j.internal.memory.SessionMemory;
+import io.github.multiprocessing4j.internal.ring.MappedRing;
+import io.github.multiprocessing4j.internal.ring.RingReader;
+import io.github.multiprocessing4j.internal.ring.RingWriter;
 import io.github.multiprocessing4j.internal.shared.SharedObjects;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -25,7 +34,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * engine's side of the board: a chunk reaches exactly one worker, with its job's function when
  * that worker's last chunk was of another job; results ride on the next request; a worker is
  * told to EXIT when the pool is terminated, closed and drained, or when it has done its
- * {@code maxTasksPerChild}; the board knows which chunk each worker runs when it departs.
+ * {@code maxTasksPerChild}; the board knows which chunk each worker runs when it departs. And the
+ * same through a worker's {@link PoolLane}, with the worker's side played by the test.
  */
 @Timeout(BackgroundCall.TEST_SECONDS)
 class PoolTaskBoardTest {
@@ -380,6 +390,95 @@ class PoolTaskBoardTest {
         board.add(late.chunk());
         board.terminate();
         assertFalse(board.withdraw(late.chunk()), "terminate() fails it instead");
+    }
+
+    // ---------------------------------------------------------------- lanes
+
+    /** A worker's end of its lane, as {@link PoolWorkerLoop} holds it. */
+    private static final class LaneWorker {
+        final MappedRing tasksRing;
+        final RingReader tasks;
+        final RingWriter results;
+        long number;
+
+        LaneWorker(PoolLane lane) throws Exception {
+            tasksRing = MappedRing.open(Path.of(lane.paths().get(0)));
+            tasks = tasksRing.reader(() -> true);
+            results = MappedRing.open(Path.of(lane.paths().get(1))).writer(() -> true);
+        }
+
+        /** Reads the next chunk record and tries to claim it: its task, or null if it was taken back. */
+        Task next() throws Exception {
+            byte[] record = tasks.read(Duration.ofSeconds(5));
+            assertEquals(PoolLane.CHUNK, record[0]);
+            return PoolLane.claim(tasksRing, number++) ? Task.decode(Arrays.copyOfRange(record, 1, record.length)) : null;
+        }
+
+        void answer(byte result) throws Exception {
+            assertTrue(results.write(new byte[] {PoolLane.RESULTS, result}, Duration.ofSeconds(5)));
+        }
+    }
+
+    private PoolLane laneFor(PoolTaskBoard board, int serial) throws Exception {
+        assumeTrue(SessionMemory.visibleDirectory().isPresent(), "no usable /dev/shm here");
+        PoolLane lane = PoolLane.create().orElseThrow();
+        assertTrue(board.register(serial, new Worker("worker-" + serial), lane));
+        assertEquals(Boolean.TRUE, board.invoke(PoolTaskBoard.LANE, new Object[] {serial}, "child-" + serial));
+        return lane;
+    }
+
+    @Test
+    void aWorkerThatDiesFailsTheChunkItClaimed_andItsUnclaimedChunksGoBackInOrder() throws Exception {
+        PoolTaskBoard board = board(0, 10);
+        PoolLane lane = laneFor(board, 1);
+        register(board, 2);
+        PoolChunk first = chunk(jobA, 0);
+        PoolChunk second = chunk(jobA, 1);
+        PoolChunk third = chunk(jobA, 2);
+        board.add(first);
+        board.add(second);
+        board.add(third);
+        LaneWorker worker = new LaneWorker(lane);
+        assertArrayEquals(first.items(), worker.next().items(), "the first chunk, claimed");
+        PoolTaskBoard.Departure departure = board.remove(1);
+        assertSame(first, departure.running(), "the claimed chunk was running: it fails");
+        assertArrayEquals(second.items(), Task.decode(take(board, 2, null, false)).items());
+        assertArrayEquals(third.items(), Task.decode(take(board, 2, null, false)).items());
+        assertTrue(Files.notExists(Path.of(lane.paths().get(0))) && Files.notExists(Path.of(lane.paths().get(1))),
+                "the lane's files are deleted");
+    }
+
+    @Test
+    void chunksAWorkerHasNotClaimedAreTakenBackForAWorkerWithNothingLeftToRun() throws Exception {
+        PoolTaskBoard board = board(0, 10);
+        PoolLane one = laneFor(board, 1);
+        PoolLane two = laneFor(board, 2);
+        List<PoolChunk> chunks = List.of(chunk(jobA, 0), chunk(jobA, 1), chunk(jobA, 2), chunk(jobA, 3));
+        chunks.forEach(chunk -> board.addAll(List.of(chunk)));
+        LaneWorker busy = new LaneWorker(one);
+        LaneWorker quick = new LaneWorker(two);
+        // dealt one each in turn: 0 and 2 to the first worker, 1 and 3 to the second
+        assertArrayEquals(chunks.get(0).items(), busy.next().items(), "a long chunk");
+        assertArrayEquals(chunks.get(1).items(), quick.next().items());
+        quick.answer((byte) 1);
+        assertArrayEquals(chunks.get(3).items(), quick.next().items());
+        quick.answer((byte) 3);
+        List<PoolTaskBoard.Delivery> read = new ArrayList<>();
+        assertTrue(board.pumpLanes(read));
+        assertEquals(List.of(chunks.get(1), chunks.get(3)), read.stream().map(PoolTaskBoard.Delivery::chunk).toList());
+        // the second worker has nothing left: chunk 2, queued behind the long one, is now its
+        assertNull(busy.next(), "the first worker can no longer claim chunk 2");
+        Task moved = quick.next();
+        assertArrayEquals(chunks.get(2).items(), moved.items());
+        assertNull(moved.function(), "the second worker holds the job's function already");
+        quick.answer((byte) 2);
+        read.clear();
+        assertTrue(board.pumpLanes(read));
+        assertEquals(List.of(chunks.get(2)), read.stream().map(PoolTaskBoard.Delivery::chunk).toList());
+        // the first worker dies running chunk 0: only that one fails
+        assertSame(chunks.get(0), board.remove(1).running());
+        assertNull(board.remove(2).running(), "the second ended with nothing to run");
+        assertTrue(Files.notExists(Path.of(two.paths().get(0))), "its lane's files are deleted");
     }
 
     @Test
