@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -361,16 +360,7 @@ public final class PoolTaskBoard implements SharedObjects.Hosted {
         for (Slot slot : slots.values()) {
             // a chunk that can be withdrawn is only ever alone in an idle worker's lane: left there
             if (slot.laneActive && !slot.sent.isEmpty() && slot.sent.peekFirst().chunk().job().prefetchable()) {
-                long claimable = slot.lane.takeBack(slot.pushed);
-                ArrayDeque<PoolChunk> back = new ArrayDeque<>();
-                while (!slot.sent.isEmpty() && slot.sent.peekLast().number() >= claimable) {
-                    Sent sent = slot.sent.pollLast();
-                    slot.largeTasks.remove(sent.number());
-                    back.addFirst(sent.chunk());
-                    outstanding--;
-                }
-                back.descendingIterator().forEachRemaining(pending::addFirst);
-                if (!back.isEmpty()) {
+                if (returnToBoard(slot, slot.lane.takeBack(slot.pushed)) > 0) {
                     // what the worker skips may have carried the function it was to keep
                     slot.lastJob = Long.MIN_VALUE;
                     // its current chunk is long: no more chunks behind it until it is done
@@ -381,6 +371,24 @@ public final class PoolTaskBoard implements SharedObjects.Hosted {
         if (!pending.isEmpty()) {
             fillAll();
         }
+    }
+
+    /**
+     * Moves the chunks of a lane numbered {@code first} and above back to the front of the board,
+     * in their order; the worker will not run them.
+     *
+     * @return how many were moved
+     */
+    private int returnToBoard(Slot slot, long first) {
+        int moved = 0;
+        while (!slot.sent.isEmpty() && slot.sent.peekLast().number() >= first) {
+            Sent sent = slot.sent.pollLast();
+            slot.largeTasks.remove(sent.number());
+            pending.addFirst(sent.chunk());
+            outstanding--;
+            moved++;
+        }
+        return moved;
     }
 
     /** Fills every lane: one chunk each first, so that the chunks of a map spread over the workers. */
@@ -732,12 +740,10 @@ public final class PoolTaskBoard implements SharedObjects.Hosted {
                 running = slot.sent.pollFirst().chunk();
                 outstanding--;
             }
-            outstanding -= slot.sent.size();
             if (state != State.TERMINATE) {
-                for (Iterator<Sent> back = slot.sent.descendingIterator(); back.hasNext(); ) {
-                    pending.addFirst(back.next().chunk());
-                }
+                returnToBoard(slot, Long.MIN_VALUE);
             }
+            outstanding -= slot.sent.size();
             slot.sent.clear();
             slot.largeTasks.clear();
             slot.largeResults.clear();
