@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Timeout;
 @Tag("churn")
 class DockerChurnTest {
 
-    static final int SEQUENTIAL = Form.pick(12, 250);
-    static final int CONCURRENT = Form.pick(12, 250);
+    static final int SEQUENTIAL = Form.pick(8, 250);
+    static final int CONCURRENT = Form.pick(8, 250);
     /** Fewer threads than local: each concurrent container costs the engine as much as the JVM. */
     static final int THREADS = Form.pick(4, 16);
 

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Timeout;
 @Tag("churn")
 class LocalChurnTest {
 
-    static final int SEQUENTIAL = Form.pick(60, 10_000);
-    static final int CONCURRENT = Form.pick(60, 2_000);
+    static final int SEQUENTIAL = Form.pick(40, 10_000);
+    static final int CONCURRENT = Form.pick(40, 2_000);
     static final int THREADS = 16;
 
     @Test

@@ -45,7 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("death")
 class ParentDeathTest {
 
-    static final int TRIALS = Form.pick(9, 60);
+    static final int TRIALS = Form.pick(6, 60);
     static final Duration DAEMONS_GONE = Duration.ofSeconds(2);
     static final Duration BOOTING_GONE = Duration.ofSeconds(10);
     private static final String TRIAL = "RELIABILITY_TRIAL";
