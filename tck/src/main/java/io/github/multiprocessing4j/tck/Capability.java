@@ -58,5 +58,13 @@ public enum Capability {
      * (SPEC R1): its children get no directory of the parent, and {@code SharedMemory} says it
      * needs the same host, while {@code Value} and {@code Array} work through calls.
      */
-    SAME_HOST_SHARED_MEMORY
+    SAME_HOST_SHARED_MEMORY,
+
+    /**
+     * The children reach the parent's control channel over TCP with TLS (SPEC R1), as a remote
+     * launcher's do: the parent listens on one TCP port, bound to the address it advertises to
+     * them (C4: never the wildcard address). Without it, children connect through a Unix domain
+     * socket and the parent listens on no TCP port at all.
+     */
+    CONTROL_CHANNEL_OVER_TCP
 }

@@ -24,6 +24,7 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -76,12 +77,23 @@ public abstract class ConnectionSuite extends TckSuite {
         return UnixDomainSocketAddress.of(path);
     }
 
+    /**
+     * Lets every user connect to a listener's socket file (connecting to a Unix domain socket
+     * takes write permission on it): some launchers run their children as another user than the
+     * test JVM's (a pod's non-root user), and the key is what guards the listener. The test's
+     * directory is the test's own either way.
+     */
+    private static void openToEveryUser(String socket) throws IOException {
+        Files.setPosixFilePermissions(Path.of(socket), PosixFilePermissions.fromString("rw-rw-rw-"));
+    }
+
     @Test
     void m8_aChildsClientPassesTheChallengeOfTheParentsListenerAndTheyExchangeBytesAndObjects() throws Exception {
         byte[] key = newKey();
         String path = file("parent.sock");
         String nobody = file("nobody.sock");
         try (Listener listener = new Listener(at(path), key)) {
+            openToEveryUser(path);
             ChildProcess child = child(() -> {
                 List<String> seen = new ArrayList<>();
                 try {
@@ -200,7 +212,9 @@ public abstract class ConnectionSuite extends TckSuite {
     private static final String CPYTHON_LISTENER = String.join("\n",
             "import sys",
             "from multiprocessing.connection import Listener",
+            "import os",
             "with Listener(sys.argv[1], family='AF_UNIX', authkey=bytes.fromhex(sys.argv[2])) as listener:",
+            "    os.chmod(listener.address, 0o666)  # children that run as another user connect too",
             "    print(listener.address, flush=True)",
             "    with listener.accept() as conn:",
             "        conn.send_bytes(b'hello from CPython ' + sys.version.split()[0].encode())",

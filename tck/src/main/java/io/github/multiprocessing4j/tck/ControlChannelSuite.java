@@ -9,7 +9,9 @@ import static io.github.multiprocessing4j.tck.ControlChannelProbe.droppedWithin;
 import static io.github.multiprocessing4j.tck.ControlChannelProbe.frame;
 import static io.github.multiprocessing4j.tck.ControlChannelProbe.send;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.multiprocessing4j.ChildProcess;
@@ -215,9 +217,29 @@ public abstract class ControlChannelSuite extends TckSuite {
     @Test
     void C4_theParentListensOnNoTcpPortAndBindsNoUdpPort() {
         assumeTrue(Files.exists(Path.of("/proc/net/tcp")), "needs /proc/net/tcp (Linux)");
+        assumeFalse(launcher().has(Capability.CONTROL_CHANNEL_OVER_TCP),
+                "its children reach the parent over TCP: C4_theParentListensOnOneTcpPort_... instead");
         ScenarioResult result = scenario(ListenerScenario.class, tmp.toString()).run();
         String dump = result.describe();
         assertEquals("0", result.value("tcp.listen.count"), "TCP sockets the parent listens on\n" + dump);
+        assertEquals("0", result.value("udp.bound.count"), "UDP sockets the parent has bound\n" + dump);
+        assertEquals("0", result.value("exit"), dump);
+    }
+
+    @Test
+    void C4_theParentListensOnOneTcpPort_boundToTheAddressItsChildrenUse_andBindsNoUdpPort() {
+        requires(Capability.CONTROL_CHANNEL_OVER_TCP);
+        assumeTrue(Files.exists(Path.of("/proc/net/tcp")), "needs /proc/net/tcp (Linux)");
+        ScenarioResult result = scenario(ListenerScenario.class, tmp.toString()).run();
+        String dump = result.describe();
+        assertEquals("1", result.value("tcp.listen.count"), "TCP sockets the parent listens on\n" + dump);
+        // /proc/net/tcp: "sl local_address ...", the address in hex; all zeros is the wildcard
+        String local = result.values("tcp.entry").isEmpty() ? result.value("tcp6.entry").split("\\s+")[1]
+                : result.value("tcp.entry").split("\\s+")[1];
+        String address = local.substring(0, local.indexOf(':'));
+        assertFalse(address.chars().allMatch(c -> c == '0'),
+                "the control channel listens on the wildcard address (" + local + "), not the one it advertises\n"
+                        + dump);
         assertEquals("0", result.value("udp.bound.count"), "UDP sockets the parent has bound\n" + dump);
         assertEquals("0", result.value("exit"), dump);
     }

@@ -323,9 +323,14 @@ public abstract class ManagerSuite extends TckSuite {
         return socket;
     }
 
+    /**
+     * The key, in a file the children can read: readable by every user, as some launchers run
+     * their children as another user than the test JVM's (a pod's non-root user). The test's
+     * directory is the test's own either way.
+     */
     private Path writeKey(byte[] key) throws IOException {
         Path keyFile = Files.createFile(tmp.resolve("key"),
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
         Files.write(keyFile, key);
         return keyFile;
     }
@@ -357,6 +362,11 @@ public abstract class ManagerSuite extends TckSuite {
         Path keyFile = writeKey(key);
         try (Manager server = Manager.server(address, key)) {
             SocketAddress bound = server.address().orElseThrow();
+            if (bound instanceof UnixDomainSocketAddress unix) {
+                // connecting takes write permission on the socket file: a child running as another
+                // user connects too (the key guards the server)
+                Files.setPosixFilePermissions(unix.getPath(), PosixFilePermissions.fromString("rw-rw-rw-"));
+            }
             String where = spec != null ? spec
                     : "tcp:" + ((InetSocketAddress) bound).getHostString() + ":" + ((InetSocketAddress) bound).getPort();
             Map<String, Integer> jobs = new LinkedHashMap<>();

@@ -17,6 +17,7 @@ import io.github.multiprocessing4j.RLock;
 import io.github.multiprocessing4j.Semaphore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -59,6 +60,8 @@ public abstract class SynchronizationSuite extends TckSuite {
         String counter = file("counter");
         String inside = file("inside");
         Targets.write(counter, "0");
+        // the children write it: some launchers run them as another user (a pod's non-root user)
+        Files.setPosixFilePermissions(Path.of(counter), PosixFilePermissions.fromString("rw-rw-rw-"));
         List<ChildProcess> incrementing = new ArrayList<>();
         for (int c = 0; c < children; c++) {
             incrementing.add(child(() -> {

@@ -187,21 +187,29 @@ public final class HostedPipe implements SharedObjects.Hosted {
                     return null;
                 }
                 case RECV -> {
-                    byte[] message = proxy.receive(args.length > 2 && (Boolean) args[2], OBJECT,
-                            Duration.ofNanos((Long) args[1]));
+                    boolean objectsOnly = args.length > 2 && (Boolean) args[2];
+                    byte[] message = proxy.receive(objectsOnly, OBJECT, ringTimeout((Long) args[1]));
                     if (message == null) {
                         throw new IllegalStateException("nothing arrived in time");
                     }
                     return message;
                 }
                 case POLL -> {
-                    return proxy.poll(Duration.ofNanos((Long) args[1]));
+                    return proxy.poll(ringTimeout((Long) args[1]));
                 }
                 default -> throw new IllegalArgumentException("unknown pipe operation " + op);
             }
         } catch (PeerGoneException e) {
             throw new IllegalStateException("the pipe's rings are gone: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A call's timeout as the rings take it: {@link Timeouts#FOREVER} (-1 on the wire) is a wait
+     * without end, not a negative one, which would give up at once.
+     */
+    private static Duration ringTimeout(long timeoutNanos) {
+        return Duration.ofNanos(timeoutNanos == Timeouts.FOREVER ? Long.MAX_VALUE : timeoutNanos);
     }
 
     /** This process's end {@code end} for a caller's send or receive, after the books are kept. */

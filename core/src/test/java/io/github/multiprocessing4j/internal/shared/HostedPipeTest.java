@@ -1,6 +1,7 @@
 package io.github.multiprocessing4j.internal.shared;
 
 import static io.github.multiprocessing4j.internal.shared.SharedObjects.LOCAL_CALLER;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -9,11 +10,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.multiprocessing4j.internal.BackgroundCall;
 import io.github.multiprocessing4j.internal.channel.CallRouter;
+import io.github.multiprocessing4j.internal.ring.MappedRing;
 import java.io.EOFException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -138,6 +142,32 @@ class HostedPipeTest {
         reader.failure(InterruptedException.class);
         send(0, "kept", LOCAL_CALLER);
         assertEquals("kept", recv(1, 0L, LOCAL_CALLER));
+    }
+
+    /**
+     * A process that cannot map a pipe's rings (a remote child) has its receive performed in the
+     * hosting process. Its wait for ever ({@link Timeouts#FOREVER}, -1 on the wire) used to reach
+     * the rings as a negative timeout: with nothing there yet, every blocking {@code recv()} of a
+     * pod failed at once with "nothing arrived in time".
+     */
+    @Test
+    void aRecvForEverOfAProcessThatCannotMapTheRingsWaitsForTheMessage(@TempDir Path directory) throws Exception {
+        MappedRing towardsLeft = MappedRing.create(directory.resolve("left.ring"), 1 << 16);
+        MappedRing towardsRight = MappedRing.create(directory.resolve("right.ring"), 1 << 16);
+        HostedPipe ringed = new HostedPipe(towardsLeft, towardsRight, () -> { });
+        BackgroundCall<Object> reader = calls.start("remote reader",
+                () -> ringed.invoke(HostedPipe.RECV, new Object[] {1, FOREVER}, "child-1")).assertBlocked();
+        BackgroundCall<Object> poller = calls.start("remote poller",
+                () -> ringed.invoke(HostedPipe.POLL, new Object[] {0, FOREVER}, "child-2")).assertBlocked();
+        byte[] hello = "hello".getBytes(StandardCharsets.UTF_8);
+        byte[] framed = new byte[hello.length + 1];
+        framed[0] = HostedPipe.OBJECT;
+        System.arraycopy(hello, 0, framed, 1, hello.length);
+        ringed.invoke(HostedPipe.SEND, new Object[] {0, framed}, "child-2");
+        assertArrayEquals(framed, (byte[]) reader.value(), "the message, with its kind, as a receive here gets it");
+        poller.assertStillBlocked();
+        ringed.invoke(HostedPipe.SEND, new Object[] {1, framed}, "child-1");
+        assertEquals(true, poller.value(), "a poll for ever sees the message sent towards its end");
     }
 
     @Test

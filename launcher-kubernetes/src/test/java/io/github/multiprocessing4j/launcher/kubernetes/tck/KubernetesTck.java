@@ -18,7 +18,7 @@ import java.util.Map;
 final class KubernetesTck {
 
     static final TckLauncher LAUNCHER = new TckLauncher("kubernetes",
-            EnumSet.of(Capability.TCP_TO_PARENT_HOST),
+            EnumSet.of(Capability.TCP_TO_PARENT_HOST, Capability.CONTROL_CHANNEL_OVER_TCP),
             Map.of(),
             Map.of("kubernetes.image", "multiprocessing4j/no-such-image:0"),
             "local");
