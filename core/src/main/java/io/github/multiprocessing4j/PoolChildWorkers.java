@@ -59,6 +59,21 @@ final class PoolChildWorkers implements PoolWorkerProcess.Factory {
         return new Worker(process);
     }
 
+    /**
+     * Asks the launcher the workers will use: one whose children reach this process over the
+     * network runs them on another host. If it cannot be had, true: starting the first worker
+     * reports why.
+     */
+    @Override
+    public boolean workersShareThisHost() {
+        try {
+            Launchers set = launchers != null ? launchers : Launchers.system();
+            return !set.forStart(launcher).launcher().childrenReachParentOverNetwork();
+        } catch (RuntimeException e) {
+            return true;
+        }
+    }
+
     /** One worker process. */
     private static final class Worker implements PoolWorkerProcess {
 

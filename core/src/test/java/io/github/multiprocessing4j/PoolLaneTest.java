@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.multiprocessing4j.internal.memory.SessionMemory;
 import io.github.multiprocessing4j.internal.pool.PoolEngine;
+import io.github.multiprocessing4j.internal.pool.PoolWorkerProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -54,7 +55,7 @@ class PoolLaneTest {
         System.clearProperty(PoolEngine.SHARED_MEMORY_PROPERTY);
     }
 
-    private Pool pool(int processes, io.github.multiprocessing4j.internal.pool.PoolWorkerProcess.Factory factory) {
+    private Pool pool(int processes, PoolWorkerProcess.Factory factory) {
         Pool pool = Pool.builder().processes(processes).workerFactory(factory).build();
         pools.add(pool);
         return pool;
@@ -142,6 +143,25 @@ class PoolLaneTest {
         List<Integer> items = IntStream.range(0, 100).boxed().toList();
         assertEquals(items.stream().map(x -> x * x).toList(), pool.map(x -> x * x, items, 7));
         assertEquals(before, laneFiles(), "no lane was made");
+    }
+
+    @Test
+    void workersOnAnotherHostGetNoLane() throws Exception {
+        Set<Path> before = laneFiles();
+        Pool pool = pool(2, new PoolWorkerProcess.Factory() {
+            @Override
+            public PoolWorkerProcess create(SerializableRunnable loop) {
+                return workers.create(loop);
+            }
+
+            @Override
+            public boolean workersShareThisHost() {
+                return false;
+            }
+        });
+        List<Integer> items = IntStream.range(0, 100).boxed().toList();
+        assertEquals(items.stream().map(x -> x * 2).toList(), pool.map(x -> x * 2, items, 7));
+        assertEquals(before, laneFiles(), "no lane file was made for workers that could not map it");
     }
 
     @Test

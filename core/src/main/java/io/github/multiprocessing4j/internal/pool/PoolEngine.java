@@ -128,7 +128,8 @@ public final class PoolEngine {
         this.processes = processes;
         this.initializer = initializer;
         this.factory = factory;
-        this.lanes = !"false".equalsIgnoreCase(System.getProperty(SHARED_MEMORY_PROPERTY, "true"));
+        this.lanes = !"false".equalsIgnoreCase(System.getProperty(SHARED_MEMORY_PROPERTY, "true"))
+                && factory.workersShareThisHost();
         this.board = new PoolTaskBoard(maxTasksPerChild, 4 * processes + 4, new PoolTaskBoard.Sink() {
             @Override
             public void delivered(PoolChunk chunk, byte[] bytes, String worker) {

@@ -56,5 +56,16 @@ public interface PoolWorkerProcess {
          * @return the worker, never null
          */
         PoolWorkerProcess create(SerializableRunnable loop);
+
+        /**
+         * Whether the workers run on this host, where they can map the files of their lanes:
+         * false for a launcher whose children reach the parent over the network (a pod), whose
+         * workers then get no lane and take every chunk from the board.
+         *
+         * @return true by default
+         */
+        default boolean workersShareThisHost() {
+            return true;
+        }
     }
 }
