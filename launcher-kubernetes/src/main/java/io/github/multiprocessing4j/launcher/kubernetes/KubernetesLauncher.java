@@ -46,6 +46,8 @@ import org.slf4j.LoggerFactory;
 final class KubernetesLauncher implements Launcher {
 
     private static final Logger LOGGER = LoggerFactory.getLogger(KubernetesLauncher.class);
+    /** How long {@link #close()} lets requests in flight finish. */
+    private static final long CLOSE_WAIT_SECONDS = 5;
     /** How long the start script may take to report its pid once attached. */
     private static final long PID_SECONDS = 30;
 
@@ -391,11 +393,24 @@ final class KubernetesLauncher implements Launcher {
         return root == e ? String.valueOf(e.getMessage()) : e.getMessage() + ": " + root;
     }
 
+    /**
+     * Stops watching, lets the deletions already asked for reach the API server (for at most
+     * {@value #CLOSE_WAIT_SECONDS} s: at a parent's exit they are what removes its ended pods),
+     * then closes the client.
+     */
     @Override
     public void close() {
         informers.values().forEach(SharedIndexInformer::close);
         informers.clear();
         background.shutdown();
+        try {
+            if (!background.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                LOGGER.debug("requests to the API server still ran {} s after the launcher closed: abandoned",
+                        CLOSE_WAIT_SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         client.close();
     }
 }

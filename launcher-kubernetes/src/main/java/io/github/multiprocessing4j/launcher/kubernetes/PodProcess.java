@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -313,21 +314,30 @@ final class PodProcess implements LaunchedProcess {
         }
     }
 
-    /** Removes the pod (and its Job) once of no more use; an ended container needs no grace. */
+    /**
+     * Removes the pod (and its Job) once of no more use; an ended container needs no grace. What
+     * cannot be removed (the launcher closed, the API server gone) is left to the next session's
+     * clean-up and to the Job's time to live, with a debug line.
+     */
     void deletePod(Long gracePeriod) {
-        background.execute(() -> {
-            try {
-                if (jobName != null) {
-                    client.batch().v1().jobs().inNamespace(namespace).withName(jobName)
-                            .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+        try {
+            background.execute(() -> {
+                try {
+                    if (jobName != null) {
+                        client.batch().v1().jobs().inNamespace(namespace).withName(jobName)
+                                .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+                    }
+                    String pod = podName;
+                    if (pod != null) {
+                        client.pods().inNamespace(namespace).withName(pod).withGracePeriod(gracePeriod).delete();
+                    }
+                } catch (KubernetesClientException | IllegalStateException e) {
+                    // IllegalStateException: the client was closed meanwhile
+                    LOGGER.debug("could not delete {}: {}", objectName(), e.getMessage());
                 }
-                String pod = podName;
-                if (pod != null) {
-                    client.pods().inNamespace(namespace).withName(pod).withGracePeriod(gracePeriod).delete();
-                }
-            } catch (KubernetesClientException e) {
-                LOGGER.debug("could not delete {}: {}", objectName(), e.getMessage());
-            }
-        });
+            });
+        } catch (RejectedExecutionException e) {
+            LOGGER.debug("not deleting {}: its launcher is closed", objectName());
+        }
     }
 }
