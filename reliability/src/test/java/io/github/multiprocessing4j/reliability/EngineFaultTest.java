@@ -53,7 +53,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(1800)
 class EngineFaultTest {
 
-    static final int FAULTS = Form.pick(4, 12);
+    static final int FAULTS = Form.pick(2, 12);
     /** How long a start may take to fail while the engine is down. */
     static final Duration START_FAILS_WITHIN = Duration.ofSeconds(10);
 

@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.ExecListener;
 import io.fabric8.kubernetes.client.dsl.ExecWatch;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -48,6 +47,8 @@ final class KubernetesLauncher implements Launcher {
     private static final Logger LOGGER = LoggerFactory.getLogger(KubernetesLauncher.class);
     /** How long {@link #close()} lets requests in flight finish. */
     private static final long CLOSE_WAIT_SECONDS = 5;
+    /** How long the first list of a namespace's pods may take. */
+    private static final long WATCH_START_SECONDS = 30;
     /** How long the start script may take to report its pid once attached. */
     private static final long PID_SECONDS = 30;
 
@@ -189,20 +190,7 @@ final class KubernetesLauncher implements Launcher {
                     .redirectingInput()
                     .writingOutput(process.out)
                     .writingError(process.err)
-                    .usingListener(new ExecListener() {
-                        @Override
-                        public void onClose(int code, String reason) {
-                            process.out.close();
-                            process.err.close();
-                        }
-
-                        @Override
-                        public void onFailure(Throwable failure, Response response) {
-                            LOGGER.debug("attach to pod {} failed: {}", process.podName(), failure.toString());
-                            process.out.close();
-                            process.err.close();
-                        }
-                    })
+                    .usingListener(process.sessionListener())
                     .attach();
         } catch (KubernetesClientException e) {
             throw new LaunchException(apiError(e, "create", "pods/attach", namespace), e);
@@ -265,10 +253,10 @@ final class KubernetesLauncher implements Launcher {
                 throw new LaunchException("namespace '" + namespace + "' does not exist: create it or set"
                         + " kubernetes.namespace");
             }
+            SharedIndexInformer<Pod> informer = client.pods().inNamespace(namespace)
+                    .withLabel(PodTemplate.SESSION_LABEL, session).runnableInformer(0);
             try {
-                SharedIndexInformer<Pod> informer = client.pods().inNamespace(namespace)
-                        .withLabel(PodTemplate.SESSION_LABEL, session)
-                        .inform(new ResourceEventHandler<>() {
+                informer.addEventHandler(new ResourceEventHandler<>() {
                             @Override
                             public void onAdd(Pod pod) {
                                 dispatch(pod, false);
@@ -283,10 +271,34 @@ final class KubernetesLauncher implements Launcher {
                             public void onDelete(Pod pod, boolean finalStateUnknown) {
                                 dispatch(pod, true);
                             }
-                        }, 0);
+                        });
+                // once it has started, it lists and watches again for as long as the API server is
+                // away (restarted, or the network cut): by default it would stop for good, and no
+                // child's end would be seen any more
+                informer.exceptionHandler((started, failure) -> {
+                    if (started) {
+                        LOGGER.debug("the watch of this session's pods in namespace '{}' failed ({}): trying again",
+                                namespace, failure.toString());
+                    }
+                    return started;
+                });
+                informer.start().toCompletableFuture().get(WATCH_START_SECONDS, TimeUnit.SECONDS);
                 informers.put(namespace, informer);
-            } catch (KubernetesClientException e) {
-                throw new LaunchException(apiError(e, "list and watch", "pods", namespace), e);
+            } catch (ExecutionException e) {
+                informer.close();
+                Throwable cause = e.getCause();
+                if (cause instanceof KubernetesClientException failure) {
+                    throw new LaunchException(apiError(failure, "list and watch", "pods", namespace), failure);
+                }
+                throw new LaunchException("could not list and watch pods in namespace '" + namespace + "': " + cause, cause);
+            } catch (TimeoutException e) {
+                informer.close();
+                throw new LaunchException("the Kubernetes API server did not list this session's pods in namespace '"
+                        + namespace + "' within " + WATCH_START_SECONDS + " s", e);
+            } catch (InterruptedException e) {
+                informer.close();
+                Thread.currentThread().interrupt();
+                throw new LaunchException("interrupted while starting the watch of pods in namespace '" + namespace + "'", e);
             }
         }
     }
@@ -366,8 +378,14 @@ final class KubernetesLauncher implements Launcher {
     }
 
     /** One sentence for an API error: a missing namespace, a verb RBAC forbids, an unreachable server. */
-    static String apiError(KubernetesClientException e, String verb, String resource, String namespace) {
+    String apiError(KubernetesClientException e, String verb, String resource, String namespace) {
         int code = e.getCode();
+        if (code <= 0 && hasCause(e, IOException.class)) {
+            // no HTTP answer at all: the server is down, restarting or unreachable
+            return "no Kubernetes API server answers at " + client.getConfiguration().getMasterUrl() + " to " + verb + " "
+                    + resource + " in namespace '" + namespace + "' (" + rootMessage(e) + "): the cluster may be down or"
+                    + " restarting; nothing was started";
+        }
         if (code == 403) {
             return "Kubernetes forbids this user to " + verb + " " + resource + " in namespace '" + namespace
                     + "' (RBAC): grant it that verb on that resource (the launcher's README lists what it needs)";
@@ -383,6 +401,15 @@ final class KubernetesLauncher implements Launcher {
         }
         return "the Kubernetes API failed to " + verb + " " + resource + " in namespace '" + namespace + "' ("
                 + rootMessage(e) + ")";
+    }
+
+    private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String rootMessage(Throwable e) {

@@ -71,6 +71,13 @@ final class OutputSink extends OutputStream {
         forwarder.write(Arrays.copyOfRange(bytes, offset, offset + length));
     }
 
+    /** The stream was cut: writes an unfinished line, so that what comes after it starts a new one. */
+    synchronized void flushLine() {
+        if (firstLine == null) {
+            forwarder.flush();
+        }
+    }
+
     /** The stream ended: writes an unfinished last line. */
     @Override
     public synchronized void close() {

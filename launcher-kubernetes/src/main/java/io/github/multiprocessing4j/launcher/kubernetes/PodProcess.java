@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.ExecListener;
 import io.fabric8.kubernetes.client.dsl.ExecWatch;
 import io.github.multiprocessing4j.spi.LaunchedProcess;
 import io.github.multiprocessing4j.spi.LineForwarder;
@@ -32,12 +33,25 @@ import org.slf4j.LoggerFactory;
  * period 0). If that stream is gone, they run {@code kill} with the child's pid in its container
  * (the pod shares one process namespace, so the JVM is an ordinary process there), and a kill
  * that cannot be delivered either way deletes the pod with grace period 0.
+ *
+ * <p>The attach session runs through the API server and the kubelet, so it breaks when either
+ * restarts while the container runs on. Then the launcher attaches again, to the output only
+ * (the container's standard input was closed with the first session), retrying while the API
+ * server is away, until the container ends: later output reaches the parent again, and what the
+ * child printed in between is lost (logged). Signals then go through {@code exec}.
  */
 final class PodProcess implements LaunchedProcess {
 
     private static final Logger LOGGER = LoggerFactory.getLogger(PodProcess.class);
     /** How long, after the container ended, its attached output may take to arrive. */
     private static final long OUTPUT_GRACE_SECONDS = 5;
+    /**
+     * How long after a session ended the launcher attaches again, and between tries: long enough
+     * that a container that simply ended has said so through the watch first.
+     */
+    private static final long REATTACH_PAUSE_MILLIS = 500;
+    /** The WebSocket close code of a stream that ended normally. */
+    private static final int NORMAL_CLOSURE = 1000;
     /** Larger than any Linux pid (pid_max is at most 2^22): {@code pid() % PID_STRIDE} is the pod's own pid. */
     static final long PID_STRIDE = 10_000_000L;
     /** Waiting reasons that never resolve by themselves: the start fails at once (SPEC R4). */
@@ -66,6 +80,12 @@ final class PodProcess implements LaunchedProcess {
     /** What {@link #pid()} reports: unique among this launcher's children. */
     private volatile long pid;
     private volatile ExecWatch attached;
+    /** The listener of the session that delivers the output now; null while there is none. */
+    private volatile ExecListener liveSession;
+    /** Set while a loop attaches again. */
+    private final AtomicBoolean reattaching = new AtomicBoolean();
+    /** Set once the pod is being removed: its output is no longer wanted. */
+    private volatile boolean abandoned;
     private volatile Pod last;
 
     /**
@@ -78,6 +98,12 @@ final class PodProcess implements LaunchedProcess {
         this.podName = podName;
         this.jobName = jobName;
         this.background = background;
+        // a container that ended while no session delivered its output has nothing more to say
+        terminated.whenComplete((code, failure) -> {
+            if (liveSession == null) {
+                closeOutput();
+            }
+        });
         this.exit = terminated.thenCompose(code -> out.closed().thenCombine(err.closed(), (a, b) -> code)
                         .completeOnTimeout(code, OUTPUT_GRACE_SECONDS, TimeUnit.SECONDS))
                 .whenComplete((code, failure) -> {
@@ -85,10 +111,142 @@ final class PodProcess implements LaunchedProcess {
                     if (watch != null) {
                         watch.close();
                     }
-                    out.close();
-                    err.close();
+                    closeOutput();
                     deletePod(0L);
                 });
+    }
+
+    /**
+     * A listener for a new attach session, which from now on delivers the output.
+     *
+     * @return it, to be given to the attach
+     */
+    ExecListener sessionListener() {
+        AtomicBoolean ended = new AtomicBoolean();
+        ExecListener listener = new ExecListener() {
+            @Override
+            public void onClose(int code, String reason) {
+                if (ended.compareAndSet(false, true)) {
+                    // 1000: the stream ended because the container did; a break (the API server or
+                    // the kubelet went away) closes it abnormally (1006) or fails it
+                    sessionEnded(this, code == NORMAL_CLOSURE ? null : code + " " + reason);
+                }
+            }
+
+            @Override
+            public void onFailure(Throwable failure, Response response) {
+                if (ended.compareAndSet(false, true)) {
+                    sessionEnded(this, failure.toString());
+                }
+            }
+        };
+        liveSession = listener;
+        return listener;
+    }
+
+    /**
+     * An attach session ended.
+     *
+     * @param session its listener
+     * @param broken how the way to the container broke, or null if the container ended
+     */
+    private void sessionEnded(ExecListener session, String broken) {
+        if (liveSession != session) {
+            return;
+        }
+        liveSession = null;
+        // its standard input went with it: signals go through exec from now on
+        attached = null;
+        if (broken == null || terminated.isDone() || abandoned || background.isShutdown()) {
+            closeOutput();
+            return;
+        }
+        LOGGER.debug("the attach session of pod {} broke ({}) while its container runs", podName, broken);
+        // a line cut by the break is not joined with what comes after it
+        out.flushLine();
+        err.flushLine();
+        reattachSoon();
+    }
+
+    private void reattachSoon() {
+        if (!reattaching.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            background.execute(this::reattach);
+        } catch (RejectedExecutionException e) {
+            reattaching.set(false);
+            closeOutput();
+        }
+    }
+
+    /** Attaches to the output again until a session runs or the container ended. */
+    private void reattach() {
+        long lost = System.nanoTime();
+        int tries = 0;
+        try {
+            while (liveSession == null && !terminated.isDone() && !abandoned && !background.isShutdown()) {
+                Thread.sleep(REATTACH_PAUSE_MILLIS);
+                if (terminated.isDone() || abandoned || background.isShutdown()) {
+                    break;
+                }
+                tries++;
+                // asked first, as it fails quietly and at once while the API server is away, and
+                // says whether the container still runs: an attach would wait for it
+                if (!stillRuns()) {
+                    continue;
+                }
+                ExecListener listener = sessionListener();
+                try {
+                    client.pods().inNamespace(namespace).withName(podName).inContainer(PodTemplate.CONTAINER)
+                            .writingOutput(out).writingError(err).usingListener(listener).attach();
+                    LOGGER.warn("attached again to pod {}'s output {} ms after its session broke (try {}): what it printed"
+                            + " in between is lost", podName, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lost), tries);
+                } catch (KubernetesClientException | IllegalStateException e) {
+                    if (liveSession == listener) {
+                        liveSession = null;
+                    }
+                    LOGGER.debug("attaching again to pod {} failed: {}", podName, e.getMessage());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            reattaching.set(false);
+        }
+        if (liveSession == null) {
+            if (terminated.isDone() || abandoned || background.isShutdown()) {
+                closeOutput();
+            } else {
+                // a session that ended while this loop was leaving
+                reattachSoon();
+            }
+        }
+    }
+
+    /** Whether the container runs, from the pod's status; false if that cannot be asked now. */
+    private boolean stillRuns() {
+        Pod pod;
+        try {
+            pod = client.pods().inNamespace(namespace).withName(podName).get();
+        } catch (KubernetesClientException | IllegalStateException e) {
+            LOGGER.debug("could not read pod {} to attach to it again: {}", podName, e.getMessage());
+            return false;
+        }
+        if (pod == null) {
+            // deleted meanwhile: the watch says how it ended
+            abandoned = true;
+            return false;
+        }
+        update(pod);
+        ContainerStatus status = mainStatus(pod);
+        return !terminated.isDone() && status != null && status.getState() != null
+                && status.getState().getRunning() != null;
+    }
+
+    private void closeOutput() {
+        out.close();
+        err.close();
     }
 
     String podName() {
@@ -320,6 +478,7 @@ final class PodProcess implements LaunchedProcess {
      * clean-up and to the Job's time to live, with a debug line.
      */
     void deletePod(Long gracePeriod) {
+        abandoned = true;
         try {
             background.execute(() -> {
                 try {

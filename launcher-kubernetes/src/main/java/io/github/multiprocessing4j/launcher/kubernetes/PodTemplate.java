@@ -19,6 +19,7 @@ import io.github.multiprocessing4j.spi.LaunchRequest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,6 +54,8 @@ final class PodTemplate {
     static final String PARENT_PID_ANNOTATION = LABEL_PREFIX + "parent-pid";
     static final String PARENT_START_ANNOTATION = LABEL_PREFIX + "parent-start";
     private static final String BOOT_DIRECTORY = "/tmp/mp4j-boot";
+    /** How long after the start timeout a pod waits for its parent's release byte. */
+    static final Duration RELEASE_MARGIN = Duration.ofSeconds(60);
 
     private PodTemplate() {
     }
@@ -123,7 +126,8 @@ final class PodTemplate {
                 .withName(CONTAINER)
                 .withImage(settings.image())
                 .withImagePullPolicy(settings.imagePullPolicy())
-                .withCommand(escapeExpansion(command(request, bootstrapSizes, settings.codeCache())))
+                .withCommand(escapeExpansion(command(request, bootstrapSizes, settings.codeCache(),
+                        settings.startTimeout().plus(RELEASE_MARGIN))))
                 .withEnv(env)
                 .withStdin(true)
                 .withStdinOnce(true)
@@ -183,11 +187,20 @@ final class PodTemplate {
 
     /** {@code sh -c <script> mp4j <java> <options> -cp <class path> <main> <arguments>}. */
     static List<String> command(LaunchRequest request, List<Long> bootstrapSizes) {
-        return command(request, bootstrapSizes, "");
+        return command(request, bootstrapSizes, "", Duration.ofSeconds(60).plus(RELEASE_MARGIN));
     }
 
-    static List<String> command(LaunchRequest request, List<Long> bootstrapSizes, String codeCache) {
-        StringBuilder script = new StringBuilder("head -c 1 >/dev/null && echo \"" + PID_MARKER + "$$\" >&2");
+    /**
+     * The container's command. Its script waits for the parent's release byte on stdin for at
+     * most {@code releaseWithin} (where the image has {@code timeout}): a pod whose parent never
+     * attached (it was killed, or the API server went away, while the pod started) ends by itself
+     * instead of waiting for ever, and the next session's clean-up removes it.
+     */
+    static List<String> command(LaunchRequest request, List<Long> bootstrapSizes, String codeCache, Duration releaseWithin) {
+        long seconds = Math.max(1, releaseWithin.toSeconds());
+        StringBuilder script = new StringBuilder("if command -v timeout >/dev/null 2>&1; then timeout " + seconds
+                + " head -c 1 >/dev/null || { echo \"multiprocessing4j: no parent attached within " + seconds
+                + " s\" >&2; exit 125; }; else head -c 1 >/dev/null; fi && echo \"" + PID_MARKER + "$$\" >&2");
         StringJoiner classPath = new StringJoiner(":");
         if (bootstrapSizes.isEmpty()) {
             request.classPath().forEach(entry -> classPath.add(entry.toString()));

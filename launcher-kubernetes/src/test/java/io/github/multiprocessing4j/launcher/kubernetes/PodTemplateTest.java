@@ -11,10 +11,13 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.github.multiprocessing4j.spi.LaunchRequest;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class PodTemplateTest {
@@ -62,12 +65,31 @@ class PodTemplateTest {
         List<String> command = PodTemplate.command(request(Map.of()), List.of(100L, 200L));
         assertEquals(List.of("sh", "-c"), command.subList(0, 2));
         String script = command.get(2);
-        assertTrue(script.startsWith("head -c 1 >/dev/null && echo \"" + PodTemplate.PID_MARKER + "$$\" >&2"), script);
+        assertTrue(script.startsWith("if command -v timeout >/dev/null 2>&1; then timeout 120 head -c 1 >/dev/null || {"),
+                script);
+        assertTrue(script.contains("else head -c 1 >/dev/null; fi && echo \"" + PodTemplate.PID_MARKER + "$$\" >&2"), script);
         assertTrue(script.contains("head -c 100 > /tmp/mp4j-boot/0.jar && head -c 200 > /tmp/mp4j-boot/1.jar"), script);
         assertTrue(script.endsWith("exec java \"$@\""), script);
         assertEquals(List.of("mp4j", "-Djava.io.tmpdir=/tmp", "-Xmx64m", "-cp", "/tmp/mp4j-boot/0.jar:/tmp/mp4j-boot/1.jar",
                 "io.github.multiprocessing4j.internal.process.ChildRuntime", "tls:127.0.0.1:4711", "abc123"),
                 command.subList(3, command.size()));
+    }
+
+    @Test
+    void aPodWhoseParentNeverReleasesItEndsByItselfSayingWhy() throws Exception {
+        List<String> command = PodTemplate.command(request(Map.of()), List.of(100L), "", Duration.ofSeconds(1));
+        // the script as the container's shell runs it; its stdin stays open and silent, as when
+        // the parent died or the API server went away before the attach
+        Process script = new ProcessBuilder(command.subList(0, 3)).start();
+        try {
+            assertTrue(script.waitFor(30, TimeUnit.SECONDS), "the script still waits for its release byte");
+            assertEquals(125, script.exitValue());
+            assertEquals("multiprocessing4j: no parent attached within 1 s",
+                    new String(script.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip());
+        } finally {
+            script.destroyForcibly();
+            script.getOutputStream().close();
+        }
     }
 
     @Test

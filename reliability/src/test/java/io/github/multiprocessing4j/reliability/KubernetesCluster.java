@@ -1,0 +1,166 @@
+package io.github.multiprocessing4j.reliability;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.github.multiprocessing4j.tck.Poll;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The test cluster of {@code .ci/k8s-up.sh}, for the engine faults: one of its parts (the API
+ * server or the kubelet) stopped with SIGTERM as a service manager stops it (SIGKILL if it still
+ * runs {@link #STOP_DEADLINE} later, as {@code .ci/k8s-restart.sh} does: the API server's graceful
+ * shutdown can wait on streams its clients hold open), and started again by that idempotent
+ * script, which returns once the API answers and the node is Ready. Its processes' pids are in
+ * the script's state directory ({@code MP4J_K8S_STATE}, by default
+ * {@code /var/lib/multiprocessing4j/k8s}).
+ */
+final class KubernetesCluster {
+
+    /** The script that brings the cluster up (the repository's {@code .ci/k8s-up.sh}). */
+    static final Path UP_SCRIPT = Path.of(System.getProperty("reliability.k8s.up", "../.ci/k8s-up.sh"));
+    /** Where that script keeps the pid files of the cluster's processes. */
+    static final Path RUN = Path.of(Optional.ofNullable(System.getenv("MP4J_K8S_STATE"))
+            .orElse("/var/lib/multiprocessing4j/k8s"), "run");
+    /**
+     * How long a part may take to stop after SIGTERM before it gets SIGKILL. The API server closes
+     * its port at once, then waits for the streams its clients hold open (watches, attach
+     * sessions) and was seen still running 80 s later: what its clients see is the same.
+     */
+    static final Duration STOP_DEADLINE = Duration.ofSeconds(5);
+    /** How long the script may take to bring the cluster back. */
+    static final Duration START_DEADLINE = Duration.ofSeconds(180);
+    /** The annotation with which the kubernetes launcher names its parent's pid on a pod. */
+    static final String PARENT_PID_ANNOTATION = "io.github.multiprocessing4j/parent-pid";
+
+    /** A part of the cluster that a fault stops, by the name of its process. */
+    enum Part {
+        API_SERVER("kube-apiserver"),
+        KUBELET("kubelet");
+
+        final String process;
+
+        Part(String process) {
+            this.process = process;
+        }
+    }
+
+    private KubernetesCluster() {
+    }
+
+    /**
+     * Why the cluster's parts cannot be stopped and restarted from here, if they cannot.
+     *
+     * @return the reason, or empty
+     */
+    static Optional<String> problem() {
+        if (System.getenv("KUBECONFIG") == null) {
+            return Optional.of("KUBECONFIG is not set (.ci/run sets it to what .ci/k8s-up.sh prints)");
+        }
+        if (!Files.isRegularFile(UP_SCRIPT)) {
+            return Optional.of("no " + UP_SCRIPT.toAbsolutePath() + " to start the cluster again (-Dreliability.k8s.up)");
+        }
+        for (Part part : Part.values()) {
+            if (find(part).isEmpty()) {
+                return Optional.of("no " + part.process + " runs with its pid in " + RUN.resolve(part.process + ".pid"));
+            }
+        }
+        if (!"root".equals(System.getProperty("user.name"))) {
+            return Optional.of("the cluster's processes are root's: run as root");
+        }
+        try (KubernetesClient client = new KubernetesClientBuilder().build()) {
+            client.getKubernetesVersion();
+        } catch (KubernetesClientException e) {
+            return Optional.of("the API server does not answer: " + e.getMessage());
+        }
+        return Optional.empty();
+    }
+
+    /** The running process of a part, from its pid file. */
+    static Optional<ProcessHandle> find(Part part) {
+        try {
+            long pid = Long.parseLong(Files.readString(RUN.resolve(part.process + ".pid"), StandardCharsets.US_ASCII).strip());
+            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                    .filter(handle -> handle.info().commandLine().map(line -> line.contains(part.process)).orElse(false));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Stops a part (SIGTERM, then SIGKILL after {@link #STOP_DEADLINE}) and waits until it is gone.
+     *
+     * @param part which
+     * @return how long it took, ms
+     * @throws InterruptedException if interrupted
+     */
+    static long stop(Part part) throws InterruptedException {
+        ProcessHandle process = find(part).orElseThrow(() -> new IllegalStateException("no " + part.process + " to stop"));
+        long start = System.nanoTime();
+        process.destroy();
+        if (!Poll.until(() -> !process.isAlive(), STOP_DEADLINE)) {
+            process.destroyForcibly();
+            if (!Poll.until(() -> !process.isAlive(), Duration.ofSeconds(10))) {
+                throw new AssertionError(part.process + " (pid " + process.pid() + ") survived SIGKILL");
+            }
+        }
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    }
+
+    /**
+     * Brings the cluster up if any part is down, as CI does ({@code .ci/k8s-up.sh}).
+     *
+     * @return how long it took, ms
+     * @throws IOException if the script cannot run
+     * @throws InterruptedException if interrupted
+     */
+    static long ensureUp() throws IOException, InterruptedException {
+        long start = System.nanoTime();
+        Process script = new ProcessBuilder(List.of("bash", UP_SCRIPT.toString()))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        if (!script.waitFor(START_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)) {
+            script.destroyForcibly();
+            throw new AssertionError(UP_SCRIPT + " did not bring the cluster up within " + START_DEADLINE);
+        }
+        if (script.exitValue() != 0) {
+            throw new AssertionError(UP_SCRIPT + " failed with " + script.exitValue());
+        }
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    }
+
+    /**
+     * The pods this JVM started that still exist once none is left or the deadline passed.
+     *
+     * @param deadline how long to wait for them to go
+     * @return "name (phase)" of each left
+     * @throws InterruptedException if interrupted
+     */
+    static List<String> podsOfThisJvmAfter(Duration deadline) throws InterruptedException {
+        try (KubernetesClient client = new KubernetesClientBuilder().build()) {
+            Poll.until(() -> podsOfThisJvm(client).isEmpty(), deadline);
+            return podsOfThisJvm(client);
+        }
+    }
+
+    private static List<String> podsOfThisJvm(KubernetesClient client) {
+        String pid = Long.toString(ProcessHandle.current().pid());
+        return client.pods().inAnyNamespace().withLabel("app.kubernetes.io/managed-by", "multiprocessing4j").list()
+                .getItems().stream()
+                .filter(pod -> pod.getMetadata().getAnnotations() != null
+                        && pid.equals(pod.getMetadata().getAnnotations().get(PARENT_PID_ANNOTATION)))
+                .map(KubernetesCluster::describe)
+                .toList();
+    }
+
+    private static String describe(Pod pod) {
+        return pod.getMetadata().getName() + " (" + (pod.getStatus() == null ? "?" : pod.getStatus().getPhase()) + ")";
+    }
+}
