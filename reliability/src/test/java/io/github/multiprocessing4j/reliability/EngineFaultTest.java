@@ -45,8 +45,7 @@ import org.junit.jupiter.api.Timeout;
  * {@code -Dreliability.engine.faults=true}), and refuses to start while containers that are not
  * this JVM's run. The engine is always started again at the end, pass or fail.
  *
- * <p>Kubernetes faults (API server and kubelet restarts) wait for the kubernetes launcher, which
- * does not exist yet.
+ * <p>Kubernetes faults (API server and kubelet restarts) are {@link KubernetesEngineFaultTest}'s.
  */
 @Order(75)
 @Tag("engine")

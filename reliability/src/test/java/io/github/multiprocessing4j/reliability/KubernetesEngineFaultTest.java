@@ -82,7 +82,7 @@ class KubernetesEngineFaultTest {
     private int linesAfter;
 
     @BeforeAll
-    static void cluster() {
+    static void cluster() throws Exception {
         if (!DockerDaemon.faultsWanted()) {
             System.err.println("[reliability] skipping the kubernetes engine faults: they stop the test cluster's API server"
                     + " and kubelet; run them with -Dreliability.engine.faults=true (CI=true does)");
@@ -96,6 +96,9 @@ class KubernetesEngineFaultTest {
             }
             throw new AssertionError("the kubernetes engine faults cannot run: " + problem.get());
         }
+        // the docker faults before this restarted the engine under the kubelet: the script
+        // returns once the node is Ready again
+        KubernetesCluster.ensureUp();
     }
 
     @AfterAll
