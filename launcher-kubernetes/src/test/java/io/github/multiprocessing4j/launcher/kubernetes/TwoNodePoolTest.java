@@ -46,7 +46,7 @@ class TwoNodePoolTest {
             Pool pool = Pool.builder().processes(4).launcher("kubernetes").launcherOption("kubernetes.cpu", "500m")
                     .build();
             try {
-                List<String> ranOn = pool.map(x -> x + "@" + Multiprocessing.currentProcess().name(), items, 20);
+                List<String> ranOn = Target.whereEachRan(pool, items);
                 for (int i = 0; i < items.size(); i++) {
                     assertTrue(ranOn.get(i).startsWith(i + "@PoolWorker-"), "item " + i + ": " + ranOn.get(i));
                 }
@@ -56,17 +56,33 @@ class TwoNodePoolTest {
                 for (Pod pod : ours(client)) {
                     nodeOf.put(pod.getMetadata().getLabels().get(PodTemplate.PROCESS_LABEL), pod.getSpec().getNodeName());
                 }
+                System.out.println("[two nodes] workers that ran items: " + workers + "; their pods' nodes: " + nodeOf);
+                for (String worker : workers) {
+                    assertTrue(nodeOf.get(PodTemplate.labelValue(worker)) != null, "no pod found for " + worker + ": " + nodeOf);
+                }
                 Set<String> nodes = workers.stream().map(worker -> nodeOf.get(PodTemplate.labelValue(worker)))
                         .collect(Collectors.toCollection(TreeSet::new));
-                System.out.println("[two nodes] workers that ran items: " + workers + "; their pods' nodes: " + nodeOf);
-                assertTrue(nodes.size() >= 2 && !nodes.contains(null),
-                        "the workers that ran items ran on " + nodes + " (pods: " + nodeOf + ")");
+                assertTrue(nodes.size() >= 2, "the workers that ran items ran on " + nodes + " (pods: " + nodeOf + ")");
             } finally {
                 pool.terminate();
                 assertTrue(pool.join(java.time.Duration.ofSeconds(60)), "the pool's workers ended");
             }
             assertEquals(List.of(), ours(client).stream().filter(TwoNodePoolTest::running)
                     .map(pod -> pod.getMetadata().getName()).toList(), "no pod of this JVM still runs");
+        }
+    }
+
+    /**
+     * The workers' task, in a class of its own: a pod gets no fabric8 jar, and a lambda is
+     * resolved through the class that made it, which must load without them.
+     */
+    static final class Target {
+
+        private Target() {
+        }
+
+        static List<String> whereEachRan(Pool pool, List<Integer> items) throws InterruptedException {
+            return pool.map(x -> x + "@" + Multiprocessing.currentProcess().name(), items, 20);
         }
     }
 
