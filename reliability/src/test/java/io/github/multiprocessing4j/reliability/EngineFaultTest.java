@@ -19,9 +19,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
@@ -159,31 +156,7 @@ class EngineFaultTest {
         }
         long readyMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         // starts in flight on another thread while the engine goes
-        AtomicBoolean stopStarting = new AtomicBoolean();
-        AtomicReference<Throwable> starterFailure = new AtomicReference<>();
-        AtomicInteger inFlight = new AtomicInteger();
-        Thread starter = new Thread(() -> {
-            while (!stopStarting.get()) {
-                ChildProcess process = Children.builder(Children::nothing).launcher("docker").name("engine-churn").build();
-                try {
-                    process.start();
-                    inFlight.incrementAndGet();
-                    int code = Children.joinWithDeadline(process);
-                    if (code != 0) {
-                        exitCode("churn", code);
-                    }
-                    process.close();
-                } catch (ProcessStartException e) {
-                    // the engine went: a clear failure, as wanted
-                    inFlight.incrementAndGet();
-                    Children.sleep(100);
-                } catch (Throwable e) {
-                    starterFailure.compareAndSet(null, e);
-                    return;
-                }
-            }
-        }, "engine-fault-starter");
-        starter.start();
+        BackToBackStarts starts = new BackToBackStarts("docker", Duration.ofMillis(100), code -> exitCode("churn", code));
         Children.sleep(300);
 
         long stopMillis = DockerDaemon.stop();
@@ -219,13 +192,7 @@ class EngineFaultTest {
             assertTrue(message.contains("Docker engine"), "the failure does not name the engine: " + message);
             assertTrue(millis < START_FAILS_WITHIN.toMillis(), "the start took " + millis + " ms to fail: " + message);
         }
-        stopStarting.set(true);
-        starter.join(Children.DEADLINE.toMillis() * 2);
-        assertTrue(!starter.isAlive(), "a start hung while the engine was down");
-        if (starterFailure.get() != null) {
-            throw new AssertionError("a start in flight failed unclearly", starterFailure.get());
-        }
-        startsInFlight += inFlight.get();
+        startsInFlight += starts.stopAndCheck(Children.DEADLINE.multipliedBy(2), "the engine was down");
 
         long startMillis = DockerDaemon.ensureUp();
         maxStartMillis = Math.max(maxStartMillis, startMillis);

@@ -21,9 +21,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
@@ -172,7 +169,7 @@ class KubernetesEngineFaultTest {
             return 7;
         });
         callable.setName("engine-callable");
-        AtomicBoolean stopStarting = new AtomicBoolean();
+        BackToBackStarts starts = null;
         List<ChildProcess> children = new ArrayList<>(List.of(daemon, nonDaemon, callable));
         try {
             // a CallableProcess has no builder: its launcher is the default one, which the pom sets to local
@@ -189,30 +186,7 @@ class KubernetesEngineFaultTest {
                 ready.get(Children.DEADLINE);
             }
             // starts in flight on another thread while the part goes
-            AtomicReference<Throwable> starterFailure = new AtomicReference<>();
-            AtomicInteger inFlight = new AtomicInteger();
-            Thread starter = new Thread(() -> {
-                while (!stopStarting.get()) {
-                    ChildProcess process = pod(Children::nothing, "engine-churn");
-                    try {
-                        process.start();
-                        inFlight.incrementAndGet();
-                        int code = Children.joinWithDeadline(process);
-                        if (code != 0) {
-                            exitCode("churn", code);
-                        }
-                        process.close();
-                    } catch (ProcessStartException e) {
-                        // the API server went: a clear failure, as wanted
-                        inFlight.incrementAndGet();
-                        Children.sleep(500);
-                    } catch (Throwable e) {
-                        starterFailure.compareAndSet(null, e);
-                        return;
-                    }
-                }
-            }, "engine-fault-starter");
-            starter.start();
+            starts = new BackToBackStarts("kubernetes", Duration.ofMillis(500), code -> exitCode("churn", code));
             Children.sleep(500);
 
             long t0 = System.nanoTime();
@@ -264,13 +238,7 @@ class KubernetesEngineFaultTest {
             assertEquals(0, callable.exitCode().orElseThrow(), "the callable, released after the fault");
             assertEquals(7, callable.result().get(Children.DEADLINE.toMillis(), TimeUnit.MILLISECONDS));
 
-            stopStarting.set(true);
-            starter.join(Children.DEADLINE.toMillis() * 3);
-            assertTrue(!starter.isAlive(), "a start hung while " + part.process + " was down");
-            if (starterFailure.get() != null) {
-                throw new AssertionError("a start in flight failed unclearly", starterFailure.get());
-            }
-            startsInFlight += inFlight.get();
+            startsInFlight += starts.stopAndCheck(Children.DEADLINE.multipliedBy(3), part.process + " was down");
             // the same parent starts pods again
             long t2 = System.nanoTime();
             ChildProcess again = pod(Children::nothing, "engine-back");
@@ -282,7 +250,9 @@ class KubernetesEngineFaultTest {
                     + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t2) + " ms");
         } finally {
             // a failed fault leaves nothing running behind it
-            stopStarting.set(true);
+            if (starts != null) {
+                starts.close();
+            }
             for (ChildProcess process : children) {
                 if (process.isAlive()) {
                     process.kill();

@@ -82,6 +82,8 @@ final class PodProcess implements LaunchedProcess {
     private volatile ExecWatch attached;
     /** The listener of the session that delivers the output now; null while there is none. */
     private volatile ExecListener liveSession;
+    /** The latest session attached again after a break, or null. */
+    private volatile ExecWatch reattached;
     /** Set while a loop attaches again. */
     private final AtomicBoolean reattaching = new AtomicBoolean();
     /** Set once the pod is being removed: its output is no longer wanted. */
@@ -107,9 +109,10 @@ final class PodProcess implements LaunchedProcess {
         this.exit = terminated.thenCompose(code -> out.closed().thenCombine(err.closed(), (a, b) -> code)
                         .completeOnTimeout(code, OUTPUT_GRACE_SECONDS, TimeUnit.SECONDS))
                 .whenComplete((code, failure) -> {
-                    ExecWatch watch = attached;
-                    if (watch != null) {
-                        watch.close();
+                    for (ExecWatch watch : new ExecWatch[] {attached, reattached}) {
+                        if (watch != null) {
+                            watch.close();
+                        }
                     }
                     closeOutput();
                     deletePod(0L);
@@ -198,7 +201,7 @@ final class PodProcess implements LaunchedProcess {
                 }
                 ExecListener listener = sessionListener();
                 try {
-                    client.pods().inNamespace(namespace).withName(podName).inContainer(PodTemplate.CONTAINER)
+                    reattached = client.pods().inNamespace(namespace).withName(podName).inContainer(PodTemplate.CONTAINER)
                             .writingOutput(out).writingError(err).usingListener(listener).attach();
                     LOGGER.warn("attached again to pod {}'s output {} ms after its session broke (try {}): what it printed"
                             + " in between is lost", podName, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lost), tries);
