@@ -293,9 +293,16 @@ start() { # name program args...: start it detached (log, pid file) unless it ru
     stop "$name"
   fi
   setsid "$@" >>"$LOGS/$name.log" 2>&1 </dev/null &
-  echo $! > "$RUN/$name.pid"
+  local pid=$! i
+  echo "$pid" > "$RUN/$name.pid"
   echo "$settings" > "$RUN/$name.settings"
   started+=("$name")
+  # until the forked shell has exec'd the program, its command line is this script's, and alive()
+  # would take it for dead (seen under load: "kube-apiserver exited" for one that then ran)
+  for ((i = 0; i < 100; i++)); do
+    if alive "$name" || ! kill -0 "$pid" 2>/dev/null; then break; fi
+    sleep 0.05
+  done
 }
 started=()
 wait_until() { # what seconds log command...: polls; fails at once if a process we started died

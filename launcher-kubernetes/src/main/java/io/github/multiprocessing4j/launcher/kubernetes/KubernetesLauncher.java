@@ -257,21 +257,21 @@ final class KubernetesLauncher implements Launcher {
                     .withLabel(PodTemplate.SESSION_LABEL, session).runnableInformer(0);
             try {
                 informer.addEventHandler(new ResourceEventHandler<>() {
-                            @Override
-                            public void onAdd(Pod pod) {
-                                dispatch(pod, false);
-                            }
+                    @Override
+                    public void onAdd(Pod pod) {
+                        dispatch(pod, false);
+                    }
 
-                            @Override
-                            public void onUpdate(Pod before, Pod pod) {
-                                dispatch(pod, false);
-                            }
+                    @Override
+                    public void onUpdate(Pod before, Pod pod) {
+                        dispatch(pod, false);
+                    }
 
-                            @Override
-                            public void onDelete(Pod pod, boolean finalStateUnknown) {
-                                dispatch(pod, true);
-                            }
-                        });
+                    @Override
+                    public void onDelete(Pod pod, boolean finalStateUnknown) {
+                        dispatch(pod, true);
+                    }
+                });
                 // once it has started, it lists and watches again for as long as the API server is
                 // away (restarted, or the network cut): by default it would stop for good, and no
                 // child's end would be seen any more
