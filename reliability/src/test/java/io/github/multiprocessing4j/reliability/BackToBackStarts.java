@@ -56,19 +56,19 @@ final class BackToBackStarts implements AutoCloseable {
      * Stops starting and waits for the start in flight to end.
      *
      * @param deadline how long that may take
-     * @param while_ what happened meanwhile, for the failure's message
+     * @param during what happened meanwhile, for the failure's message
      * @return how many starts were made, ended or failed clearly
      * @throws InterruptedException if interrupted
      * @throws AssertionError if a start hung or failed in another way
      */
-    int stopAndCheck(Duration deadline, String while_) throws InterruptedException {
+    int stopAndCheck(Duration deadline, String during) throws InterruptedException {
         stop.set(true);
         thread.join(deadline.toMillis());
         if (thread.isAlive()) {
-            throw new AssertionError("a start hung while " + while_);
+            throw new AssertionError("a start hung while " + during);
         }
         if (failure.get() != null) {
-            throw new AssertionError("a start in flight while " + while_ + " failed unclearly", failure.get());
+            throw new AssertionError("a start in flight while " + during + " failed unclearly", failure.get());
         }
         return attempts.get();
     }

@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -102,16 +101,6 @@ final class DockerDaemon {
      * @throws InterruptedException if interrupted
      */
     static long ensureUp() throws IOException, InterruptedException {
-        long start = System.nanoTime();
-        Process script = new ProcessBuilder(List.of("bash", UP_SCRIPT.toString()))
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.INHERIT).start();
-        if (!script.waitFor(START_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)) {
-            script.destroyForcibly();
-            throw new AssertionError(UP_SCRIPT + " did not bring dockerd up within " + START_DEADLINE);
-        }
-        if (script.exitValue() != 0) {
-            throw new AssertionError(UP_SCRIPT + " failed with " + script.exitValue());
-        }
-        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        return UpScript.run(UP_SCRIPT, START_DEADLINE, "dockerd", ProcessBuilder.Redirect.INHERIT);
     }
 }

@@ -123,17 +123,8 @@ final class KubernetesCluster {
      * @throws InterruptedException if interrupted
      */
     static long ensureUp() throws IOException, InterruptedException {
-        long start = System.nanoTime();
-        Process script = new ProcessBuilder(List.of("bash", UP_SCRIPT.toString()))
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        if (!script.waitFor(START_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)) {
-            script.destroyForcibly();
-            throw new AssertionError(UP_SCRIPT + " did not bring the cluster up within " + START_DEADLINE);
-        }
-        if (script.exitValue() != 0) {
-            throw new AssertionError(UP_SCRIPT + " failed with " + script.exitValue());
-        }
-        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        // its standard output is the KUBECONFIG path, for scripts
+        return UpScript.run(UP_SCRIPT, START_DEADLINE, "the cluster", ProcessBuilder.Redirect.DISCARD);
     }
 
     /**

@@ -160,7 +160,7 @@ final class PodProcess implements LaunchedProcess {
         liveSession = null;
         // its standard input went with it: signals go through exec from now on
         attached = null;
-        if (broken == null || terminated.isDone() || abandoned || background.isShutdown()) {
+        if (broken == null || outputDone()) {
             closeOutput();
             return;
         }
@@ -188,9 +188,9 @@ final class PodProcess implements LaunchedProcess {
         long lost = System.nanoTime();
         int tries = 0;
         try {
-            while (liveSession == null && !terminated.isDone() && !abandoned && !background.isShutdown()) {
+            while (liveSession == null && !outputDone()) {
                 Thread.sleep(REATTACH_PAUSE_MILLIS);
-                if (terminated.isDone() || abandoned || background.isShutdown()) {
+                if (outputDone()) {
                     break;
                 }
                 tries++;
@@ -218,13 +218,18 @@ final class PodProcess implements LaunchedProcess {
             reattaching.set(false);
         }
         if (liveSession == null) {
-            if (terminated.isDone() || abandoned || background.isShutdown()) {
+            if (outputDone()) {
                 closeOutput();
             } else {
                 // a session that ended while this loop was leaving
                 reattachSoon();
             }
         }
+    }
+
+    /** Whether no more output is to come or wanted: the container ended, the pod goes, or the launcher closed. */
+    private boolean outputDone() {
+        return terminated.isDone() || abandoned || background.isShutdown();
     }
 
     /** Whether the container runs, from the pod's status; false if that cannot be asked now. */
