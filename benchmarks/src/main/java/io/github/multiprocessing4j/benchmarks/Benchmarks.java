@@ -170,6 +170,8 @@ public final class Benchmarks {
         results.ratio("concurrent_vs_python_spawn", "local_concurrent", "python_spawn_concurrent");
         results.ratio("idle_rss_vs_bare_jvm", "local_idle_rss", "bare_jvm_idle_rss");
         results.ratio("docker_vs_raw", "docker_start_join", "raw_container");
+        results.ratio("docker_no_cache_vs_raw", "docker_start_join_no_cache", "raw_container");
+        results.ratio("docker_cache_vs_no_cache", "docker_start_join", "docker_start_join_no_cache");
         results.ratio("kubernetes_vs_raw_pod", "kubernetes_start_join", "raw_pod");
         results.ratio("kubernetes_no_node_cache_vs_raw_pod", "kubernetes_start_join_no_node_cache", "raw_pod");
         results.ratio("warm_vs_python_forkserver", "warm_start_join", "python_forkserver");

@@ -13,6 +13,7 @@ import io.github.multiprocessing4j.ChildProcess;
 import io.github.multiprocessing4j.Multiprocessing;
 import io.github.multiprocessing4j.ProcessContext;
 import io.github.multiprocessing4j.ProcessStartException;
+import io.github.multiprocessing4j.Queue;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -35,7 +36,7 @@ final class DockerFigures {
 
     static final String IMAGE_PROPERTY = "multiprocessing4j.docker.image";
     static final String DEFAULT_IMAGE = "multiprocessing4j/jre:17";
-    static final String[] KEYS = {"docker_start_join", "raw_container"};
+    static final String[] KEYS = {"docker_start_join", "docker_start_join_no_cache", "raw_container"};
     private static final String JAR_IN_CONTAINER = "/multiprocessing4j-benchmarks/benchmarks.jar";
     private static final String LABEL = "io.github.multiprocessing4j.benchmarks";
     private static final Duration PING_TIMEOUT = Duration.ofSeconds(5);
@@ -92,14 +93,21 @@ final class DockerFigures {
                 results.skip("the docker launcher cannot start a child here: " + e.getMessage(), KEYS);
                 return;
             }
+            awaitStartCache(docker, image);
             double[] launched = new double[settings.dockerRepetitions()];
+            double[] withoutCache = new double[settings.dockerRepetitions()];
             double[] raw = new double[settings.dockerRepetitions()];
             for (int i = 0; i < settings.dockerRepetitions(); i++) {
                 launched[i] = launcherStartJoin(docker, image);
+                // -Xshare:auto names class-data sharing, which keeps the library's cache off
+                withoutCache[i] = launcherStartJoin(docker.builder(Hello::empty).jvmOptions("-Xshare:auto")
+                        .launcherOption("docker.image", image).build());
                 raw[i] = rawContainer(client, image);
             }
-            results.record("docker_start_join", "docker: start()+join(), empty target", Results.Unit.MS,
-                    Samples.of(launched));
+            results.record("docker_start_join", "docker: start()+join(), empty target (start cache: "
+                    + results.repetitions().get("docker_start_cache") + ")", Results.Unit.MS, Samples.of(launched));
+            results.record("docker_start_join_no_cache", "docker: start()+join(), empty target, no start cache",
+                    Results.Unit.MS, Samples.of(withoutCache));
             results.record("raw_container", "raw container: create+start+wait+remove, Hello", Results.Unit.MS,
                     Samples.of(raw));
         }
@@ -126,8 +134,45 @@ final class DockerFigures {
         return null;
     }
 
+    /**
+     * Starts children until one starts with the start cache (a training container makes it for
+     * the image in the background), within {@link #TIMEOUT}; records whether that happened
+     * ({@code docker_start_cache}: {@code used} or {@code none}) and after how long.
+     */
+    private void awaitStartCache(ProcessContext docker, String image) throws Exception {
+        long start = System.nanoTime();
+        long deadline = start + TIMEOUT.toNanos();
+        int children = 0;
+        while (System.nanoTime() < deadline) {
+            Queue<String> reports = new Queue<>();
+            ChildProcess child = docker.builder(() -> reports.put(Hello.arguments()))
+                    .launcherOption("docker.image", image).build();
+            live.add(child).start();
+            String arguments = reports.get(TIMEOUT);
+            child.join(TIMEOUT);
+            live.ended(child);
+            child.close();
+            reports.close();
+            children++;
+            if (arguments.contains("-XX:SharedArchiveFile=") || arguments.contains("-XX:AOTCache=")) {
+                results.repetitions().put("docker_start_cache", "used");
+                results.repetitions().put("docker_start_cache_ready_after_children", children);
+                results.repetitions().put("docker_start_cache_ready_after_s",
+                        Math.round(LocalFigures.millisSince(start) / 100) / 10.0);
+                return;
+            }
+            Thread.sleep(children < 3 ? 0 : 500);
+        }
+        results.repetitions().put("docker_start_cache", "none");
+        System.err.println("benchmarks: no container child started with the start cache within "
+                + TIMEOUT.toSeconds() + " s");
+    }
+
     private double launcherStartJoin(ProcessContext docker, String image) throws InterruptedException {
-        ChildProcess child = docker.builder(Hello::empty).launcherOption("docker.image", image).build();
+        return launcherStartJoin(docker.builder(Hello::empty).launcherOption("docker.image", image).build());
+    }
+
+    private double launcherStartJoin(ChildProcess child) throws InterruptedException {
         long start = System.nanoTime();
         live.add(child).start();
         boolean ended = child.join(TIMEOUT);

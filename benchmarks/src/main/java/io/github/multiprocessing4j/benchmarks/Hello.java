@@ -50,12 +50,21 @@ public final class Hello {
      * @param file the file to write
      */
     public static void writeArguments(String file) {
-        String arguments = String.join(" ", ProcessHandle.current().info().arguments().orElse(new String[0]));
+        String arguments = arguments();
         try {
             java.nio.file.Files.writeString(java.nio.file.Path.of(file), arguments);
         } catch (IOException e) {
             throw new IllegalStateException("cannot write " + file, e);
         }
+    }
+
+    /**
+     * This JVM's arguments, its options among them.
+     *
+     * @return them, joined with spaces
+     */
+    public static String arguments() {
+        return String.join(" ", ProcessHandle.current().info().arguments().orElse(new String[0]));
     }
 
     /** The empty target of a child: the child's counterpart of {@code main} returning at once. */

@@ -23,6 +23,10 @@ import java.util.Objects;
  *     the session's shared memory under {@code /dev/shm} (a launcher whose children run on
  *     another host may leave that one out: shared memory then says it needs the same host, and
  *     {@code Value} and {@code Array} work through calls)
+ * @param readOnlyPaths host paths (directories or files) the child must be able to read at the
+ *     same absolute path, such as its start cache; empty unless the launcher answered
+ *     {@link Launcher#childJavaIdentity}: a launcher whose children share this host's file system
+ *     has nothing to do for them
  * @param options launcher-specific settings given by the user, keyed by the launcher's own
  *     names (for example {@code docker.image}); a launcher ignores keys that are not its own
  * @param standardInput the bytes the child must find on its standard input, then end of stream:
@@ -40,6 +44,7 @@ public record LaunchRequest(
         List<String> jvmOptions,
         Map<String, String> environment,
         List<Path> sharedPaths,
+        List<Path> readOnlyPaths,
         Map<String, String> options,
         byte[] standardInput) {
 
@@ -54,6 +59,7 @@ public record LaunchRequest(
      * @param jvmOptions options placed before the main class
      * @param environment environment variables added to the launcher's default environment
      * @param sharedPaths host paths the child must be able to read and write at the same path
+     * @param readOnlyPaths host paths the child must be able to read at the same path
      * @param options launcher-specific settings, keyed by the launcher's own names
      * @param standardInput the bytes for the child's standard input; copied
      * @throws NullPointerException if {@code processName}, {@code mainClass}, a collection or
@@ -67,8 +73,32 @@ public record LaunchRequest(
         jvmOptions = List.copyOf(jvmOptions);
         environment = Map.copyOf(environment);
         sharedPaths = List.copyOf(sharedPaths);
+        readOnlyPaths = List.copyOf(readOnlyPaths);
         options = Map.copyOf(options);
         standardInput = standardInput.clone();
+    }
+
+    /**
+     * A request with no read-only paths.
+     *
+     * @param processName the user-visible name of the process
+     * @param daemon whether the process is a daemon
+     * @param mainClass the class whose {@code main} to run
+     * @param arguments the arguments of {@code main}
+     * @param classPath the class path entries, as paths on the parent's host
+     * @param jvmOptions options placed before the main class
+     * @param environment environment variables added to the launcher's default environment
+     * @param sharedPaths host paths the child must be able to read and write at the same path
+     * @param options launcher-specific settings, keyed by the launcher's own names
+     * @param standardInput the bytes for the child's standard input; copied
+     * @throws NullPointerException if {@code processName}, {@code mainClass}, a collection or
+     *     {@code standardInput} is null
+     */
+    public LaunchRequest(String processName, boolean daemon, String mainClass, List<String> arguments,
+                         List<Path> classPath, List<String> jvmOptions, Map<String, String> environment,
+                         List<Path> sharedPaths, Map<String, String> options, byte[] standardInput) {
+        this(processName, daemon, mainClass, arguments, classPath, jvmOptions, environment, sharedPaths, List.of(),
+                options, standardInput);
     }
 
     /**
@@ -89,8 +119,8 @@ public record LaunchRequest(
     public LaunchRequest(String processName, boolean daemon, String mainClass, List<String> arguments,
                          List<Path> classPath, List<String> jvmOptions, Map<String, String> environment,
                          List<Path> sharedPaths, Map<String, String> options) {
-        this(processName, daemon, mainClass, arguments, classPath, jvmOptions, environment, sharedPaths, options,
-                new byte[0]);
+        this(processName, daemon, mainClass, arguments, classPath, jvmOptions, environment, sharedPaths, List.of(),
+                options, new byte[0]);
     }
 
     /**
@@ -120,6 +150,7 @@ public record LaunchRequest(
                 && jvmOptions.equals(that.jvmOptions)
                 && environment.equals(that.environment)
                 && sharedPaths.equals(that.sharedPaths)
+                && readOnlyPaths.equals(that.readOnlyPaths)
                 && options.equals(that.options)
                 && Arrays.equals(standardInput, that.standardInput);
     }
@@ -132,7 +163,7 @@ public record LaunchRequest(
     @Override
     public int hashCode() {
         return Objects.hash(processName, daemon, mainClass, arguments, classPath, jvmOptions, environment,
-                sharedPaths, options, Arrays.hashCode(standardInput));
+                sharedPaths, readOnlyPaths, options, Arrays.hashCode(standardInput));
     }
 
     /**
@@ -145,7 +176,8 @@ public record LaunchRequest(
     public String toString() {
         return "LaunchRequest[processName=" + processName + ", daemon=" + daemon + ", mainClass=" + mainClass
                 + ", arguments=" + arguments + ", classPath=" + classPath + ", jvmOptions=" + jvmOptions
-                + ", environment=" + environment + ", sharedPaths=" + sharedPaths + ", options=" + options
+                + ", environment=" + environment + ", sharedPaths=" + sharedPaths + ", readOnlyPaths=" + readOnlyPaths
+                + ", options=" + options
                 + ", standardInput=<" + standardInput.length + " bytes>]";
     }
 }

@@ -43,6 +43,25 @@ public interface Launcher extends AutoCloseable {
     }
 
     /**
+     * What names exactly the {@code java} that {@link #launch} would run for this request when it
+     * is not this host's file but, say, a container image's: for example the image's id and the
+     * command that runs {@code java} in it. Core then gives the child a start cache made for that
+     * identity: it adds JVM options and replaces the class path, puts the cache's directory in
+     * {@link LaunchRequest#readOnlyPaths()}, and makes the cache with a training request of its
+     * own, whose {@link LaunchRequest#sharedPaths()} hold only that directory. A launcher that
+     * answers must start such requests on that {@code java}, with the read-only paths at the
+     * same absolute paths, and with its class path entries at the same paths as on this host;
+     * the answer must change whenever that {@code java} may (a tag pointed at another image).
+     * It may ask its engine once per image, and must not otherwise block.
+     *
+     * @param request what would be started; never null
+     * @return the identity, or empty (the default) to start children without a start cache
+     */
+    default Optional<String> childJavaIdentity(LaunchRequest request) {
+        return Optional.empty();
+    }
+
+    /**
      * Whether this launcher's children reach their parent over the network rather than through
      * the parent's file system (SPEC R1). A launcher that answers true gets requests whose
      * {@link LaunchRequest#sharedPaths()} are empty and whose {@link LaunchRequest#standardInput()}

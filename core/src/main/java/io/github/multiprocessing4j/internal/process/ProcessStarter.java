@@ -203,10 +203,19 @@ public final class ProcessStarter {
         }
         LaunchRequest request = new LaunchRequest(name, daemon, ChildRuntime.class.getName(), arguments,
                 classPath, jvmOptions, settings.environment(), shared, launcherOptions, standardInput);
+        if (!runsThisHostsJava(selected, request)
+                && jvmOptions.stream().noneMatch(option -> option.startsWith("-D" + StartCache.PROPERTY))) {
+            // a child in a container or pod starts its own children without a start cache: its
+            // home is the image's, read-only or thrown away with it (a warning in every child)
+            jvmOptions.add(0, "-D" + StartCache.PROPERTY + "=off");
+            request = new LaunchRequest(name, daemon, ChildRuntime.class.getName(), arguments,
+                    classPath, jvmOptions, settings.environment(), shared, launcherOptions, standardInput);
+        }
         StartCache.Applied cache = startCache(selected, request);
         if (cache != null) {
             request = new LaunchRequest(name, daemon, ChildRuntime.class.getName(), arguments, cache.classPath(),
-                    cache.jvmOptions(), settings.environment(), shared, launcherOptions, standardInput);
+                    cache.jvmOptions(), settings.environment(), shared, cache.readOnlyPaths(), launcherOptions,
+                    standardInput);
         }
         try {
             SignalRecordingHandle handle = new SignalRecordingHandle(selected.launcher().launch(request));
@@ -229,21 +238,40 @@ public final class ProcessStarter {
         }
     }
 
+    /** Whether the child's launcher runs a {@code java} of this host. */
+    private static boolean runsThisHostsJava(Launchers.Selected selected, LaunchRequest request) {
+        try {
+            Optional<Path> java = selected.launcher().localJavaExecutable(request);
+            return java != null && java.isPresent();
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     /**
-     * The start cache for a child, if its launcher runs a {@code java} of this host and a cache
-     * is ready for it; null otherwise.
+     * The start cache for a child, if its launcher runs a {@code java} of this host, or one it
+     * identifies (an image's), and a cache is ready for it; null otherwise.
      */
     private static StartCache.Applied startCache(Launchers.Selected selected, LaunchRequest request) {
         Optional<Path> java;
+        Optional<String> image;
         try {
             java = selected.launcher().localJavaExecutable(request);
+            image = java == null || java.isEmpty() ? selected.launcher().childJavaIdentity(request) : Optional.empty();
         } catch (RuntimeException e) {
+            Log.LOGGER.debug("no start cache for process '{}': {}", request.processName(), e.toString());
             return null;
         }
-        if (java == null || java.isEmpty()) {
-            return null;
+        if (java != null && java.isPresent()) {
+            return StartCache.system().apply(java.get(), request.classPath(), request.jvmOptions()).orElse(null);
         }
-        return StartCache.system().apply(java.get(), request.classPath(), request.jvmOptions()).orElse(null);
+        if (image != null && image.isPresent()) {
+            return StartCache.system().applyInImage(image.get(), request.classPath(), request.jvmOptions(),
+                    (mainClass, arguments, classPath, jvmOptions, directory) -> ImageTrainings.start(
+                            selected.launcher(), request, mainClass, arguments, classPath, jvmOptions, directory))
+                    .orElse(null);
+        }
+        return null;
     }
 
     /**

@@ -69,6 +69,7 @@ final class ShutdownSequence {
                 step.run();
             }
             if (parent) {
+                ImageTrainings.endAll();
                 Launchers.closeAll();
                 RemoteChannel.shutdown();
                 ControlServer.shutdown();

@@ -10,7 +10,8 @@ import java.util.Optional;
  * One cache: a {@code java}, a class path and the options that matter, its key, and the names of
  * its files in the cache directory.
  *
- * <p>The key is a digest of the executable, its JDK's {@code release} file, each class path
+ * <p>The key is a digest of the executable and its JDK's {@code release} file (or of the identity
+ * of an image's {@code java}, as its launcher gives it), each class path
  * entry's files by name, size and modification time, and every option but {@code -D}
  * properties and {@code -Xlog} settings: cheap enough to compute before every start, so that a
  * jar rebuilt while the parent runs gets a cache of its own. The cache's record also holds a digest of the entries' contents,
@@ -38,8 +39,7 @@ record CachePlan(JavaRuntime java, Path directory, List<Path> classPath, List<St
      */
     static Optional<CachePlan> of(JavaRuntime java, Path directory, List<Path> classPath, List<String> options)
             throws IOException {
-        StringBuilder text = new StringBuilder(VERSION).append('\n').append(java.mode()).append('\n')
-                .append(java.executable()).append('\n').append(java.release()).append('\n');
+        StringBuilder text = new StringBuilder(VERSION).append('\n').append(java.keyText()).append('\n');
         for (Path entry : classPath) {
             String signature = CachedClassPath.statSignature(entry);
             if (signature == null) {
@@ -68,8 +68,7 @@ record CachePlan(JavaRuntime java, Path directory, List<Path> classPath, List<St
 
     /** The digest of the class path's contents, from each entry's {@link CachedClassPath#contentDigest}. */
     static String contentKey(JavaRuntime java, List<String> entryDigests, List<String> options) {
-        StringBuilder text = new StringBuilder(VERSION).append('\n').append(java.mode()).append('\n')
-                .append(java.executable()).append('\n').append(java.release()).append('\n');
+        StringBuilder text = new StringBuilder(VERSION).append('\n').append(java.keyText()).append('\n');
         for (String digest : entryDigests) {
             text.append(digest).append('\n');
         }
@@ -93,7 +92,12 @@ record CachePlan(JavaRuntime java, Path directory, List<Path> classPath, List<St
         return contentKey(java, digests, options);
     }
 
-    /** The cache itself. */
+    /** The same plan for the {@code java} with the mode a training recorded (an image's). */
+    CachePlan withMode(CacheMode mode) {
+        return new CachePlan(java.withMode(mode), directory, classPath, options, key);
+    }
+
+    /** The cache itself; only once the mode is known. */
     Path archive() {
         return directory.resolve(key + java.mode().suffix());
     }

@@ -19,13 +19,15 @@ import java.util.Properties;
  * directories as jars, with their sizes). A child gets a cache only when this record matches it.
  *
  * @param key the plan's key
+ * @param mode how the {@code java} it was made for caches (which names the cache's file); null in
+ *     a record of an earlier version, for this host's {@code java} only
  * @param contentKey the digest of the class path's contents
  * @param archiveSize the cache's size in bytes
  * @param archiveDigest the cache's digest
  * @param classPath the children's class path
  * @param sizes each entry's size: a packed jar's size, or -1 for the user's own entries
  */
-record CacheRecord(String key, String contentKey, long archiveSize, String archiveDigest, List<Path> classPath,
+record CacheRecord(String key, CacheMode mode, String contentKey, long archiveSize, String archiveDigest, List<Path> classPath,
                    List<Long> sizes) {
 
     CacheRecord {
@@ -54,7 +56,9 @@ record CacheRecord(String key, String contentKey, long archiveSize, String archi
                 classPath.add(Path.of(require(properties, "entry." + i)));
                 sizes.add(Long.parseLong(require(properties, "size." + i)));
             }
-            return Optional.of(new CacheRecord(require(properties, "key"), require(properties, "contentKey"),
+            String mode = properties.getProperty("mode");
+            return Optional.of(new CacheRecord(require(properties, "key"), mode == null ? null : CacheMode.valueOf(mode),
+                    require(properties, "contentKey"),
                     Long.parseLong(require(properties, "archiveSize")), require(properties, "archiveDigest"),
                     classPath, sizes));
         } catch (RuntimeException e) {
@@ -74,6 +78,7 @@ record CacheRecord(String key, String contentKey, long archiveSize, String archi
     void publish(Path file) throws IOException {
         Properties properties = new Properties();
         properties.setProperty("key", key);
+        properties.setProperty("mode", mode.name());
         properties.setProperty("contentKey", contentKey);
         properties.setProperty("archiveSize", Long.toString(archiveSize));
         properties.setProperty("archiveDigest", archiveDigest);
@@ -111,6 +116,9 @@ record CacheRecord(String key, String contentKey, long archiveSize, String archi
     String problem(CachePlan plan, boolean readArchive) {
         if (!key.equals(plan.key())) {
             return "its record was written for another java or class path";
+        }
+        if (mode != null && mode != plan.java().mode()) {
+            return "its record names another kind of cache (" + mode + ") than the java uses";
         }
         try {
             long size = Files.size(plan.archive());

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -67,10 +68,12 @@ public final class StartCache {
     private final Path directory;
     private final long maxBytes;
     private final Trainer trainer;
+    /** The trainer a test gave, which trains images' caches too; null otherwise. */
+    private final Trainer testTrainer;
     private final Map<String, KeyState> states = new ConcurrentHashMap<>();
     private final Set<String> directoryWarnings = ConcurrentHashMap.newKeySet();
     private volatile Boolean writable;
-    private volatile Process training;
+    private volatile CompletableFuture<?> training;
     private ExecutorService checks;
 
     /**
@@ -94,6 +97,7 @@ public final class StartCache {
         this.directory = directory.toAbsolutePath().normalize();
         this.maxBytes = maxBytes;
         this.trainer = trainer != null ? trainer : StartCache::startTraining;
+        this.testTrainer = trainer;
     }
 
     /** Starts a training. */
@@ -102,10 +106,32 @@ public final class StartCache {
         /**
          * Starts the training of a plan's cache.
          *
-         * @return the training's process, or null if it has already ended
+         * @return what completes when the training has ended, or null if it has already
          * @throws IOException if it cannot be started
          */
-        Process start(CachePlan plan, long maxBytes) throws IOException;
+        CompletableFuture<?> start(CachePlan plan, long maxBytes) throws IOException;
+    }
+
+    /**
+     * Starts a training JVM in a child's image, through the child's launcher: the JVM runs that
+     * image's {@code java}, sees the class path at the same paths as this host, and can write
+     * the cache directory at the same path.
+     */
+    @FunctionalInterface
+    public interface ImageTrainer {
+        /**
+         * Starts the training JVM.
+         *
+         * @param mainClass its main class
+         * @param arguments the arguments of its {@code main}
+         * @param classPath its class path
+         * @param jvmOptions its options
+         * @param directory the cache directory, which it must be able to write
+         * @return what completes when it has ended
+         * @throws IOException if it cannot be started
+         */
+        CompletableFuture<?> start(String mainClass, List<String> arguments, List<Path> classPath,
+                                   List<String> jvmOptions, Path directory) throws IOException;
     }
 
     /**
@@ -131,19 +157,23 @@ public final class StartCache {
      *
      * @param classPath the class path (directories replaced by jars packed from them)
      * @param jvmOptions the options, the cache's first
-     * @param key the cache's key, for {@link #childCrashed}
+     * @param readOnlyPaths what the child must be able to read besides its class path: the cache
+     *     directory for a child in an image, nothing for a child of this host
+     * @param key the cache's key, for {@link #childEndedBeforeConnecting}
      */
-    public record Applied(List<Path> classPath, List<String> jvmOptions, String key) {
+    public record Applied(List<Path> classPath, List<String> jvmOptions, List<Path> readOnlyPaths, String key) {
         /**
          * Copies the lists.
          *
          * @param classPath the class path
          * @param jvmOptions the options
+         * @param readOnlyPaths the paths to read
          * @param key the key
          */
         public Applied {
             classPath = List.copyOf(classPath);
             jvmOptions = List.copyOf(jvmOptions);
+            readOnlyPaths = List.copyOf(readOnlyPaths);
         }
     }
 
@@ -174,24 +204,58 @@ public final class StartCache {
             if (runtime.isEmpty()) {
                 return Optional.empty();
             }
-            Optional<CachePlan> planned = CachePlan.of(runtime.get(), directory, classPath, jvmOptions);
-            if (planned.isEmpty()) {
-                return Optional.empty();
-            }
-            CachePlan plan = planned.get();
-            KeyState state = states.computeIfAbsent(plan.key(), key -> new KeyState());
-            synchronized (state) {
-                return apply(plan, state);
-            }
+            return apply(runtime.get(), classPath, jvmOptions, trainer);
         } catch (IOException | RuntimeException e) {
             Log.LOGGER.debug("no start cache for this child: {}", e.toString());
             return Optional.empty();
         }
     }
 
-    private Optional<Applied> apply(CachePlan plan, KeyState state) {
+    /**
+     * The class path and options that give a child in an image its cache, if one is ready (the
+     * cache directory is then among {@link Applied#readOnlyPaths()}); otherwise empty, and a
+     * training may start in the image, through the given trainer. Never throws.
+     *
+     * @param identity the identity of the image's {@code java}, as its launcher gives it
+     * @param classPath the child's class path, on this host and in the image
+     * @param jvmOptions the child's options
+     * @param imageTrainer starts a training JVM in the image
+     * @return the child's class path and options with the cache, or empty to start it as it is
+     */
+    public Optional<Applied> applyInImage(String identity, List<Path> classPath, List<String> jvmOptions,
+                                          ImageTrainer imageTrainer) {
+        if (!enabled || managesSharingItself(jvmOptions)) {
+            return Optional.empty();
+        }
+        try {
+            Trainer inImage = testTrainer != null ? testTrainer : (plan, max) -> imageTrainer.start(TRAINER,
+                    Training.arguments(plan, max), plan.classPath(), trainingOptions(), plan.directory());
+            return apply(JavaRuntime.inImage(identity), classPath, jvmOptions, inImage);
+        } catch (IOException | RuntimeException e) {
+            Log.LOGGER.debug("no start cache for this child: {}", e.toString());
+            return Optional.empty();
+        }
+    }
+
+    private Optional<Applied> apply(JavaRuntime runtime, List<Path> classPath, List<String> jvmOptions,
+                                    Trainer trainWith) throws IOException {
+        Optional<CachePlan> planned = CachePlan.of(runtime, directory, classPath, jvmOptions);
+        if (planned.isEmpty()) {
+            return Optional.empty();
+        }
+        CachePlan plan = planned.get();
+        KeyState state = states.computeIfAbsent(plan.key(), key -> new KeyState());
+        synchronized (state) {
+            return apply(plan, state, trainWith);
+        }
+    }
+
+    private Optional<Applied> apply(CachePlan plan, KeyState state, Trainer trainWith) {
         if (state.distrusted) {
             return Optional.empty();
+        }
+        if (state.verified != null && plan.java().mode() == null) {
+            plan = plan.withMode(state.verified.mode());
         }
         if (state.verified != null) {
             if (state.verified.problem(plan, false) == null) {
@@ -206,8 +270,17 @@ public final class StartCache {
             }
         } catch (IOException e) {
             warnOnce(state, plan, e.getMessage());
-            deleteQuietly(plan.record(), plan.archive(), plan.checked());
+            removeCache(plan);
             record = Optional.empty();
+        }
+        if (record.isPresent() && plan.java().mode() == null) {
+            if (record.get().mode() == null) {
+                warnOnce(state, plan, "its record does not say what kind of cache it is");
+                removeCache(plan);
+                record = Optional.empty();
+            } else {
+                plan = plan.withMode(record.get().mode());
+            }
         }
         if (record.isPresent()) {
             String problem = record.get().problem(plan, true);
@@ -218,16 +291,30 @@ public final class StartCache {
                 return Optional.of(applied(plan, state.verified));
             }
             warnOnce(state, plan, problem);
-            deleteQuietly(plan.record(), plan.archive(), plan.checked());
+            removeCache(plan);
         }
-        trainLater(plan, state);
+        trainLater(plan, state, trainWith);
         return Optional.empty();
     }
 
     private static Applied applied(CachePlan plan, CacheRecord record) {
         List<String> options = new ArrayList<>(plan.java().mode().useOptions(plan.archive()));
         options.addAll(plan.options());
-        return new Applied(record.classPath(), options, plan.key());
+        return new Applied(record.classPath(), options,
+                plan.java().image() != null ? List.of(plan.directory()) : List.of(), plan.key());
+    }
+
+    /** Removes a cache's record, file and check mark (the file by its mode, or any mode's when not known). */
+    private static void removeCache(CachePlan plan) {
+        deleteQuietly(plan.record(), plan.checked());
+        for (CacheMode mode : plan.java().mode() != null ? List.of(plan.java().mode()) : List.of(CacheMode.values())) {
+            deleteQuietly(plan.withMode(mode).archive());
+        }
+    }
+
+    /** The options of a training JVM: it runs briefly, and must not use or make a cache itself. */
+    private static List<String> trainingOptions() {
+        return List.of("-XX:TieredStopAtLevel=1", "-D" + PROPERTY + "=off");
     }
 
     /**
@@ -275,10 +362,15 @@ public final class StartCache {
         if (!state.warned) {
             state.warned = true;
             Log.LOGGER.warn("the start cache {} cannot be used: {}; children start without it while it is made again"
-                    + " in the background", plan.archive(), problem);
+                    + " in the background", named(plan), problem);
         } else {
-            Log.LOGGER.debug("the start cache {} cannot be used: {}", plan.archive(), problem);
+            Log.LOGGER.debug("the start cache {} cannot be used: {}", named(plan), problem);
         }
+    }
+
+    /** The cache's file, or its record's while the mode of an image's java is not known. */
+    private static Path named(CachePlan plan) {
+        return plan.java().mode() != null ? plan.archive() : plan.record();
     }
 
     private void warnAboutDirectoryOnce(String what, String message) {
@@ -317,7 +409,7 @@ public final class StartCache {
                         state.verified = null;
                         warnOnce(state, plan, "it was made for class path entries whose contents have changed since");
                     }
-                    deleteQuietly(plan.record(), plan.archive(), plan.checked());
+                    removeCache(plan);
                 }
             } catch (IOException | RuntimeException e) {
                 Log.LOGGER.debug("could not read the class path to check the start cache {}: {}", plan.archive(),
@@ -351,12 +443,12 @@ public final class StartCache {
      * runs, or the directory cannot hold one; the first time any parent sees a key, it only marks
      * it as seen: a class path that children start from once is not worth seconds of training.
      */
-    private void trainLater(CachePlan plan, KeyState state) {
+    private void trainLater(CachePlan plan, KeyState state, Trainer trainWith) {
         if (state.trainingStarted) {
             return;
         }
-        Process running = training;
-        if (running != null && running.isAlive()) {
+        CompletableFuture<?> running = training;
+        if (running != null && !running.isDone()) {
             return;
         }
         if (!writableDirectory()) {
@@ -364,9 +456,9 @@ public final class StartCache {
         }
         try {
             long usable = Files.getFileStore(directory).getUsableSpace();
-            if (usable < plan.java().mode().roomNeeded()) {
+            if (usable < plan.java().roomNeeded()) {
                 warnAboutDirectoryOnce("room", "the start cache directory " + directory + " has "
-                        + (usable >> 20) + " MB free, and a cache needs about " + (plan.java().mode().roomNeeded() >> 20)
+                        + (usable >> 20) + " MB free, and a cache needs about " + (plan.java().roomNeeded() >> 20)
                         + " MB: children start without a cache (free some space, or set -D" + DIRECTORY_PROPERTY
                         + " elsewhere, or -D" + PROPERTY + "=off)");
                 return;
@@ -379,7 +471,7 @@ public final class StartCache {
                 // the second sighting: train
             }
             state.trainingStarted = true;
-            training = trainer.start(plan, maxBytes);
+            training = trainWith.start(plan, maxBytes);
             Log.LOGGER.debug("start cache {}: training in the background", plan.key());
         } catch (IOException | RuntimeException e) {
             warnAboutDirectoryOnce("training", "could not start the training of a start cache in " + directory + ": "
@@ -387,7 +479,7 @@ public final class StartCache {
         }
     }
 
-    private static Process startTraining(CachePlan plan, long maxBytes) throws IOException {
+    private static CompletableFuture<?> startTraining(CachePlan plan, long maxBytes) throws IOException {
         List<String> command = new ArrayList<>();
         Path nice = Path.of("/usr/bin/nice");
         if (Files.isExecutable(nice)) {
@@ -395,8 +487,7 @@ public final class StartCache {
             command.addAll(List.of(nice.toString(), "-n", "15"));
         }
         command.add(plan.java().executable().toString());
-        command.add("-XX:TieredStopAtLevel=1");
-        command.add("-D" + PROPERTY + "=off");
+        command.addAll(trainingOptions());
         command.add("-cp");
         command.add(plan.classPath().stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator)));
         command.add(TRAINER);
@@ -405,7 +496,7 @@ public final class StartCache {
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectErrorStream(true)
                 .redirectOutput(plan.log().toFile())
-                .start();
+                .start().onExit();
     }
 
     /** Whether the directory exists or can be made, and a file can be written in it: checked once. */

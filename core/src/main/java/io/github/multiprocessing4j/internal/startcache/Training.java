@@ -3,6 +3,8 @@ package io.github.multiprocessing4j.internal.startcache;
 import java.io.BufferedOutputStream;
 import java.io.File;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -44,6 +46,11 @@ public final class Training {
     public static final int CHANGED = 4;
     /** The argument that makes the training's main class a no-op, for the check run. */
     public static final String CHECK = "--check";
+    /**
+     * The prefix of the {@code java} argument of a training that a launcher started in an image:
+     * what follows is the identity of the image's {@code java}, and the training uses its own.
+     */
+    static final String IN_IMAGE = "image:";
 
     private static final long CHECK_SECONDS = 60;
     /** Temporary files older than this are a killed training's leftovers. */
@@ -70,8 +77,10 @@ public final class Training {
 
     /** The arguments of the training JVM's main class for a plan. */
     static List<String> arguments(CachePlan plan, long maxBytes) {
+        String java = plan.java().image() != null ? IN_IMAGE + plan.java().image()
+                : plan.java().executable().toString();
         List<String> arguments = new ArrayList<>(List.of(plan.directory().toString(), plan.key(),
-                Long.toString(maxBytes), plan.java().executable().toString(), Integer.toString(plan.options().size())));
+                Long.toString(maxBytes), java, Integer.toString(plan.options().size())));
         arguments.addAll(plan.options());
         plan.classPath().forEach(entry -> arguments.add(entry.toString()));
         return arguments;
@@ -89,14 +98,25 @@ public final class Training {
             Path directory = Path.of(args[0]);
             String key = args[1];
             long maxBytes = Long.parseLong(args[2]);
-            Path java = Path.of(args[3]);
+            boolean inImage = args[3].startsWith(IN_IMAGE);
+            if (inImage) {
+                Files.createDirectories(directory);
+                // the launcher relays this JVM's output to the parent's: a parent that starts it
+                // here sends it to the log instead (kept only when the training fails)
+                PrintStream log = new PrintStream(Files.newOutputStream(directory.resolve(key + ".log")), true,
+                        StandardCharsets.UTF_8);
+                System.setOut(log);
+                System.setErr(log);
+            }
+            String java = args[3];
             int optionCount = Integer.parseInt(args[4]);
             List<String> options = List.of(args).subList(5, 5 + optionCount);
             List<Path> classPath = new ArrayList<>();
             for (int i = 5 + optionCount; i < args.length; i++) {
                 classPath.add(Path.of(args[i]));
             }
-            Optional<JavaRuntime> runtime = JavaRuntime.of(java);
+            Optional<JavaRuntime> runtime = inImage ? JavaRuntime.thisOneInImage(java.substring(IN_IMAGE.length()))
+                    : JavaRuntime.of(Path.of(java));
             if (runtime.isEmpty()) {
                 System.err.println("no start cache for " + java + ": not a JDK 17 or later with a release file");
                 return FAILED;
@@ -200,7 +220,7 @@ public final class Training {
                 System.err.println("a JVM cannot use the cache the training wrote: not publishing it");
                 return FAILED;
             }
-            CacheRecord record = new CacheRecord(key, CachePlan.contentKey(java, digests, options),
+            CacheRecord record = new CacheRecord(key, java.mode(), CachePlan.contentKey(java, digests, options),
                     Files.size(temporary), Digests.ofFile(temporary), childClassPath, sizes);
             // a new cache: the first parent that uses it reads the contents once more
             Files.deleteIfExists(plan.checked());

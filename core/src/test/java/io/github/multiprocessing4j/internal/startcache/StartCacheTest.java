@@ -191,6 +191,54 @@ class StartCacheTest {
     }
 
     @Test
+    void anImagesJavaIsKeyedByItsIdentityAndItsCacheIsTrainedThroughItsLauncherThenReadOnly() throws Exception {
+        // the "image" is this host: its trainer runs the training JVM with this java, as a
+        // container of the image would run it with the image's
+        Path directory = temp.resolve("image-cache");
+        StartCache cache = new StartCache(true, directory, MAX, null);
+        caches.add(cache);
+        List<Path> fullClassPath = java.util.Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .map(Path::of).collect(Collectors.toList());
+        List<List<String>> asked = new ArrayList<>();
+        List<CompletableFuture<Process>> trainings = new ArrayList<>();
+        StartCache.ImageTrainer trainer = (mainClass, arguments, path, options, writable) -> {
+            asked.add(arguments);
+            assertEquals(directory.toAbsolutePath().normalize(), writable);
+            List<String> command = new ArrayList<>(List.of(JAVA.toString()));
+            command.addAll(options);
+            command.addAll(List.of("-cp", path.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator)),
+                    mainClass));
+            command.addAll(arguments);
+            CompletableFuture<Process> ended = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().onExit();
+            trainings.add(ended);
+            return ended;
+        };
+        List<String> options = List.of("-Dy=2");
+        assertTrue(cache.applyInImage("image one", fullClassPath, options, trainer).isEmpty());
+        assertTrue(asked.isEmpty(), "the first sighting only marks the key");
+        assertTrue(cache.applyInImage("image one", fullClassPath, options, trainer).isEmpty());
+        assertEquals(1, asked.size(), "the second sighting trains, through the image's launcher");
+        assertEquals(Training.IN_IMAGE + "image one", asked.get(0).get(3));
+        assertEquals(0, trainings.get(0).get(3, TimeUnit.MINUTES).exitValue(), "the training published a cache");
+
+        StartCache.Applied applied = cache.applyInImage("image one", fullClassPath, options, trainer).orElseThrow();
+        assertEquals(List.of(directory.toAbsolutePath().normalize()), applied.readOnlyPaths(),
+                "a child in an image reads the cache directory");
+        assertTrue(applied.jvmOptions().get(0).contains(directory.toString()), applied.jvmOptions().toString());
+        assertTrue(applied.classPath().stream().allMatch(Files::isRegularFile), applied.classPath().toString());
+        assertEquals(0, runChild(JAVA, applied.classPath(), applied.jvmOptions()), "a JVM starts with the cache");
+        assertTrue(cache.applyInImage("image two", fullClassPath, options, trainer).isEmpty(),
+                "another image has no cache");
+        assertTrue(cache.apply(JAVA, fullClassPath, options).isEmpty(), "nor has this host's java");
+        try (Stream<Path> files = Files.list(directory)) {
+            assertEquals(List.of(), files.map(file -> file.getFileName().toString())
+                    .filter(name -> name.contains("tmp") || name.endsWith(".log")).collect(Collectors.toList()));
+        }
+        assertEquals(0, warnings());
+    }
+
+    @Test
     void optionsThatChooseClassDataSharingThemselvesGetNoCache() throws Exception {
         clear(cacheDirectory);
         StartCache cache = cache(cacheDirectory);
@@ -399,7 +447,7 @@ class StartCacheTest {
         for (int i = 0; i < keys.size(); i++) {
             Path archive = Files.write(cacheDirectory.resolve(keys.get(i) + ".jsa"), new byte[1000]);
             Path record = cacheDirectory.resolve(keys.get(i) + ".record");
-            new CacheRecord(keys.get(i), "c", 1000, "d", List.of(), List.of()).publish(record);
+            new CacheRecord(keys.get(i), CacheMode.AOT_CACHE, "c", 1000, "d", List.of(), List.of()).publish(record);
             Files.setLastModifiedTime(record, FileTime.fromMillis(1_000_000L * (i + 1)));
             Files.setLastModifiedTime(archive, FileTime.fromMillis(1_000_000L * (i + 1)));
         }

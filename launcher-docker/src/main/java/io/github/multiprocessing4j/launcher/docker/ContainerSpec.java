@@ -118,11 +118,12 @@ final class ContainerSpec {
     }
 
     /**
-     * The bind mounts: every class path entry that exists, read-only, and every shared path and
-     * extra mount, read-write, each at its own absolute path. A path mounted twice is mounted
-     * once, read-write if any use needs it.
+     * The bind mounts: every read-only path, and every class path entry that exists and is not
+     * inside one, read-only; every shared path and extra mount, read-write; each at its own
+     * absolute path. A path mounted twice is mounted once, read-write if any use needs it.
      *
      * @param classPath the class path entries (missing ones are skipped)
+     * @param readOnlyPaths further paths the child must read (its start cache)
      * @param sharedPaths the paths the child must read and write
      * @param extraMounts further paths the user asked to share read-write
      * @return the mounts, in the order first seen
@@ -131,12 +132,23 @@ final class ContainerSpec {
      *     directory inside {@code /dev/shm}: the session's shared memory), or a
      *     shared or extra path does not exist
      */
-    static List<HostMount> mounts(List<Path> classPath, List<Path> sharedPaths, List<Path> extraMounts)
-            throws LaunchException {
+    static List<HostMount> mounts(List<Path> classPath, List<Path> readOnlyPaths, List<Path> sharedPaths,
+                                  List<Path> extraMounts) throws LaunchException {
         Map<String, HostMount> byPath = new LinkedHashMap<>();
+        List<Path> readOnly = new ArrayList<>();
+        for (Path entry : readOnlyPaths) {
+            Path absolute = entry.toAbsolutePath().normalize();
+            if (!Files.exists(absolute)) {
+                throw new LaunchException("the path " + absolute + " that the child must read does not exist on this"
+                        + " host");
+            }
+            String path = bindable(absolute, "read-only path");
+            byPath.putIfAbsent(path, new HostMount(path, true));
+            readOnly.add(absolute);
+        }
         for (Path entry : classPath) {
             Path absolute = entry.toAbsolutePath().normalize();
-            if (Files.exists(absolute)) {
+            if (Files.exists(absolute) && readOnly.stream().noneMatch(absolute::startsWith)) {
                 String path = bindable(absolute, "class path entry");
                 byPath.putIfAbsent(path, new HostMount(path, true));
             }

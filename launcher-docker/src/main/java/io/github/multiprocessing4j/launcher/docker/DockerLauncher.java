@@ -75,7 +75,7 @@ final class DockerLauncher implements Launcher {
     private final DockerClient streams;
     private final String session = UUID.randomUUID().toString();
     private final ParentProcess parent = ParentProcess.current();
-    private final Map<String, List<String>> imageEnvironments = new ConcurrentHashMap<>();
+    private final Map<String, ImageFacts> images = new ConcurrentHashMap<>();
     private final ExecutorService background = Executors.newCachedThreadPool(daemonThreads());
 
     private DockerLauncher(String engine, DockerClient requests, DockerClient streams) {
@@ -163,35 +163,30 @@ final class DockerLauncher implements Launcher {
         }
     }
 
+    /**
+     * The image's id and the {@code PATH} that finds {@code java} in it: a start cache made in
+     * the image serves children of the same image only, and one rebuilt under the same tag gets
+     * caches of its own. Asks the engine once per image.
+     */
+    @Override
+    public Optional<String> childJavaIdentity(LaunchRequest request) {
+        try {
+            String image = image(request);
+            ImageFacts facts = imageFacts(image);
+            String path = request.environment().get("PATH");
+            return Optional.of("docker image " + facts.id() + " java" + (path != null ? " PATH=" + path : ""));
+        } catch (LaunchException | RuntimeException e) {
+            // the start says what is wrong
+            return Optional.empty();
+        }
+    }
+
     @Override
     public LaunchedProcess launch(LaunchRequest request) throws LaunchException {
-        List<String> candidates = ContainerSpec.images(request.options(), System::getProperty, System::getenv,
-                Runtime.version().feature());
-        List<ContainerSpec.HostMount> mounts = ContainerSpec.mounts(request.classPath(), request.sharedPaths(),
-                ContainerSpec.extraMounts(request.options(), System::getProperty));
-        String image = null;
-        List<String> imageEnvironment = null;
-        LaunchException missing = null;
-        for (String candidate : candidates) {
-            try {
-                imageEnvironment = imageEnvironment(candidate);
-                image = candidate;
-                break;
-            } catch (LaunchException e) {
-                if (missing == null) {
-                    missing = e;
-                }
-            }
-        }
-        if (image == null) {
-            throw candidates.size() == 1 ? missing : new LaunchException("none of the default images "
-                    + candidates + " is on the Docker engine at " + engine + " and multiprocessing4j never pulls: run"
-                    + " 'docker pull " + candidates.get(0) + "' where a registry is reachable, or build "
-                    + candidates.get(1) + " with this project's .ci/build-jre-image.sh, or name an image with the"
-                    + " launcher option " + ContainerSpec.IMAGE_OPTION + ", the system property "
-                    + ContainerSpec.IMAGE_PROPERTY + " or the environment variable " + ContainerSpec.IMAGE_ENVIRONMENT,
-                    missing);
-        }
+        List<ContainerSpec.HostMount> mounts = ContainerSpec.mounts(request.classPath(), request.readOnlyPaths(),
+                request.sharedPaths(), ContainerSpec.extraMounts(request.options(), System::getProperty));
+        String image = image(request);
+        List<String> imageEnvironment = imageFacts(image).environment();
         String name = ContainerSpec.containerName(request.processName(), HexFormat.of().toHexDigits(RANDOM.nextInt()));
         long t0 = System.nanoTime();
         String id = create(request, image, imageEnvironment, mounts, name);
@@ -268,7 +263,7 @@ final class DockerLauncher implements Launcher {
         try {
             return create.exec().getId();
         } catch (NotFoundException e) {
-            imageEnvironments.remove(image);
+            images.remove(image);
             throw missingImage(image, e);
         } catch (RuntimeException e) {
             throw new LaunchException("could not create a container for process '" + request.processName()
@@ -276,18 +271,51 @@ final class DockerLauncher implements Launcher {
         }
     }
 
-    /** The image's environment, which also proves that the image is there; cached per image. */
-    private List<String> imageEnvironment(String image) throws LaunchException {
-        List<String> known = imageEnvironments.get(image);
+    /** The image a request runs: the one named, or the first default image on the engine. */
+    private String image(LaunchRequest request) throws LaunchException {
+        List<String> candidates = ContainerSpec.images(request.options(), System::getProperty, System::getenv,
+                Runtime.version().feature());
+        LaunchException missing = null;
+        for (String candidate : candidates) {
+            try {
+                imageFacts(candidate);
+                return candidate;
+            } catch (LaunchException e) {
+                if (missing == null) {
+                    missing = e;
+                }
+            }
+        }
+        throw candidates.size() == 1 ? missing : new LaunchException("none of the default images "
+                + candidates + " is on the Docker engine at " + engine + " and multiprocessing4j never pulls: run"
+                + " 'docker pull " + candidates.get(0) + "' where a registry is reachable, or build "
+                + candidates.get(1) + " with this project's .ci/build-jre-image.sh, or name an image with the"
+                + " launcher option " + ContainerSpec.IMAGE_OPTION + ", the system property "
+                + ContainerSpec.IMAGE_PROPERTY + " or the environment variable " + ContainerSpec.IMAGE_ENVIRONMENT,
+                missing);
+    }
+
+    /**
+     * What an image is: its id and environment.
+     *
+     * @param id the image's id (the digest of its configuration)
+     * @param environment its {@code KEY=value} entries
+     */
+    private record ImageFacts(String id, List<String> environment) {
+    }
+
+    /** The image's id and environment, which also prove that the image is there; cached per image. */
+    private ImageFacts imageFacts(String image) throws LaunchException {
+        ImageFacts known = images.get(image);
         if (known != null) {
             return known;
         }
         try {
             InspectImageResponse inspected = requests.inspectImageCmd(image).exec();
             String[] env = inspected.getConfig() == null ? null : inspected.getConfig().getEnv();
-            List<String> environment = env == null ? List.of() : List.of(env);
-            imageEnvironments.put(image, environment);
-            return environment;
+            ImageFacts facts = new ImageFacts(inspected.getId(), env == null ? List.of() : List.of(env));
+            images.put(image, facts);
+            return facts;
         } catch (NotFoundException e) {
             throw missingImage(image, e);
         } catch (RuntimeException e) {

@@ -55,7 +55,7 @@ class ContainerSpecTest {
         Path shared = Files.createDirectory(tmp.resolve("shared"));
         List<HostMount> mounts = ContainerSpec.mounts(
                 List.of(jar, tmp.resolve("missing.jar"), classes, jar, shared),
-                List.of(shared), List.of());
+                List.of(), List.of(shared), List.of());
         assertEquals(List.of(
                 new HostMount(jar.toString(), true),
                 new HostMount(classes.toString(), true),
@@ -63,23 +63,40 @@ class ContainerSpecTest {
     }
 
     @Test
+    void readOnlyPathsAreMountedFirstAndClassPathEntriesInsideThemAreNotMountedAgain() throws Exception {
+        Path cache = Files.createDirectory(tmp.resolve("cache"));
+        Path packed = Files.createFile(cache.resolve("classes-1.jar"));
+        Path jar = Files.createFile(tmp.resolve("a.jar"));
+        Path shared = Files.createDirectory(tmp.resolve("shared"));
+        assertEquals(List.of(
+                new HostMount(cache.toString(), true),
+                new HostMount(jar.toString(), true),
+                new HostMount(shared.toString(), false)),
+                ContainerSpec.mounts(List.of(packed, jar), List.of(cache), List.of(shared), List.of()));
+        LaunchException missing = assertThrows(LaunchException.class,
+                () -> ContainerSpec.mounts(List.of(), List.of(tmp.resolve("no-cache")), List.of(), List.of()));
+        assertTrue(missing.getMessage().contains(tmp.resolve("no-cache") + " that the child must read does not exist"),
+                missing.getMessage());
+    }
+
+    @Test
     void relativeEntriesAreMountedAtTheirAbsolutePath() throws Exception {
         Path here = Path.of("").toAbsolutePath();
         Path relative = here.relativize(Files.createFile(tmp.resolve("b.jar")));
         assertEquals(List.of(new HostMount(tmp.resolve("b.jar").toString(), true)),
-                ContainerSpec.mounts(List.of(relative), List.of(), List.of()));
+                ContainerSpec.mounts(List.of(relative), List.of(), List.of(), List.of()));
     }
 
     @Test
     void pathsThatCannotBeBindsAreRefusedByName() {
         LaunchException root = assertThrows(LaunchException.class,
-                () -> ContainerSpec.mounts(List.of(Path.of("/")), List.of(), List.of()));
+                () -> ContainerSpec.mounts(List.of(Path.of("/")), List.of(), List.of(), List.of()));
         assertTrue(root.getMessage().contains("class path entry / cannot be mounted"), root.getMessage());
         LaunchException proc = assertThrows(LaunchException.class,
-                () -> ContainerSpec.mounts(List.of(Path.of("/proc/self")), List.of(), List.of()));
+                () -> ContainerSpec.mounts(List.of(Path.of("/proc/self")), List.of(), List.of(), List.of()));
         assertTrue(proc.getMessage().contains("/proc/self"), proc.getMessage());
         LaunchException missing = assertThrows(LaunchException.class,
-                () -> ContainerSpec.mounts(List.of(), List.of(tmp.resolve("gone")), List.of()));
+                () -> ContainerSpec.mounts(List.of(), List.of(), List.of(tmp.resolve("gone")), List.of()));
         assertTrue(missing.getMessage().contains(tmp.resolve("gone") + " does not exist"), missing.getMessage());
     }
 
@@ -89,9 +106,9 @@ class ContainerSpecTest {
         Path session = Files.createTempDirectory(Path.of("/dev/shm"), "containerspec-test-");
         try {
             assertEquals(List.of(new HostMount(session.toString(), false)),
-                    ContainerSpec.mounts(List.of(), List.of(session), List.of()));
+                    ContainerSpec.mounts(List.of(), List.of(), List.of(session), List.of()));
             LaunchException whole = assertThrows(LaunchException.class,
-                    () -> ContainerSpec.mounts(List.of(), List.of(Path.of("/dev/shm")), List.of()));
+                    () -> ContainerSpec.mounts(List.of(), List.of(), List.of(Path.of("/dev/shm")), List.of()));
             assertTrue(whole.getMessage().contains("/dev/shm cannot be mounted"), whole.getMessage());
         } finally {
             Files.delete(session);
