@@ -129,6 +129,7 @@ final class KubernetesLauncher implements Launcher {
         boolean job = settings.workload().equals("job");
         PodProcess process = new PodProcess(client, namespace, job ? null : name, job ? name : null, background);
         processes.put(name, process);
+        long t0 = System.nanoTime();
         try {
             if (job) {
                 // SPEC R3: Kubernetes removes a finished Job and its pod by itself, even when the
@@ -156,14 +157,25 @@ final class KubernetesLauncher implements Launcher {
             processes.remove(name);
             throw new LaunchException(apiError(e, "create", job ? "jobs" : "pods", namespace), e);
         }
+        long created = System.nanoTime();
         try {
             awaitRunning(process, settings);
+            long running = System.nanoTime();
             attach(process, request, namespace);
+            if (LOGGER.isDebugEnabled()) {
+                LOGGER.debug("started process '{}' as pod {} in {} ms: create {}, until running {}, attach until its pid {}",
+                        request.processName(), process.objectName(), millis(t0, System.nanoTime()), millis(t0, created),
+                        millis(created, running), millis(running, System.nanoTime()));
+            }
             return process;
         } catch (LaunchException e) {
             process.deletePod(0L);
             throw e;
         }
+    }
+
+    private static long millis(long from, long to) {
+        return TimeUnit.NANOSECONDS.toMillis(to - from);
     }
 
     private void awaitRunning(PodProcess process, KubernetesSettings settings) throws LaunchException {
@@ -197,12 +209,9 @@ final class KubernetesLauncher implements Launcher {
         }
         try {
             OutputStream in = watch.getInput();
-            // one byte releases the start script, which then prints its pid: nothing it prints
-            // before this launcher listens is lost
+            // one byte releases the start script (nothing it prints before this launcher listens
+            // is lost), which copies the jars, then prints the JVM's pid as the JVM starts
             in.write(0);
-            in.flush();
-            long pid = process.pidFromScript.get(PID_SECONDS, TimeUnit.SECONDS);
-            process.attached(watch, pid, started.incrementAndGet());
             if (!"image".equals(request.options().get("code"))) {
                 for (Path jar : request.classPath()) {
                     in.write(Files.readAllBytes(jar));
@@ -210,6 +219,8 @@ final class KubernetesLauncher implements Launcher {
             }
             in.write(request.standardInput());
             in.flush();
+            long pid = process.pidFromScript.get(PID_SECONDS, TimeUnit.SECONDS);
+            process.attached(watch, pid, started.incrementAndGet());
             return;
         } catch (ExecutionException e) {
             watch.close();

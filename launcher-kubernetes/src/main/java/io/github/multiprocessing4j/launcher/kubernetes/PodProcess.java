@@ -24,8 +24,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A child as a pod. The end is the container's terminated state, as the pod's status reports it
- * through the launcher's watch, not the pod object's disappearance, which comes seconds later.
+ * A child as a pod. The end is the JVM's exit status as the start script prints it the moment
+ * the JVM ends ({@link PodTemplate#EXIT_MARKER}), or else the container's terminated state, as
+ * the pod's status reports it through the launcher's watch up to a second later; never the pod
+ * object's disappearance, which comes seconds later.
  * Signals: {@link #terminate()} writes {@code T} (below), else deletes the pod gracefully, so the kubelet sends SIGTERM and
  * waits the grace period; {@link #kill()} and {@link #interrupt()} write {@code K} or {@code I}
  * on the child's standard input, which the child runtime turns into SIGKILL or SIGINT on itself
@@ -70,8 +72,10 @@ final class PodProcess implements LaunchedProcess {
     private final CompletableFuture<Integer> terminated = new CompletableFuture<>();
     private final CompletableFuture<Integer> exit;
     final CompletableFuture<Long> pidFromScript = new CompletableFuture<>();
-    final OutputSink out = new OutputSink(new LineForwarder(() -> System.out), null);
-    final OutputSink err = new OutputSink(new LineForwarder(() -> System.err), pidFromScript);
+    /** The JVM's exit status as the start script printed it, the moment the JVM ended. */
+    private final CompletableFuture<Integer> exitFromScript = new CompletableFuture<>();
+    final OutputSink out = new OutputSink(new LineForwarder(() -> System.out), null, null);
+    final OutputSink err = new OutputSink(new LineForwarder(() -> System.err), pidFromScript, exitFromScript);
     private final AtomicBoolean deleting = new AtomicBoolean();
     /** Set when kill() had to fall back on a deletion with grace period 0: the pod may vanish unreported. */
     private volatile boolean forceDeleted;
@@ -100,6 +104,12 @@ final class PodProcess implements LaunchedProcess {
         this.podName = podName;
         this.jobName = jobName;
         this.background = background;
+        // the script's word comes up to a second before the pod's status says the same
+        exitFromScript.thenAccept(code -> {
+            if (terminated.complete(code)) {
+                LOGGER.debug("pod {}: the JVM ended with status {}, as its start script says", podName, code);
+            }
+        });
         // a container that ended while no session delivered its output has nothing more to say
         terminated.whenComplete((code, failure) -> {
             if (liveSession == null) {
@@ -289,7 +299,10 @@ final class PodProcess implements LaunchedProcess {
             ContainerStateTerminated ended = status.getState().getTerminated();
             if (ended != null) {
                 started.complete(pod);
-                terminated.complete(ended.getExitCode() == null ? 255 : ended.getExitCode());
+                if (terminated.complete(ended.getExitCode() == null ? 255 : ended.getExitCode())) {
+                    LOGGER.debug("pod {}: the container ended with status {}, as the pod's status says", podName,
+                            ended.getExitCode());
+                }
                 return;
             }
             if (status.getState().getRunning() != null) {

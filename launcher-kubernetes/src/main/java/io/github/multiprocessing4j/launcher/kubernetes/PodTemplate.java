@@ -33,11 +33,11 @@ import java.util.StringJoiner;
  *
  * <p>The container runs {@code sh -c <script> mp4j <java arguments...>}. The script waits for one
  * byte on standard input (so that nothing it prints is lost before the launcher has attached),
- * prints its pid on stderr as {@value #PID_MARKER}{@code <pid>} (the launcher consumes that line:
- * the JVM keeps the pid, since the script ends with {@code exec}), copies each bootstrap jar from
- * standard input into {@code /tmp/mp4j-boot} with {@code head -c <size>}, which reads no more
- * than it is told, then {@code exec}s {@code java}, which reads its secret and certificate pin
- * from what is left. None of those bytes is in the spec.
+ * copies each bootstrap jar from standard input into {@code /tmp/mp4j-boot} with {@code head -c
+ * <size>}, which reads no more than it is told, then runs {@code java} (see {@link #RUN_JAVA}),
+ * which prints its pid on stderr as {@value #PID_MARKER}{@code <pid>} first (the launcher
+ * consumes that line) and reads its secret and certificate pin from what is left. None of those
+ * bytes is in the spec.
  */
 final class PodTemplate {
 
@@ -56,6 +56,33 @@ final class PodTemplate {
     private static final String BOOT_DIRECTORY = "/tmp/mp4j-boot";
     /** How long after the start timeout a pod waits for its parent's release byte. */
     static final Duration RELEASE_MARGIN = Duration.ofSeconds(60);
+
+    /**
+     * What the script prints on stderr after the JVM has ended, as its last bytes: its exit status
+     * follows, then a newline. It starts with a control character that no line of text has, and
+     * may follow an unfinished line of the JVM's.
+     */
+    static final String EXIT_MARKER = "\u0001multiprocessing4j-exit ";
+
+    /**
+     * How the script runs {@code java}. Where the image's {@code env} can reset signal
+     * dispositions (GNU coreutils 8.31 and later), the shell starts the JVM in the background
+     * and waits for it, so that it can print the JVM's exit status ({@link #EXIT_MARKER}) the
+     * moment it ends: the pod's status says so up to a second later. It passes SIGTERM, SIGINT
+     * and SIGHUP on to the JVM (a deletion signals the shell, the container's first process),
+     * and {@code env} undoes the SIGINT and SIGQUIT that a shell ignores in a background job
+     * (the JVM could not handle SIGINT otherwise), and hands the JVM its own standard input, which a
+ * background job would not get. Elsewhere the shell becomes the JVM ({@code
+     * exec}), and the pod's status gives the end. Either way a second shell prints the JVM's pid
+     * ({@link #PID_MARKER}), then becomes the JVM.
+     */
+    private static final String RUN_JAVA = "if env --default-signal=INT,QUIT true 2>/dev/null; then"
+            + " trap 'kill -TERM $p 2>/dev/null' TERM; trap 'kill -INT $p 2>/dev/null' INT;"
+            + " trap 'kill -HUP $p 2>/dev/null' HUP;"
+            + " exec 3<&0; env --default-signal=INT,QUIT sh -c 'echo \"" + PID_MARKER + "$$\" >&2; exec java \"$@\"'"
+            + " mp4j \"$@\" <&3 3<&- & p=$!; exec 3<&-; wait $p; s=$?; while kill -0 $p 2>/dev/null; do wait $p; s=$?; done;"
+            + " printf '\\001" + EXIT_MARKER.substring(1) + "%s\\n' $s >&2; exit $s;"
+            + " else echo \"" + PID_MARKER + "$$\" >&2; exec java \"$@\"; fi";
 
     private PodTemplate() {
     }
@@ -200,7 +227,7 @@ final class PodTemplate {
         long seconds = Math.max(1, releaseWithin.toSeconds());
         StringBuilder script = new StringBuilder("if command -v timeout >/dev/null 2>&1; then timeout " + seconds
                 + " head -c 1 >/dev/null || { echo \"multiprocessing4j: no parent attached within " + seconds
-                + " s\" >&2; exit 125; }; else head -c 1 >/dev/null; fi && echo \"" + PID_MARKER + "$$\" >&2");
+                + " s\" >&2; exit 125; }; else head -c 1 >/dev/null; fi");
         StringJoiner classPath = new StringJoiner(":");
         if (bootstrapSizes.isEmpty()) {
             request.classPath().forEach(entry -> classPath.add(entry.toString()));
@@ -212,7 +239,7 @@ final class PodTemplate {
                 classPath.add(file);
             }
         }
-        script.append(" && exec java \"$@\"");
+        script.append(" && ").append(RUN_JAVA);
         List<String> command = new ArrayList<>(List.of("sh", "-c", script.toString(), "mp4j"));
         command.add("-Djava.io.tmpdir=/tmp");
         if (!codeCache.isEmpty()) {

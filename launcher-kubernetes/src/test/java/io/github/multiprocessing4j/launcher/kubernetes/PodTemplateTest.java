@@ -67,9 +67,9 @@ class PodTemplateTest {
         String script = command.get(2);
         assertTrue(script.startsWith("if command -v timeout >/dev/null 2>&1; then timeout 120 head -c 1 >/dev/null || {"),
                 script);
-        assertTrue(script.contains("else head -c 1 >/dev/null; fi && echo \"" + PodTemplate.PID_MARKER + "$$\" >&2"), script);
+        assertTrue(script.contains("else head -c 1 >/dev/null; fi && mkdir -p /tmp/mp4j-boot"), script);
         assertTrue(script.contains("head -c 100 > /tmp/mp4j-boot/0.jar && head -c 200 > /tmp/mp4j-boot/1.jar"), script);
-        assertTrue(script.endsWith("exec java \"$@\""), script);
+        assertTrue(script.endsWith("else echo \"" + PodTemplate.PID_MARKER + "$$\" >&2; exec java \"$@\"; fi"), script);
         assertEquals(List.of("mp4j", "-Djava.io.tmpdir=/tmp", "-Xmx64m", "-cp", "/tmp/mp4j-boot/0.jar:/tmp/mp4j-boot/1.jar",
                 "io.github.multiprocessing4j.internal.process.ChildRuntime", "tls:127.0.0.1:4711", "abc123"),
                 command.subList(3, command.size()));
@@ -123,5 +123,90 @@ class PodTemplateTest {
         assertTrue(e.getMessage().contains("IfNotPresent, Always or Never"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> settings(Map.of("kubernetes.runAsUser", "0")));
         assertThrows(IllegalArgumentException.class, () -> settings(Map.of("kubernetes.nodeSelector", "ssd")));
+    }
+
+    /**
+     * The JVM of the script tests: reads an {@code X} from its standard input (else exits with 4),
+     * then {@code exit3} prints an unfinished line and exits with 3; {@code sleep} sleeps.
+     */
+    public static final class ScriptTarget {
+        private ScriptTarget() {
+        }
+
+        /**
+         * @param args {@code exit3} or {@code sleep}
+         * @throws InterruptedException never
+         * @throws java.io.IOException never
+         */
+        public static void main(String[] args) throws InterruptedException, java.io.IOException {
+            if (System.in.read() != 'X') {
+                // the script must hand the JVM its standard input: the credentials come that way
+                System.exit(4);
+            }
+            if ("exit3".equals(args[0])) {
+                System.err.print("last words");
+                System.err.flush();
+                System.exit(3);
+            }
+            System.err.println("sleeping");
+            Thread.sleep(60_000);
+        }
+    }
+
+    /** The start script as the container's shell runs it, with this host's java and the test classes. */
+    private static Process runScript(String what) throws Exception {
+        Path classes = Path.of(ScriptTarget.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        LaunchRequest request = new LaunchRequest("script", false, ScriptTarget.class.getName(), List.of(what),
+                List.of(classes), List.of(), Map.of(), List.of(), Map.of("code", "image"));
+        List<String> command = PodTemplate.command(request, List.of());
+        Process script = new ProcessBuilder(command).start();
+        script.getOutputStream().write(new byte[] {0, 'X'});
+        script.getOutputStream().flush();
+        return script;
+    }
+
+    @Test
+    void theScriptPrintsTheJvmsPidFirstAndItsExitStatusLastWhichTheSinkConsumes() throws Exception {
+        Process script = runScript("exit3");
+        try {
+            assertTrue(script.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(3, script.exitValue(), "the script ends with the JVM's status");
+            byte[] stderr = script.getErrorStream().readAllBytes();
+            java.io.ByteArrayOutputStream forwarded = new java.io.ByteArrayOutputStream();
+            java.util.concurrent.CompletableFuture<Long> pid = new java.util.concurrent.CompletableFuture<>();
+            java.util.concurrent.CompletableFuture<Integer> exit = new java.util.concurrent.CompletableFuture<>();
+            OutputSink sink = new OutputSink(new io.github.multiprocessing4j.spi.LineForwarder(
+                    () -> new java.io.PrintStream(forwarded, true, StandardCharsets.UTF_8)), pid, exit);
+            // a byte at a time: the marker split over writes
+            for (byte b : stderr) {
+                sink.write(b);
+            }
+            assertEquals(3, exit.getNow(-1), new String(stderr, StandardCharsets.UTF_8));
+            assertTrue(pid.getNow(-1L) > 0, new String(stderr, StandardCharsets.UTF_8));
+            sink.close();
+            assertEquals("last words", forwarded.toString(StandardCharsets.UTF_8), "the unfinished line, without the marker");
+        } finally {
+            script.destroyForcibly();
+        }
+    }
+
+    @Test
+    void theScriptPassesSigtermAndSigintOnToTheJvm() throws Exception {
+        for (String signal : List.of("TERM", "INT")) {
+            Process script = runScript("sleep");
+            try {
+                java.io.BufferedReader err = new java.io.BufferedReader(new java.io.InputStreamReader(
+                        script.getErrorStream(), StandardCharsets.UTF_8));
+                assertTrue(err.readLine().startsWith(PodTemplate.PID_MARKER));
+                assertEquals("sleeping", err.readLine());
+                new ProcessBuilder("kill", "-" + signal, Long.toString(script.pid())).start().waitFor();
+                assertTrue(script.waitFor(30, TimeUnit.SECONDS), "SIG" + signal + " reached the JVM");
+                int status = "TERM".equals(signal) ? 143 : 130;
+                assertEquals(status, script.exitValue());
+                assertEquals(PodTemplate.EXIT_MARKER + status, err.readLine());
+            } finally {
+                script.destroyForcibly();
+            }
+        }
     }
 }
