@@ -92,8 +92,14 @@ final class KubernetesFigures {
             double[] noCache = new double[n];
             double[] raw = new double[n];
             for (int i = 0; i < n; i++) {
+                // each from a node that is done with the pod before: a child's join() returns as
+                // its JVM ends, while the kubelet still tears its pod down for a second or more,
+                // and the next start, ours or the raw pod's, would pay for that
+                Thread.sleep(SETTLE.toMillis());
                 launched[i] = startJoin(kubernetes, cached);
+                Thread.sleep(SETTLE.toMillis());
                 noCache[i] = startJoin(kubernetes, Map.of());
+                Thread.sleep(SETTLE.toMillis());
                 raw[i] = rawPod(client, image);
             }
             results.record("kubernetes_first_pod", "kubernetes: start()+join(), first pod of an empty node code cache",
@@ -114,6 +120,9 @@ final class KubernetesFigures {
             Files.deleteIfExists(cache);
         }
     }
+
+    /** The pause before each measured start. */
+    private static final Duration SETTLE = Duration.ofSeconds(3);
 
     private double startJoin(ProcessContext kubernetes, Map<String, String> options) throws InterruptedException {
         ChildProcess.Builder builder = kubernetes.builder(Hello::empty);
