@@ -27,7 +27,9 @@ import java.util.stream.IntStream;
  * image through fabric8 ({@code java -cp <jar> Hello}, the jar from a hostPath, host network):
  * created, run to Succeeded, deleted. The launcher ships its class path by content hash: the
  * first pod of a fresh node cache pays for the copy, later ones check their cache only; without a
- * node cache (each pod's own {@code /tmp}) every pod pays. Also a {@code Pool(2).map} on pods.
+ * node cache (each pod's own {@code /tmp}) every pod pays. Each measured start begins 3 s after
+ * the one before, so that each finds the node done with the pod before it. Also a {@code
+ * Pool(2).map} on pods.
  * Runs only where the cluster that KUBECONFIG names is this host (the raw pod and the node cache
  * use this host's paths), as on this project's CI cluster.
  */
