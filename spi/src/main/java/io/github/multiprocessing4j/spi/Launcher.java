@@ -50,9 +50,11 @@ public interface Launcher extends AutoCloseable {
      * {@link LaunchRequest#readOnlyPaths()}, and makes the cache with a training request of its
      * own, whose {@link LaunchRequest#sharedPaths()} hold only that directory. A launcher that
      * answers must start such requests on that {@code java}, with the read-only paths at the
-     * same absolute paths, and with its class path entries at the same paths as on this host;
-     * the answer must change whenever that {@code java} may (a tag pointed at another image).
-     * It may ask its engine once per image, and must not otherwise block.
+     * same absolute paths, and with its class path entries at the same paths as on this host.
+     * The answer should change when that {@code java} does (an image rebuilt under the same
+     * tag), at the latest for a new launcher: a JVM refuses a cache made for another build, so a
+     * stale answer costs the cache, not the child. It may ask its engine once per image, and must
+     * not otherwise block.
      *
      * @param request what would be started; never null
      * @return the identity, or empty (the default) to start children without a start cache

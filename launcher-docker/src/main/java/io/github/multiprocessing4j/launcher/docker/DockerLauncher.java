@@ -166,7 +166,10 @@ final class DockerLauncher implements Launcher {
     /**
      * The image's id and the {@code PATH} that finds {@code java} in it: a start cache made in
      * the image serves children of the same image only, and one rebuilt under the same tag gets
-     * caches of its own. Asks the engine once per image.
+     * caches of its own in the next parent. Asks the engine once per image and launcher: a tag
+     * pointed at another image while this launcher lives keeps the first id, and a JVM of the new
+     * image refuses a cache made for another JDK build and starts without it (its messages about
+     * that are off).
      */
     @Override
     public Optional<String> childJavaIdentity(LaunchRequest request) {
