@@ -203,7 +203,8 @@ public final class ProcessStarter {
         }
         LaunchRequest request = new LaunchRequest(name, daemon, ChildRuntime.class.getName(), arguments,
                 classPath, jvmOptions, settings.environment(), shared, launcherOptions, standardInput);
-        if (!runsThisHostsJava(selected, request)
+        Optional<Path> hostJava = hostJava(selected, request);
+        if (hostJava.isEmpty()
                 && jvmOptions.stream().noneMatch(option -> option.startsWith("-D" + StartCache.PROPERTY))) {
             // a child in a container or pod starts its own children without a start cache: its
             // home is the image's, read-only or thrown away with it (a warning in every child)
@@ -211,7 +212,7 @@ public final class ProcessStarter {
             request = new LaunchRequest(name, daemon, ChildRuntime.class.getName(), arguments,
                     classPath, jvmOptions, settings.environment(), shared, launcherOptions, standardInput);
         }
-        StartCache.Applied cache = startCache(selected, request);
+        StartCache.Applied cache = startCache(selected, request, hostJava);
         if (cache != null) {
             request = new LaunchRequest(name, daemon, ChildRuntime.class.getName(), arguments, cache.classPath(),
                     cache.jvmOptions(), settings.environment(), shared, cache.readOnlyPaths(), launcherOptions,
@@ -238,32 +239,34 @@ public final class ProcessStarter {
         }
     }
 
-    /** Whether the child's launcher runs a {@code java} of this host. */
-    private static boolean runsThisHostsJava(Launchers.Selected selected, LaunchRequest request) {
+    /** The {@code java} of this host that the child's launcher runs, if it runs one. */
+    private static Optional<Path> hostJava(Launchers.Selected selected, LaunchRequest request) {
         try {
             Optional<Path> java = selected.launcher().localJavaExecutable(request);
-            return java != null && java.isPresent();
+            return java == null ? Optional.empty() : java;
         } catch (RuntimeException e) {
-            return false;
+            Log.LOGGER.debug("no start cache for process '{}': {}", request.processName(), e.toString());
+            return Optional.empty();
         }
     }
 
     /**
      * The start cache for a child, if its launcher runs a {@code java} of this host, or one it
      * identifies (an image's), and a cache is ready for it; null otherwise.
+     *
+     * @param java the host's {@code java} the launcher runs, from {@link #hostJava}
      */
-    private static StartCache.Applied startCache(Launchers.Selected selected, LaunchRequest request) {
-        Optional<Path> java;
+    private static StartCache.Applied startCache(Launchers.Selected selected, LaunchRequest request,
+                                                 Optional<Path> java) {
+        if (java.isPresent()) {
+            return StartCache.system().apply(java.get(), request.classPath(), request.jvmOptions()).orElse(null);
+        }
         Optional<String> image;
         try {
-            java = selected.launcher().localJavaExecutable(request);
-            image = java == null || java.isEmpty() ? selected.launcher().childJavaIdentity(request) : Optional.empty();
+            image = selected.launcher().childJavaIdentity(request);
         } catch (RuntimeException e) {
             Log.LOGGER.debug("no start cache for process '{}': {}", request.processName(), e.toString());
             return null;
-        }
-        if (java != null && java.isPresent()) {
-            return StartCache.system().apply(java.get(), request.classPath(), request.jvmOptions()).orElse(null);
         }
         if (image != null && image.isPresent()) {
             return StartCache.system().applyInImage(image.get(), request.classPath(), request.jvmOptions(),
