@@ -13,7 +13,6 @@ import io.github.multiprocessing4j.ChildProcess;
 import io.github.multiprocessing4j.Multiprocessing;
 import io.github.multiprocessing4j.ProcessContext;
 import io.github.multiprocessing4j.ProcessStartException;
-import io.github.multiprocessing4j.Queue;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -93,7 +92,9 @@ final class DockerFigures {
                 results.skip("the docker launcher cannot start a child here: " + e.getMessage(), KEYS);
                 return;
             }
-            awaitStartCache(docker, image);
+            String chosen = image;
+            StartCacheWait.await(results, live, "docker_", reports -> docker.builder(
+                    () -> reports.put(Hello.arguments())).launcherOption("docker.image", chosen).build());
             double[] launched = new double[settings.dockerRepetitions()];
             double[] withoutCache = new double[settings.dockerRepetitions()];
             double[] raw = new double[settings.dockerRepetitions()];
@@ -132,40 +133,6 @@ final class DockerFigures {
                     + " with -D" + IMAGE_PROPERTY + "=<image>";
         }
         return null;
-    }
-
-    /**
-     * Starts children until one starts with the start cache (a training container makes it for
-     * the image in the background), within {@link #TIMEOUT}; records whether that happened
-     * ({@code docker_start_cache}: {@code used} or {@code none}) and after how long.
-     */
-    private void awaitStartCache(ProcessContext docker, String image) throws Exception {
-        long start = System.nanoTime();
-        long deadline = start + TIMEOUT.toNanos();
-        int children = 0;
-        while (System.nanoTime() < deadline) {
-            Queue<String> reports = new Queue<>();
-            ChildProcess child = docker.builder(() -> reports.put(Hello.arguments()))
-                    .launcherOption("docker.image", image).build();
-            live.add(child).start();
-            String arguments = reports.get(TIMEOUT);
-            child.join(TIMEOUT);
-            live.ended(child);
-            child.close();
-            reports.close();
-            children++;
-            if (arguments.contains("-XX:SharedArchiveFile=") || arguments.contains("-XX:AOTCache=")) {
-                results.repetitions().put("docker_start_cache", "used");
-                results.repetitions().put("docker_start_cache_ready_after_children", children);
-                results.repetitions().put("docker_start_cache_ready_after_s",
-                        Math.round(LocalFigures.millisSince(start) / 100) / 10.0);
-                return;
-            }
-            Thread.sleep(children < 3 ? 0 : 500);
-        }
-        results.repetitions().put("docker_start_cache", "none");
-        System.err.println("benchmarks: no container child started with the start cache within "
-                + TIMEOUT.toSeconds() + " s");
     }
 
     private double launcherStartJoin(ProcessContext docker, String image) throws InterruptedException {

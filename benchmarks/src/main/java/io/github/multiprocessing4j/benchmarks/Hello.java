@@ -44,21 +44,6 @@ public final class Hello {
     }
 
     /**
-     * Writes this JVM's options and class path to a file: tells whether a child started with
-     * the start cache.
-     *
-     * @param file the file to write
-     */
-    public static void writeArguments(String file) {
-        String arguments = arguments();
-        try {
-            java.nio.file.Files.writeString(java.nio.file.Path.of(file), arguments);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot write " + file, e);
-        }
-    }
-
-    /**
      * This JVM's arguments, its options among them.
      *
      * @return them, joined with spaces

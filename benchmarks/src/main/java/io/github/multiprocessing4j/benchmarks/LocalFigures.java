@@ -55,7 +55,8 @@ final class LocalFigures {
      * the cache: the library trains it in the background on a class path's second sighting.
      */
     void coldStart() throws Exception {
-        awaitStartCache();
+        StartCacheWait.await(results, live, "",
+                reports -> local.builder(() -> reports.put(Hello.arguments())).build());
         for (int i = 0; i < settings.warmup(); i++) {
             childStartJoin();
             childWithoutCacheStartJoin();
@@ -78,35 +79,6 @@ final class LocalFigures {
         results.record("local_start_join_no_cache", "local: start()+join(), empty target, no start cache",
                 Results.Unit.MS, Samples.of(withoutCache));
         results.record("bare_jvm", "bare JVM: java -cp <jar> Hello, start+waitFor", Results.Unit.MS, Samples.of(bare));
-    }
-
-    /**
-     * Starts children until one starts with the start cache, within {@link #TIMEOUT}; records how
-     * long that took and whether it happened ({@code start_cache}: {@code used} or {@code none}).
-     */
-    private void awaitStartCache() throws Exception {
-        long start = System.nanoTime();
-        long deadline = start + TIMEOUT.toNanos();
-        int children = 0;
-        while (System.nanoTime() < deadline) {
-            Path report = nextMarker();
-            String path = report.toString();
-            ChildProcess child = local.process(() -> Hello.writeArguments(path));
-            live.add(child).start();
-            awaitChild(child, 0);
-            child.close();
-            children++;
-            String arguments = Files.readString(report);
-            if (arguments.contains("-XX:SharedArchiveFile=") || arguments.contains("-XX:AOTCache=")) {
-                results.repetitions().put("start_cache", "used");
-                results.repetitions().put("start_cache_ready_after_children", children);
-                results.repetitions().put("start_cache_ready_after_s", Math.round(millisSince(start) / 100) / 10.0);
-                return;
-            }
-            Thread.sleep(children < 3 ? 0 : 500);
-        }
-        results.repetitions().put("start_cache", "none");
-        System.err.println("benchmarks: no child started with the start cache within " + TIMEOUT.toSeconds() + " s");
     }
 
     private double childWithoutCacheStartJoin() throws Exception {
