@@ -305,11 +305,18 @@ start() { # name program args...: start it detached (log, pid file) unless it ru
   done
 }
 started=()
+exited() { # name: the process this run started under that name is gone (a zombie counts as gone)
+  # Not !alive: while setsid execs the program, /proc/<pid>/cmdline reads empty for a moment, the
+  # longer the colder the binary (seen on a machine's first start: "kubelet exited" for one that ran).
+  local pid
+  pid=$(cat "$RUN/$1.pid" 2>/dev/null) || return 0
+  ! kill -0 "$pid" 2>/dev/null || grep -q '^State:[[:space:]]*Z' "/proc/$pid/status" 2>/dev/null
+}
 wait_until() { # what seconds log command...: polls; fails at once if a process we started died
   local what=$1 secs=$2 log=$3 end name; shift 3
   end=$((SECONDS + secs))
   until "$@" >/dev/null 2>&1; do
-    for name in "${started[@]}"; do alive "$name" || fail "$name exited (while waiting: $what)" "$LOGS/$name.log"; done
+    for name in "${started[@]}"; do ! exited "$name" || fail "$name exited (while waiting: $what)" "$LOGS/$name.log"; done
     [ $SECONDS -lt $end ] || fail "no $what within ${secs}s" "$log"
     sleep 0.2
   done
