@@ -9,7 +9,6 @@ import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
-import io.github.multiprocessing4j.ChildProcess;
 import io.github.multiprocessing4j.Multiprocessing;
 import io.github.multiprocessing4j.ProcessContext;
 import io.github.multiprocessing4j.ProcessStartException;
@@ -18,7 +17,6 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -101,7 +99,7 @@ final class DockerFigures {
             for (int i = 0; i < settings.dockerRepetitions(); i++) {
                 launched[i] = launcherStartJoin(docker, image);
                 // -Xshare:auto names class-data sharing, which keeps the library's cache off
-                withoutCache[i] = launcherStartJoin(docker.builder(Hello::empty).jvmOptions("-Xshare:auto")
+                withoutCache[i] = live.startJoinMillis(docker.builder(Hello::empty).jvmOptions("-Xshare:auto")
                         .launcherOption("docker.image", image).build());
                 raw[i] = rawContainer(client, image);
             }
@@ -136,25 +134,7 @@ final class DockerFigures {
     }
 
     private double launcherStartJoin(ProcessContext docker, String image) throws InterruptedException {
-        return launcherStartJoin(docker.builder(Hello::empty).launcherOption("docker.image", image).build());
-    }
-
-    private double launcherStartJoin(ChildProcess child) throws InterruptedException {
-        long start = System.nanoTime();
-        live.add(child).start();
-        boolean ended = child.join(TIMEOUT);
-        double millis = LocalFigures.millisSince(start);
-        if (!ended) {
-            child.kill();
-            throw new IllegalStateException(child + " did not end within " + TIMEOUT.toSeconds() + " s");
-        }
-        live.ended(child);
-        OptionalInt code = child.exitCode();
-        if (code.isEmpty() || code.getAsInt() != 0) {
-            throw new IllegalStateException(child + " ended with exit code " + code + ", expected 0");
-        }
-        child.close();
-        return millis;
+        return live.startJoinMillis(docker.builder(Hello::empty).launcherOption("docker.image", image).build());
     }
 
     private double rawContainer(DockerClient client, String image) {

@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
@@ -129,22 +128,7 @@ final class KubernetesFigures {
     private double startJoin(ProcessContext kubernetes, Map<String, String> options) throws InterruptedException {
         ChildProcess.Builder builder = kubernetes.builder(Hello::empty);
         options.forEach(builder::launcherOption);
-        ChildProcess child = builder.build();
-        long start = System.nanoTime();
-        live.add(child).start();
-        boolean ended = child.join(TIMEOUT);
-        double millis = LocalFigures.millisSince(start);
-        if (!ended) {
-            child.kill();
-            throw new IllegalStateException(child + " did not end within " + TIMEOUT.toSeconds() + " s");
-        }
-        live.ended(child);
-        OptionalInt code = child.exitCode();
-        if (code.isEmpty() || code.getAsInt() != 0) {
-            throw new IllegalStateException(child + " ended with exit code " + code + ", expected 0");
-        }
-        child.close();
-        return millis;
+        return live.startJoinMillis(builder.build());
     }
 
     private double rawPod(KubernetesClient client, String image) {

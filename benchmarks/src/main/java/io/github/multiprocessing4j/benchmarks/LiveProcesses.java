@@ -39,7 +39,27 @@ final class LiveProcesses {
      * @throws IllegalStateException if it did not end in time or ended with another code
      */
     void awaitChild(ChildProcess child, int expectedExitCode) throws InterruptedException {
-        if (!child.join(LocalFigures.TIMEOUT)) {
+        checkEnded(child, child.join(LocalFigures.TIMEOUT), expectedExitCode);
+    }
+
+    /**
+     * Starts a child, joins it as {@link #awaitChild} does (expecting exit code 0) and closes it.
+     *
+     * @return the milliseconds from {@code start()} until {@code join()} returned
+     * @throws IllegalStateException if it did not end in time or ended with another code
+     */
+    double startJoinMillis(ChildProcess child) throws InterruptedException {
+        long start = System.nanoTime();
+        add(child).start();
+        boolean ended = child.join(LocalFigures.TIMEOUT);
+        double millis = LocalFigures.millisSince(start);
+        checkEnded(child, ended, 0);
+        child.close();
+        return millis;
+    }
+
+    private void checkEnded(ChildProcess child, boolean ended, int expectedExitCode) {
+        if (!ended) {
             child.kill();
             throw new IllegalStateException(child + " did not end within " + LocalFigures.TIMEOUT.toSeconds() + " s");
         }
