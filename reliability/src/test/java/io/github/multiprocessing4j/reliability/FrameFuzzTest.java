@@ -35,6 +35,12 @@ import org.junit.jupiter.api.io.TempDir;
 class FrameFuzzTest {
 
     private static final Duration DROP = Duration.ofSeconds(5);
+    /**
+     * How long the child waits for the fuzzing to end: as long as the test may run. The long form's
+     * 20 000 connections took more than {@link Children#DEADLINE} beside the soak, and the child,
+     * which had given up, ended with 1.
+     */
+    private static final long FUZZING_MILLIS = Duration.ofSeconds(600).toMillis();
 
     @TempDir
     Path tmp;
@@ -43,7 +49,7 @@ class FrameFuzzTest {
     void theParentDropsEveryFuzzedPeerAndKeepsServing() throws Exception {
         String ready = tmp.resolve("ready").toString();
         String go = tmp.resolve("go").toString();
-        ChildProcess child = Children.builder(() -> Children.readyThenAwait(ready, go)).build();
+        ChildProcess child = Children.builder(() -> Children.readyThenAwait(ready, go, FUZZING_MILLIS)).build();
         child.start();
         Figures.CYCLES.incrementAndGet();
         int accepted = 0;
