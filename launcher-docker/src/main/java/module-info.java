@@ -6,6 +6,7 @@ module io.github.multiprocessing4j.launcher.docker {
     requires org.slf4j;
     requires com.github.dockerjava.api;
     requires com.github.dockerjava.core;
+    requires com.github.dockerjava.transport;
     requires com.github.dockerjava.transport.httpclient5;
 
     provides io.github.multiprocessing4j.spi.LauncherProvider

@@ -143,7 +143,7 @@ final class DockerLauncher implements Launcher {
         if (responseTimeout != null) {
             http.responseTimeout(responseTimeout);
         }
-        return DockerClientImpl.getInstance(config, http.build());
+        return DockerClientImpl.getInstance(config, new EngineConnections(http::build));
     }
 
     private void ping(Duration timeout) throws LaunchException {
