@@ -50,6 +50,44 @@ class EngineConnectionsTest {
     }
 
     @Test
+    void theOldPoolIsClosedOnceItsLastResponseIsClosed() throws Exception {
+        List<AtomicInteger> closes = new CopyOnWriteArrayList<>();
+        try (FakeEngine engine = new FakeEngine(tmp.resolve("engine.sock"))) {
+            Supplier<DockerHttpClient> pools = () -> {
+                DockerHttpClient client = engine.client();
+                AtomicInteger closed = new AtomicInteger();
+                closes.add(closed);
+                return new DockerHttpClient() {
+                    @Override
+                    public Response execute(Request request) {
+                        return client.execute(request);
+                    }
+
+                    @Override
+                    public void close() throws IOException {
+                        closed.incrementAndGet();
+                        client.close();
+                    }
+                };
+            };
+            try (EngineConnections client = new EngineConnections(pools)) {
+                DockerHttpClient.Response held = client.execute(ping());
+                assertEquals(200, held.getStatusCode());
+                assertEquals(200, status(client, ping()), "on a second connection of the first pool");
+                engine.dropConnections();
+                assertEquals(200, status(client, waitFor()));
+                assertEquals(2, closes.size(), "a second pool");
+                assertEquals(0, closes.get(0).get(), "the first pool stays open while a response of it is");
+                held.close();
+                held.close();
+                assertEquals(1, closes.get(0).get(), "and closes with it, once");
+            }
+            assertEquals(1, closes.get(0).get());
+            assertEquals(1, closes.get(1).get(), "the current pool closes with the client");
+        }
+    }
+
+    @Test
     void docker_javasOwnClientFailsSo() throws Exception {
         try (FakeEngine engine = new FakeEngine(tmp.resolve("engine.sock"));
              DockerHttpClient client = engine.client()) {
