@@ -34,6 +34,15 @@ public final class SharedMemoryDirectory implements AutoCloseable {
     /** Where shared memory lives on Linux. */
     public static final Path DEFAULT_ROOT = Path.of("/dev/shm");
     static final String PREFIX = "multiprocessing4j-";
+    /**
+     * How far apart two readings of one process's start time may be. The JDK derives a start
+     * time from the boot time that {@code /proc/stat} gives in whole seconds from the wall clock,
+     * and each JVM reads it once: after the clock was adjusted, another JVM's reading of a live
+     * process's start was a second off, and the 2-hour soak's session directory was deleted as a
+     * dead session's while it ran. A pid reused within this time of the dead process's start only
+     * keeps its leftovers until a later session.
+     */
+    static final long START_TOLERANCE_MILLIS = 60_000;
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
 
     private final Path directory;
@@ -147,7 +156,8 @@ public final class SharedMemoryDirectory implements AutoCloseable {
 
     /**
      * Deletes the session directories under {@code root} that this user owns and whose creating
-     * process has ended (no process with that pid, or one that started at another time): what
+     * process has ended (no process with that pid, or one that started at another time, more than
+     * {@link #START_TOLERANCE_MILLIS} apart): what
      * sessions killed with SIGKILL left behind (SPEC M6, M9).
      *
      * @param root usually {@link #DEFAULT_ROOT}
@@ -176,7 +186,7 @@ public final class SharedMemoryDirectory implements AutoCloseable {
                 long pid = Long.parseLong(parts[0]);
                 long start = Long.parseLong(parts[1]);
                 boolean alive = ProcessHandle.of(pid).map(process -> start == 0 || startMillis(process) == 0
-                        || startMillis(process) == start).orElse(false);
+                        || Math.abs(startMillis(process) - start) <= START_TOLERANCE_MILLIS).orElse(false);
                 if (!alive) {
                     deleteTree(candidate);
                     removed++;

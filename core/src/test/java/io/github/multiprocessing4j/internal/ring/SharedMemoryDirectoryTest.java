@@ -95,6 +95,21 @@ class SharedMemoryDirectoryTest {
         assertEquals(0, SharedMemoryDirectory.removeStale(root.resolve("missing")));
     }
 
+    @Test
+    void aLiveSessionWhoseStartReadsASecondOffStays(@TempDir Path root) throws Exception {
+        // the 2-hour soak's session was deleted while it ran: another JVM read its start a second
+        // later than it had (the boot time the JDK reads is whole seconds of the wall clock)
+        long pid = ProcessHandle.current().pid();
+        long start = ProcessHandle.current().info().startInstant().orElseThrow().toEpochMilli();
+        Path secondOff = Files.createDirectories(root.resolve("multiprocessing4j-" + pid + "-" + (start - 1000) + "-"
+                + "3".repeat(32)));
+        Path hourOff = Files.createDirectories(root.resolve("multiprocessing4j-" + pid + "-" + (start - 3_600_000) + "-"
+                + "4".repeat(32)));
+        assertEquals(1, SharedMemoryDirectory.removeStale(root));
+        assertTrue(Files.exists(secondOff), "the session of this live process stays");
+        assertFalse(Files.exists(hourOff), "a session of a process that had this pid an hour before goes");
+    }
+
     private static List<ILoggingEvent> logged(Runnable action) {
         Logger logger = (Logger) LoggerFactory.getLogger(SharedMemoryDirectory.class);
         ListAppender<ILoggingEvent> appender = new ListAppender<>();

@@ -30,8 +30,18 @@ record ParentProcess(long pid, OptionalLong startMillis, Optional<String> user) 
     }
 
     /**
+     * How far apart two readings of one process's start time may be: a JVM derives it from the
+     * boot time in whole seconds, which moves when the wall clock is adjusted, so another JVM saw a
+     * live parent start a second later (core's shared-memory sessions were deleted so). A pid
+     * reused within this time of the dead parent's start only keeps its containers until a later
+     * session.
+     */
+    static final long START_TOLERANCE_MILLIS = 60_000;
+
+    /**
      * Whether the process that a container's labels name still runs on this host: a process with
-     * that pid exists and, if a start time was recorded, started at that time.
+     * that pid exists and, if a start time was recorded, started at that time
+     * (within {@link #START_TOLERANCE_MILLIS}).
      *
      * @param pidLabel the recorded pid
      * @param startLabel the recorded start time in epoch millis, or empty if none was recorded
@@ -53,7 +63,11 @@ record ParentProcess(long pid, OptionalLong startMillis, Optional<String> user) 
             return true;
         }
         OptionalLong started = startMillis(handle.get());
-        return started.isEmpty() || Long.toString(started.getAsLong()).equals(startLabel);
+        try {
+            return started.isEmpty() || Math.abs(started.getAsLong() - Long.parseLong(startLabel)) <= START_TOLERANCE_MILLIS;
+        } catch (NumberFormatException e) {
+            return true;
+        }
     }
 
     /**

@@ -364,8 +364,15 @@ final class KubernetesLauncher implements Launcher {
     private static boolean parentAlive(Map<String, String> annotations) {
         try {
             long pid = Long.parseLong(annotations.get(PodTemplate.PARENT_PID_ANNOTATION));
+            String recorded = annotations.get(PodTemplate.PARENT_START_ANNOTATION);
+            if (recorded == null || recorded.isEmpty()) {
+                return ProcessHandle.of(pid).isPresent();
+            }
+            long recordedStart = Long.parseLong(recorded);
+            // within a minute: a JVM derives a start time from the boot time in whole seconds,
+            // which moves when the wall clock is adjusted (a live parent seen a second off)
             return ProcessHandle.of(pid).map(handle -> handle.info().startInstant()
-                    .map(start -> Long.toString(start.toEpochMilli()).equals(annotations.get(PodTemplate.PARENT_START_ANNOTATION)))
+                    .map(start -> Math.abs(start.toEpochMilli() - recordedStart) <= 60_000)
                     .orElse(true)).orElse(false);
         } catch (NumberFormatException e) {
             return true;
