@@ -11,6 +11,7 @@ import io.github.multiprocessing4j.internal.memory.SessionMemory;
 import io.github.multiprocessing4j.internal.remote.ChildCredentials;
 import io.github.multiprocessing4j.internal.remote.CodeCache;
 import io.github.multiprocessing4j.internal.remote.ParentConnector;
+import io.github.multiprocessing4j.internal.remote.ShippedLogging;
 import io.github.multiprocessing4j.internal.ring.RingQueue;
 import io.github.multiprocessing4j.internal.shared.SharedObjects;
 import java.io.ByteArrayInputStream;
@@ -146,7 +147,9 @@ public final class ChildRuntime {
             Handshake.authenticateParent(channel, secret);
             if (shipped) {
                 // SPEC R2: the class path arrives by content hash before the task that needs it
-                Thread.currentThread().setContextClassLoader(CodeCache.receive(channel));
+                ClassLoader classes = CodeCache.receive(channel);
+                Thread.currentThread().setContextClassLoader(classes);
+                ShippedLogging.bindTo(classes);
             }
             byte[] encoded = Frames.expect(channel, Frames.TASK, Frames.MAX_FROM_PARENT);
             task = TaskCodec.decode(encoded);

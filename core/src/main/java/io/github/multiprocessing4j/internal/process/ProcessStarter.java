@@ -10,6 +10,7 @@ import io.github.multiprocessing4j.internal.remote.Bootstrap;
 import io.github.multiprocessing4j.internal.remote.CodeShipment;
 import io.github.multiprocessing4j.internal.remote.ParentConnector;
 import io.github.multiprocessing4j.internal.remote.RemoteChannel;
+import io.github.multiprocessing4j.internal.remote.ShippedLogging;
 import io.github.multiprocessing4j.internal.shared.SharedObjects;
 import io.github.multiprocessing4j.internal.startcache.StartCache;
 import io.github.multiprocessing4j.spi.LaunchException;
@@ -184,6 +185,8 @@ public final class ProcessStarter {
                 Log.LOGGER.debug("process '{}': bootstrap {}, shipping {}", name, bootstrap.files(), shipment.summary());
                 pending.beforeTask(shipment::ship);
                 classPath = bootstrap.files();
+                // the logging backend ships with the rest: SLF4J in the child waits for it
+                jvmOptions.addAll(0, ShippedLogging.jvmOptions(jvmOptions));
             } catch (IOException e) {
                 pending.close();
                 throw new ProcessStartException("Could not start process '" + name + "': " + e.getMessage(), e);

@@ -19,15 +19,33 @@ public final class SharedTempDirs implements TempDirFactory {
     public SharedTempDirs() {
     }
 
+    /**
+     * Creates the shared directory if it is not there yet: every pod mounts it, and a pod whose
+     * hostPath is missing waits in ContainerCreating until its start times out. A test that has
+     * no {@code @TempDir} of its own calls this before its first pod.
+     *
+     * @throws IOException if it cannot be created
+     */
+    public static void ensureShared() throws IOException {
+        String shared = System.getProperty("multiprocessing4j.kubernetes.mounts");
+        if (shared != null && !shared.isBlank()) {
+            sharedRoot(shared);
+        }
+    }
+
+    private static Path sharedRoot(String shared) throws IOException {
+        Path root = Files.createDirectories(Path.of(shared.split(":")[0]));
+        Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxrwxrwx"));
+        return root;
+    }
+
     @Override
     public Path createTempDirectory(AnnotatedElementContext element, ExtensionContext extension) throws IOException {
         String shared = System.getProperty("multiprocessing4j.kubernetes.mounts");
         if (shared == null || shared.isBlank()) {
             return Files.createTempDirectory("junit");
         }
-        Path root = Files.createDirectories(Path.of(shared.split(":")[0]));
-        Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxrwxrwx"));
-        Path directory = Files.createTempDirectory(root, "junit");
+        Path directory = Files.createTempDirectory(sharedRoot(shared), "junit");
         Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxrwxrwx"));
         return directory;
     }
