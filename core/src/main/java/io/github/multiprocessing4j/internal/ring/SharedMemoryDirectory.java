@@ -37,9 +37,9 @@ public final class SharedMemoryDirectory implements AutoCloseable {
     /**
      * How far apart two readings of one process's start time may be. The JDK derives a start
      * time from the boot time that {@code /proc/stat} gives in whole seconds from the wall clock,
-     * and each JVM reads it once: after the clock was adjusted, another JVM's reading of a live
-     * process's start was a second off, and the 2-hour soak's session directory was deleted as a
-     * dead session's while it ran. A pid reused within this time of the dead process's start only
+     * and each JVM reads it once: when the clock is adjusted in between, two JVMs read a process's
+     * start differently. The 2-hour soak's session directory was deleted as a dead session's while
+     * it ran, which only such a mismatch explains. A pid reused within this time of the dead process's start only
      * keeps its leftovers until a later session.
      */
     static final long START_TOLERANCE_MILLIS = 60_000;

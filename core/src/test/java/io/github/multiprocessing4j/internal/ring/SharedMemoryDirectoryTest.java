@@ -97,8 +97,8 @@ class SharedMemoryDirectoryTest {
 
     @Test
     void aLiveSessionWhoseStartReadsASecondOffStays(@TempDir Path root) throws Exception {
-        // the 2-hour soak's session was deleted while it ran: another JVM read its start a second
-        // later than it had (the boot time the JDK reads is whole seconds of the wall clock)
+        // the 2-hour soak's session was deleted while it ran: another JVM read its start otherwise
+        // than it had (the boot time the JDK reads is whole seconds of the wall clock)
         long pid = ProcessHandle.current().pid();
         long start = ProcessHandle.current().info().startInstant().orElseThrow().toEpochMilli();
         Path secondOff = Files.createDirectories(root.resolve("multiprocessing4j-" + pid + "-" + (start - 1000) + "-"

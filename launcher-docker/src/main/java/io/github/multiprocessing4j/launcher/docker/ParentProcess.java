@@ -31,8 +31,8 @@ record ParentProcess(long pid, OptionalLong startMillis, Optional<String> user) 
 
     /**
      * How far apart two readings of one process's start time may be: a JVM derives it from the
-     * boot time in whole seconds, which moves when the wall clock is adjusted, so another JVM saw a
-     * live parent start a second later (core's shared-memory sessions were deleted so). A pid
+     * boot time in whole seconds, which moves when the wall clock is adjusted, so two JVMs may read a
+     * live parent's start differently (core deleted a live session's shared memory so). A pid
      * reused within this time of the dead parent's start only keeps its containers until a later
      * session.
      */

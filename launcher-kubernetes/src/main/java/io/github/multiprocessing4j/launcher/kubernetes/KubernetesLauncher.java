@@ -370,7 +370,7 @@ final class KubernetesLauncher implements Launcher {
             }
             long recordedStart = Long.parseLong(recorded);
             // within a minute: a JVM derives a start time from the boot time in whole seconds,
-            // which moves when the wall clock is adjusted (a live parent seen a second off)
+            // which moves when the wall clock is adjusted (two JVMs may disagree)
             return ProcessHandle.of(pid).map(handle -> handle.info().startInstant()
                     .map(start -> Math.abs(start.toEpochMilli() - recordedStart) <= 60_000)
                     .orElse(true)).orElse(false);
