@@ -361,6 +361,14 @@ final class KubernetesLauncher implements Launcher {
         });
     }
 
+    /**
+     * How far apart two readings of one parent's start time may be: a JVM derives it from the
+     * boot time in whole seconds, which moves when the wall clock is adjusted, so two JVMs may
+     * disagree on a live parent's start. A pid reused within this time only keeps its pods until a
+     * later session.
+     */
+    private static final long PARENT_START_TOLERANCE_MILLIS = 60_000;
+
     private static boolean parentAlive(Map<String, String> annotations) {
         try {
             long pid = Long.parseLong(annotations.get(PodTemplate.PARENT_PID_ANNOTATION));
@@ -369,10 +377,8 @@ final class KubernetesLauncher implements Launcher {
                 return ProcessHandle.of(pid).isPresent();
             }
             long recordedStart = Long.parseLong(recorded);
-            // within a minute: a JVM derives a start time from the boot time in whole seconds,
-            // which moves when the wall clock is adjusted (two JVMs may disagree)
             return ProcessHandle.of(pid).map(handle -> handle.info().startInstant()
-                    .map(start -> Math.abs(start.toEpochMilli() - recordedStart) <= 60_000)
+                    .map(start -> Math.abs(start.toEpochMilli() - recordedStart) <= PARENT_START_TOLERANCE_MILLIS)
                     .orElse(true)).orElse(false);
         } catch (NumberFormatException e) {
             return true;
