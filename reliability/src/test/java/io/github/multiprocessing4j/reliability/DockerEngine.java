@@ -178,6 +178,59 @@ final class DockerEngine {
         return codes;
     }
 
+    /** The label with which the kubelet's dockershim names the pod of a container. */
+    private static final String POD_NAME_LABEL = "io.kubernetes.pod.name";
+    /** The label with which the dockershim tells a pod's containers ({@code container}) from its sandbox. */
+    private static final String POD_CONTAINER_TYPE = "io.kubernetes.docker.type";
+
+    /**
+     * The states of the containers (not the sandboxes) of pods that run on this engine, which is
+     * the test cluster's node ({@code .ci/k8s-up.sh}).
+     *
+     * @param pods the pods' names
+     * @return "pod state" of each container found
+     */
+    static List<String> podContainerStates(java.util.Collection<String> pods) {
+        return client().listContainersCmd().withShowAll(true).withLabelFilter(Map.of(POD_CONTAINER_TYPE, "container"))
+                .exec().stream()
+                .filter(container -> container.getLabels() != null && pods.contains(container.getLabels().get(POD_NAME_LABEL)))
+                .map(container -> container.getLabels().get(POD_NAME_LABEL) + " " + container.getState())
+                .collect(Collectors.toList());
+    }
+
+    /**
+     * When and how the containers of pods on this engine ended, from its {@code die} events:
+     * the moment the container's process ended, to the nanosecond of the engine's clock, which
+     * is this host's.
+     *
+     * @param pods the pods' names
+     * @param since the earliest event
+     * @return the exit code and the epoch nanosecond of the end, by pod name
+     * @throws InterruptedException if interrupted while reading the events
+     */
+    static Map<String, long[]> podContainerEnds(java.util.Collection<String> pods, java.time.Instant since)
+            throws InterruptedException {
+        Map<String, long[]> ends = new java.util.TreeMap<>();
+        client().eventsCmd()
+                .withSince(Long.toString(since.getEpochSecond()))
+                .withUntil(Long.toString(java.time.Instant.now().getEpochSecond() + 1))
+                .withEventFilter("die")
+                .withLabelFilter(Map.of(POD_CONTAINER_TYPE, "container"))
+                .exec(new com.github.dockerjava.api.async.ResultCallback.Adapter<com.github.dockerjava.api.model.Event>() {
+                    @Override
+                    public void onNext(com.github.dockerjava.api.model.Event event) {
+                        Map<String, String> attributes = event.getActor() == null || event.getActor().getAttributes() == null
+                                ? Map.of() : event.getActor().getAttributes();
+                        String pod = attributes.get(POD_NAME_LABEL);
+                        if (pods.contains(pod) && event.getTimeNano() != null && attributes.get("exitCode") != null) {
+                            ends.put(pod, new long[] {Long.parseLong(attributes.get("exitCode")), event.getTimeNano()});
+                        }
+                    }
+                })
+                .awaitCompletion(30, java.util.concurrent.TimeUnit.SECONDS);
+        return ends;
+    }
+
     /**
      * Creates, and does not start, a container labelled as the launcher labels the child of
      * {@code parentPid}: what a parent killed between the engine's create and start leaves.

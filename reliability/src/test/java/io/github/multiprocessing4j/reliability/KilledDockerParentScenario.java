@@ -6,12 +6,13 @@ import io.github.multiprocessing4j.SerializableRunnable;
 import java.time.Duration;
 
 /**
- * A parent JVM whose children are containers, killed with SIGKILL by the docker part of the
- * parent-death test. It starts a non-daemon child that, once the phase is reached, works for
+ * A parent JVM whose children are containers or pods (the launcher of
+ * {@code -Dmultiprocessing4j.launcher}), killed with SIGKILL by the docker and kubernetes parts of
+ * the parent-death test. It starts a non-daemon child that, once the phase is reached, works for
  * {@link #NON_DAEMON_MILLIS} and returns (counted from the phase, not from its start: on a loaded
  * machine the phase {@code terminate} once took longer than that to reach, and the non-daemon child
  * had returned before its parent was killed), and a daemon child that sleeps for ever; once both have said they run (an
- * {@link Event}: containers share no file system with the test) it prints {@code READY}, enters
+ * {@link Event}: containers and pods share no file system with the test) it prints {@code READY}, enters
  * its phase, prints {@code PHASE} and lets the test kill it at a random moment of that phase:
  * <ul>
  * <li>{@code start}: starts daemon children back to back, so the kill lands in a start (a

@@ -11,7 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -40,6 +42,10 @@ final class KubernetesCluster {
     static final Duration START_DEADLINE = Duration.ofSeconds(180);
     /** The annotation with which the kubernetes launcher names its parent's pid on a pod. */
     static final String PARENT_PID_ANNOTATION = "io.github.multiprocessing4j/parent-pid";
+    /** The label with which the kubernetes launcher marks its pods and Jobs. */
+    static final String MANAGED_LABEL = "app.kubernetes.io/managed-by";
+    /** The label with which the kubernetes launcher names a pod's process. */
+    static final String PROCESS_NAME_LABEL = "io.github.multiprocessing4j/process-name";
 
     /** A part of the cluster that a fault stops, by the name of its process. */
     enum Part {
@@ -62,8 +68,9 @@ final class KubernetesCluster {
      * @return the reason, or empty
      */
     static Optional<String> problem() {
-        if (System.getenv("KUBECONFIG") == null) {
-            return Optional.of("KUBECONFIG is not set (.ci/run sets it to what .ci/k8s-up.sh prints)");
+        Optional<String> api = apiProblem();
+        if (api.isPresent()) {
+            return api;
         }
         if (!Files.isRegularFile(UP_SCRIPT)) {
             return Optional.of("no " + UP_SCRIPT.toAbsolutePath() + " to start the cluster again (-Dreliability.k8s.up)");
@@ -76,12 +83,77 @@ final class KubernetesCluster {
         if (!"root".equals(System.getProperty("user.name"))) {
             return Optional.of("the cluster's processes are root's: run as root");
         }
+        return Optional.empty();
+    }
+
+    /**
+     * Why pods cannot be started on the cluster from here, if they cannot.
+     *
+     * @return the reason, or empty
+     */
+    static Optional<String> apiProblem() {
+        if (System.getenv("KUBECONFIG") == null) {
+            return Optional.of("KUBECONFIG is not set (.ci/run sets it to what .ci/k8s-up.sh prints)");
+        }
         try (KubernetesClient client = new KubernetesClientBuilder().build()) {
             client.getKubernetesVersion();
         } catch (KubernetesClientException e) {
             return Optional.of("the API server does not answer: " + e.getMessage());
         }
         return Optional.empty();
+    }
+
+    /**
+     * The pods and Jobs, in any state, whose parent had the given pid.
+     *
+     * @param client the client
+     * @param parentPid the parent's pid
+     * @return the process name label of each, by "pod/name" or "job/name"
+     */
+    static Map<String, String> objectsOfParent(KubernetesClient client, long parentPid) {
+        Map<String, String> objects = new TreeMap<>();
+        podsOfParent(client, parentPid).forEach(pod -> objects.put("pod/" + pod.getMetadata().getName(),
+                pod.getMetadata().getLabels().get(PROCESS_NAME_LABEL)));
+        client.batch().v1().jobs().withLabel(MANAGED_LABEL, "multiprocessing4j").list().getItems().stream()
+                .filter(job -> ofParent(job, parentPid)).forEach(job -> objects.put("job/" + job.getMetadata().getName(),
+                        job.getMetadata().getLabels().get(PROCESS_NAME_LABEL)));
+        return objects;
+    }
+
+    /**
+     * Deletes at once (grace period 0) the pods and Jobs whose parent had the given pid, for the
+     * clean-up after a failed check.
+     *
+     * @param client the client
+     * @param parentPid the parent's pid
+     */
+    static void deleteObjectsOfParent(KubernetesClient client, long parentPid) {
+        for (String object : objectsOfParent(client, parentPid).keySet()) {
+            String name = object.substring(object.indexOf('/') + 1);
+            if (object.startsWith("job/")) {
+                client.batch().v1().jobs().withName(name).withPropagationPolicy(
+                        io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND).withGracePeriod(0L).delete();
+            } else {
+                client.pods().withName(name).withGracePeriod(0L).delete();
+            }
+        }
+    }
+
+    /**
+     * The pods, in any state, whose parent had the given pid.
+     *
+     * @param client the client
+     * @param parentPid the parent's pid
+     * @return the pods
+     */
+    static List<Pod> podsOfParent(KubernetesClient client, long parentPid) {
+        return client.pods().withLabel(MANAGED_LABEL, "multiprocessing4j").list().getItems().stream()
+                .filter(pod -> ofParent(pod, parentPid)).toList();
+    }
+
+    private static boolean ofParent(io.fabric8.kubernetes.api.model.HasMetadata object, long parentPid) {
+        return object.getMetadata().getAnnotations() != null
+                && Long.toString(parentPid).equals(object.getMetadata().getAnnotations().get(PARENT_PID_ANNOTATION));
     }
 
     /** The running process of a part, from its pid file. */
@@ -143,7 +215,7 @@ final class KubernetesCluster {
 
     private static List<String> podsOfThisJvm(KubernetesClient client) {
         String pid = Long.toString(ProcessHandle.current().pid());
-        return client.pods().inAnyNamespace().withLabel("app.kubernetes.io/managed-by", "multiprocessing4j").list()
+        return client.pods().inAnyNamespace().withLabel(MANAGED_LABEL, "multiprocessing4j").list()
                 .getItems().stream()
                 .filter(pod -> pod.getMetadata().getAnnotations() != null
                         && pid.equals(pod.getMetadata().getAnnotations().get(PARENT_PID_ANNOTATION)))
