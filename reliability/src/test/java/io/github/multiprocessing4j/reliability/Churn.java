@@ -18,13 +18,23 @@ import java.util.function.UnaryOperator;
  */
 final class Churn {
 
+    private final String part;
     private final String launcher;
     private final int threads;
     private final UnaryOperator<ChildProcess.Builder> options;
     private final List<Long> millis = Collections.synchronizedList(new ArrayList<>());
     private Progress.Part progress;
 
-    Churn(String launcher, int threads, UnaryOperator<ChildProcess.Builder> options) {
+    /**
+     * A churn of one launcher.
+     *
+     * @param name what the summary calls it, after "churn"
+     * @param launcher the launcher
+     * @param threads the threads of the concurrent cycles (and of the warm-up's burst)
+     * @param options what the cycles' children get besides the launcher
+     */
+    Churn(String name, String launcher, int threads, UnaryOperator<ChildProcess.Builder> options) {
+        this.part = "churn " + name;
         this.launcher = launcher;
         this.threads = threads;
         this.options = options;
@@ -44,7 +54,7 @@ final class Churn {
         concurrently(threads);
         Leaks.Snapshot before = Leaks.snapshot();
         java.util.Map<String, Integer> fdsBefore = Leaks.fdKinds();
-        progress = Progress.part("churn " + launcher, sequential + concurrent);
+        progress = Progress.part(part, sequential + concurrent);
         long start = System.nanoTime();
         for (int i = 0; i < sequential; i++) {
             cycle();
@@ -61,10 +71,13 @@ final class Churn {
         Figures.HOSTED_LEAKED.addAndGet(leaks.hostedLeak());
         List<Long> sorted = new ArrayList<>(millis);
         Collections.sort(sorted);
-        String part = "churn " + launcher;
-        Figures.row(part, "sequential cycles (ms each, mean)", sequential + " (" + sequentialMillis / Math.max(1, sequential) + ")");
-        Figures.row(part, "concurrent cycles on " + threads + " threads (wall ms each)",
-                concurrent + " (" + concurrentMillis / Math.max(1, concurrent) + ")");
+        if (sequential > 0) {
+            Figures.row(part, "sequential cycles (ms each, mean)", sequential + " (" + sequentialMillis / sequential + ")");
+        }
+        if (concurrent > 0) {
+            Figures.row(part, "concurrent cycles on " + threads + " threads (wall ms each)",
+                    concurrent + " (" + concurrentMillis / concurrent + ")");
+        }
         Figures.row(part, "start+join ms p50 / p99 / max", percentile(sorted, 50) + " / " + percentile(sorted, 99)
                 + " / " + (sorted.isEmpty() ? 0 : sorted.get(sorted.size() - 1)));
         Figures.row(part, "leaked processes / containers", leaks.processes().size() + " / " + leaks.containers().size());

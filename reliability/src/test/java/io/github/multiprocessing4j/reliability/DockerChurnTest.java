@@ -28,6 +28,6 @@ class DockerChurnTest {
 
     @Test
     void startJoinCyclesInContainersLeakNothing() throws Exception {
-        new Churn("docker", THREADS, builder -> builder).run(SEQUENTIAL, CONCURRENT);
+        new Churn("docker", "docker", THREADS, builder -> builder).run(SEQUENTIAL, CONCURRENT);
     }
 }
