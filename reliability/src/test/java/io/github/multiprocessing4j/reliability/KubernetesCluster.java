@@ -17,7 +17,8 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The test cluster of {@code .ci/k8s-up.sh}, for the engine faults: one of its parts (the API
+ * The test cluster of {@code .ci/k8s-up.sh}, for the engine faults and the parent deaths: the
+ * pods and Jobs a parent left, and, for the faults, one of its parts (the API
  * server or the kubelet) stopped with SIGTERM as a service manager stops it (SIGKILL if it still
  * runs {@link #STOP_DEADLINE} later, as {@code .ci/k8s-restart.sh} does: the API server's graceful
  * shutdown can wait on streams its clients hold open), and started again by that idempotent
