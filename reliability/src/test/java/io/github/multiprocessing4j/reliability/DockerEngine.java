@@ -161,20 +161,8 @@ final class DockerEngine {
      */
     static Map<String, String> exitCodesOfParent(long parentPid, java.time.Instant since) throws InterruptedException {
         Map<String, String> codes = new java.util.LinkedHashMap<>();
-        client().eventsCmd()
-                .withSince(Long.toString(since.getEpochSecond()))
-                .withUntil(Long.toString(java.time.Instant.now().getEpochSecond() + 1))
-                .withEventFilter("die")
-                .withLabelFilter(Map.of(LABEL, "true", LABEL_PARENT_PID, Long.toString(parentPid)))
-                .exec(new com.github.dockerjava.api.async.ResultCallback.Adapter<com.github.dockerjava.api.model.Event>() {
-                    @Override
-                    public void onNext(com.github.dockerjava.api.model.Event event) {
-                        Map<String, String> attributes = event.getActor() == null || event.getActor().getAttributes() == null
-                                ? Map.of() : event.getActor().getAttributes();
-                        codes.put(attributes.get(LABEL_PROCESS_NAME), attributes.get("exitCode"));
-                    }
-                })
-                .awaitCompletion(30, java.util.concurrent.TimeUnit.SECONDS);
+        forEachDie(since, Map.of(LABEL, "true", LABEL_PARENT_PID, Long.toString(parentPid)),
+                (attributes, timeNano) -> codes.put(attributes.get(LABEL_PROCESS_NAME), attributes.get("exitCode")));
         return codes;
     }
 
@@ -211,24 +199,39 @@ final class DockerEngine {
     static Map<String, long[]> podContainerEnds(java.util.Collection<String> pods, java.time.Instant since)
             throws InterruptedException {
         Map<String, long[]> ends = new java.util.TreeMap<>();
+        forEachDie(since, Map.of(POD_CONTAINER_TYPE, "container"), (attributes, timeNano) -> {
+            String pod = attributes.get(POD_NAME_LABEL);
+            if (pods.contains(pod) && timeNano != null && attributes.get("exitCode") != null) {
+                ends.put(pod, new long[] {Long.parseLong(attributes.get("exitCode")), timeNano});
+            }
+        });
+        return ends;
+    }
+
+    /**
+     * Reads the engine's {@code die} events of containers with the given labels, from
+     * {@code since} until a second from now.
+     *
+     * @param since the earliest event
+     * @param labels the labels the containers have
+     * @param each told each event's attributes (the container's labels, {@code exitCode}) and time in epoch nanoseconds
+     * @throws InterruptedException if interrupted while reading the events
+     */
+    private static void forEachDie(java.time.Instant since, Map<String, String> labels,
+            java.util.function.BiConsumer<Map<String, String>, Long> each) throws InterruptedException {
         client().eventsCmd()
                 .withSince(Long.toString(since.getEpochSecond()))
                 .withUntil(Long.toString(java.time.Instant.now().getEpochSecond() + 1))
                 .withEventFilter("die")
-                .withLabelFilter(Map.of(POD_CONTAINER_TYPE, "container"))
+                .withLabelFilter(labels)
                 .exec(new com.github.dockerjava.api.async.ResultCallback.Adapter<com.github.dockerjava.api.model.Event>() {
                     @Override
                     public void onNext(com.github.dockerjava.api.model.Event event) {
-                        Map<String, String> attributes = event.getActor() == null || event.getActor().getAttributes() == null
-                                ? Map.of() : event.getActor().getAttributes();
-                        String pod = attributes.get(POD_NAME_LABEL);
-                        if (pods.contains(pod) && event.getTimeNano() != null && attributes.get("exitCode") != null) {
-                            ends.put(pod, new long[] {Long.parseLong(attributes.get("exitCode")), event.getTimeNano()});
-                        }
+                        each.accept(event.getActor() == null || event.getActor().getAttributes() == null
+                                ? Map.of() : event.getActor().getAttributes(), event.getTimeNano());
                     }
                 })
                 .awaitCompletion(30, java.util.concurrent.TimeUnit.SECONDS);
-        return ends;
     }
 
     /**

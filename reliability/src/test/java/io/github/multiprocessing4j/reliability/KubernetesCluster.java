@@ -215,11 +215,10 @@ final class KubernetesCluster {
     }
 
     private static List<String> podsOfThisJvm(KubernetesClient client) {
-        String pid = Long.toString(ProcessHandle.current().pid());
+        long pid = ProcessHandle.current().pid();
         return client.pods().inAnyNamespace().withLabel(MANAGED_LABEL, "multiprocessing4j").list()
                 .getItems().stream()
-                .filter(pod -> pod.getMetadata().getAnnotations() != null
-                        && pid.equals(pod.getMetadata().getAnnotations().get(PARENT_PID_ANNOTATION)))
+                .filter(pod -> ofParent(pod, pid))
                 .map(KubernetesCluster::describe)
                 .toList();
     }
