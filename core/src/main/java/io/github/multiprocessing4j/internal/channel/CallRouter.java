@@ -20,6 +20,21 @@ public interface CallRouter {
      */
     Object call(String objectId, int op, Object[] args, String caller) throws Exception;
 
+    /**
+     * As {@link #call}, for an operation that never waits where it is performed (a queue's size,
+     * an event's set, a lock's release): the caller waits for the answer whatever its interrupt
+     * status, and keeps that status. An interrupt cannot abort such a call halfway, which would
+     * leave the caller unsure whether it was done, and it is left for the next call that waits.
+     *
+     * @param objectId the object's id
+     * @param op the operation's number, one that never waits
+     * @param args the arguments
+     * @param caller who calls
+     * @return the result
+     * @throws Exception what the operation's contract says; never {@link InterruptedException}
+     */
+    Object callUninterruptibly(String objectId, int op, Object[] args, String caller) throws Exception;
+
     /** What {@link #tryCall} returns when the operation would have to wait. */
     Object WOULD_WAIT = new Object() {
         @Override

@@ -11,6 +11,8 @@ import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
@@ -153,6 +155,37 @@ public final class Calls {
         Function<String, Exception> known = KNOWN_EXCEPTIONS.get(type);
         Exception failure = known != null ? known.apply(message) : new IllegalStateException(type + ": " + message);
         return new Reply(id, null, failure);
+    }
+
+    /**
+     * Waits for a call's reply: interruptibly, or (for an operation that never waits where it is
+     * performed) whatever the interrupt status, which is kept.
+     *
+     * @param reply the reply to come
+     * @param interruptible whether an interrupt ends the wait
+     * @return the reply
+     * @throws InterruptedException only if {@code interruptible}, when interrupted
+     * @throws ExecutionException if the reply cannot come (the channel has ended)
+     */
+    public static Reply await(CompletableFuture<Reply> reply, boolean interruptible)
+            throws InterruptedException, ExecutionException {
+        if (interruptible) {
+            return reply.get();
+        }
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return reply.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** The id of a posted call: the caller does not wait, and success is not answered. */

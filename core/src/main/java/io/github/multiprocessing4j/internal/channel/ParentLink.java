@@ -35,6 +35,16 @@ public final class ParentLink implements CallRouter {
 
     @Override
     public Object call(String objectId, int op, Object[] args, String onBehalfOf) throws Exception {
+        return call(objectId, op, args, onBehalfOf, true);
+    }
+
+    @Override
+    public Object callUninterruptibly(String objectId, int op, Object[] args, String onBehalfOf) throws Exception {
+        return call(objectId, op, args, onBehalfOf, false);
+    }
+
+    private Object call(String objectId, int op, Object[] args, String onBehalfOf, boolean interruptible)
+            throws Exception {
         long id = ids.incrementAndGet();
         CompletableFuture<Calls.Reply> reply = new CompletableFuture<>();
         waiting.put(id, reply);
@@ -48,7 +58,7 @@ public final class ParentLink implements CallRouter {
             } catch (IOException e) {
                 throw parentGone();
             }
-            answer = reply.get();
+            answer = Calls.await(reply, interruptible);
         } catch (InterruptedException e) {
             try {
                 writer.send(Frames.CANCEL, Calls.encodeCancel(id));

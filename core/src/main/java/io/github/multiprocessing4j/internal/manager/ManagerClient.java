@@ -156,6 +156,16 @@ public final class ManagerClient implements CallRouter, Closeable {
 
     @Override
     public Object call(String objectId, int op, Object[] args, String caller) throws Exception {
+        return call(objectId, op, args, caller, true);
+    }
+
+    @Override
+    public Object callUninterruptibly(String objectId, int op, Object[] args, String caller) throws Exception {
+        return call(objectId, op, args, caller, false);
+    }
+
+    private Object call(String objectId, int op, Object[] args, String caller, boolean interruptible)
+            throws Exception {
         String reason = ended;
         if (reason != null) {
             throw new IllegalStateException(reason);
@@ -177,7 +187,7 @@ public final class ManagerClient implements CallRouter, Closeable {
         }
         Calls.Reply answer;
         try {
-            answer = reply.get();
+            answer = Calls.await(reply, interruptible);
         } catch (InterruptedException e) {
             pending.remove(id);
             try {
@@ -238,6 +248,11 @@ public final class ManagerClient implements CallRouter, Closeable {
         @Override
         public Object call(String objectId, int op, Object[] args, String caller) throws Exception {
             return connection().call(objectId, op, args, caller);
+        }
+
+        @Override
+        public Object callUninterruptibly(String objectId, int op, Object[] args, String caller) throws Exception {
+            return connection().callUninterruptibly(objectId, op, args, caller);
         }
 
         @Override

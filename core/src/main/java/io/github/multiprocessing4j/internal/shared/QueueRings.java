@@ -64,17 +64,9 @@ public final class QueueRings {
                 sincePurge = 0;
                 QUEUES.values().removeIf(reference -> reference.get() == null);
             }
-            Object[] ring;
-            // a thread whose interrupt is pending learns the route all the same: the interrupt is
-            // for the put or get it makes, which sees it
-            boolean interrupted = Thread.interrupted();
-            try {
-                ring = HostedQueue.parseRing(Shared.quickCall(id, HostedQueue.ATTACH));
-            } finally {
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
-                }
-            }
+            // a thread interrupted before or during this call learns the route all the same: the
+            // interrupt is for the put or get it makes, which sees it
+            Object[] ring = HostedQueue.parseRing(Shared.quickCall(id, HostedQueue.ATTACH));
             if (ring == null) {
                 return null;
             }

@@ -141,7 +141,9 @@ public final class Shared {
     }
 
     /**
-     * Calls an operation that does not block.
+     * Calls an operation that does not block. An interrupt neither aborts it nor is lost: the
+     * caller waits for the answer of the object's process whatever its interrupt status, and
+     * keeps that status for the next call that waits.
      *
      * @param id the object's id
      * @param op the operation
@@ -150,12 +152,9 @@ public final class Shared {
      */
     public static Object quickCall(String id, int op, Object... args) {
         try {
-            return SharedObjects.call(id, op, args);
+            return SharedObjects.callUninterruptibly(id, op, args);
         } catch (RuntimeException e) {
             throw e;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
         } catch (Exception e) {
             throw new IllegalStateException(e.toString(), e);
         }

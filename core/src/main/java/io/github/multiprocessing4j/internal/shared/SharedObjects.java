@@ -497,7 +497,22 @@ public final class SharedObjects {
      * @throws Exception as the operation's contract says
      */
     public static Object call(String id, int op, Object... args) throws Exception {
-        return dispatch(id, op, args, LOCAL_CALLER);
+        return dispatch(id, op, args, LOCAL_CALLER, true);
+    }
+
+    /**
+     * As {@link #call(String, int, Object...)}, for an operation that never waits: the caller
+     * waits for the answer of another process whatever its interrupt status, which it keeps
+     * (see {@link CallRouter#callUninterruptibly}).
+     *
+     * @param id the object's id
+     * @param op an operation that never waits
+     * @param args the arguments
+     * @return the result
+     * @throws Exception as the operation's contract says; never {@link InterruptedException}
+     */
+    public static Object callUninterruptibly(String id, int op, Object... args) throws Exception {
+        return dispatch(id, op, args, LOCAL_CALLER, false);
     }
 
     /**
@@ -540,7 +555,7 @@ public final class SharedObjects {
             AtomicLong posted = POSTED_BYTES.computeIfAbsent(id, key -> new AtomicLong());
             if (posted.addAndGet(size) > PACE_BYTES) {
                 posted.set(0);
-                dispatch(id, pacedOp, args, LOCAL_CALLER);
+                dispatch(id, pacedOp, args, LOCAL_CALLER, true);
                 return;
             }
         }
@@ -580,19 +595,24 @@ public final class SharedObjects {
         return link;
     }
 
-    static Object dispatch(String id, int op, Object[] args, String caller) throws Exception {
+    static Object dispatch(String id, int op, Object[] args, String caller, boolean interruptible) throws Exception {
         Entry entry = HOSTED.get(id);
         if (entry != null) {
             return invoke(id, entry, op, args, caller);
         }
         CallRouter route = ROUTES.isEmpty() ? null : ROUTES.get(tokenOf(id));
+        String onBehalfOf = LOCAL_CALLER.equals(caller) ? "" : caller;
         if (route != null) {
-            return op < 0 ? null : route.call(id, op, args, LOCAL_CALLER.equals(caller) ? "" : caller);
+            if (op < 0) {
+                return null;
+            }
+            return interruptible ? route.call(id, op, args, onBehalfOf) : route.callUninterruptibly(id, op, args, onBehalfOf);
         }
         if (isFreedHere(id)) {
             return freedCall(id, op);
         }
-        return reachableUpstream().call(id, op, args, LOCAL_CALLER.equals(caller) ? "" : caller);
+        CallRouter link = reachableUpstream();
+        return interruptible ? link.call(id, op, args, onBehalfOf) : link.callUninterruptibly(id, op, args, onBehalfOf);
     }
 
     /**
@@ -673,7 +693,12 @@ public final class SharedObjects {
 
         @Override
         public Object call(String objectId, int op, Object[] args, String caller) throws Exception {
-            return dispatch(objectId, op, args, caller);
+            return dispatch(objectId, op, args, caller, true);
+        }
+
+        @Override
+        public Object callUninterruptibly(String objectId, int op, Object[] args, String caller) throws Exception {
+            return dispatch(objectId, op, args, caller, false);
         }
 
         @Override
