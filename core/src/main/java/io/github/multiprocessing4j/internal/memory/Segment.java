@@ -1,5 +1,6 @@
 package io.github.multiprocessing4j.internal.memory;
 
+import io.github.multiprocessing4j.internal.ring.Uninterruptibly;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
@@ -71,6 +72,21 @@ public final class Segment {
         Path partial = directory.resolve("partial-" + Names.random());
         String chosen = name != null ? name : "psm_" + Names.random();
         Path file = directory.resolve(chosen);
+        try {
+            Segment segment = Uninterruptibly.run(() -> createOnce(chosen, partial, file, size));
+            OWNED.put(file, segment);
+            SessionMemory.own(file);
+            return segment;
+        } catch (FileAlreadyExistsException e) {
+            throw new IllegalArgumentException("a shared memory block named '" + chosen + "' exists already", e);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("cannot create shared memory block '" + chosen + "' of " + size
+                    + " bytes in " + directory.getParent() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Creates the block's file as {@code partial}, locks and maps it, and links it as {@code file}; undone if it fails. */
+    private static Segment createOnce(String chosen, Path partial, Path file, int size) throws IOException {
         FileChannel channel = null;
         try {
             channel = BlockFiles.createFilled(partial, size);
@@ -83,19 +99,11 @@ public final class Segment {
             // link(2) fails if the name exists, where rename(2) would replace the other block
             Files.createLink(file, partial);
             Files.delete(partial);
-            Segment segment = new Segment(chosen, file, size, mapped, channel);
-            OWNED.put(file, segment);
-            SessionMemory.own(file);
-            return segment;
-        } catch (FileAlreadyExistsException e) {
-            closeQuietly(channel);
-            deleteQuietly(partial);
-            throw new IllegalArgumentException("a shared memory block named '" + chosen + "' exists already", e);
+            return new Segment(chosen, file, size, mapped, channel);
         } catch (IOException | RuntimeException e) {
             closeQuietly(channel);
             deleteQuietly(partial);
-            throw new IllegalStateException("cannot create shared memory block '" + chosen + "' of " + size
-                    + " bytes in " + directory.getParent() + ": " + e.getMessage(), e);
+            throw e;
         }
     }
 
@@ -123,25 +131,31 @@ public final class Segment {
             return new Segment(name, file, owned.size, owned.buffer, null);
         }
         synchronized (ATTACHING) {
-            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-                if (ownerIsGone(channel)) {
-                    Files.deleteIfExists(file);
-                    throw new IllegalStateException("shared memory block '" + name + "' was left by a process that ended"
-                            + " without unlinking it (it was killed?): nobody owns it, so it was removed");
-                }
-                long bytes = channel.size();
-                if (bytes > Integer.MAX_VALUE) {
-                    throw new IllegalStateException("shared memory block '" + name + "' has " + bytes + " bytes, more than"
-                            + " a ByteBuffer holds");
-                }
-                checkSize(name, (int) bytes, size);
-                return new Segment(name, file, (int) bytes, BlockFiles.map(channel, bytes), null);
+            try {
+                return Uninterruptibly.run(() -> attachOnce(name, file, size));
             } catch (NoSuchFileException e) {
                 throw new IllegalArgumentException("no shared memory block named '" + name + "': it was never created in"
                         + " this process tree, or it was unlinked", e);
             } catch (IOException e) {
                 throw new IllegalStateException("cannot attach to shared memory block '" + name + "': " + e, e);
             }
+        }
+    }
+
+    private static Segment attachOnce(String name, Path file, int size) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            if (ownerIsGone(channel)) {
+                Files.deleteIfExists(file);
+                throw new IllegalStateException("shared memory block '" + name + "' was left by a process that ended"
+                        + " without unlinking it (it was killed?): nobody owns it, so it was removed");
+            }
+            long bytes = channel.size();
+            if (bytes > Integer.MAX_VALUE) {
+                throw new IllegalStateException("shared memory block '" + name + "' has " + bytes + " bytes, more than"
+                        + " a ByteBuffer holds");
+            }
+            checkSize(name, (int) bytes, size);
+            return new Segment(name, file, (int) bytes, BlockFiles.map(channel, bytes), null);
         }
     }
 

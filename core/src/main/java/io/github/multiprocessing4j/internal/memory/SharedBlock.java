@@ -1,6 +1,7 @@
 package io.github.multiprocessing4j.internal.memory;
 
 import io.github.multiprocessing4j.internal.ring.LockWord;
+import io.github.multiprocessing4j.internal.ring.Uninterruptibly;
 import io.github.multiprocessing4j.internal.shared.Shared;
 import io.github.multiprocessing4j.internal.shared.SharedObjects;
 import java.io.IOException;
@@ -91,8 +92,16 @@ public final class SharedBlock implements Serializable {
         Path path = null;
         if (directory.isPresent()) {
             path = directory.get().resolve("block-" + Segment.Names.random());
-            try (FileChannel channel = BlockFiles.createFilled(path, size)) {
-                buffer = BlockFiles.map(channel, size);
+            Path created = path;
+            try {
+                buffer = Uninterruptibly.run(() -> {
+                    try (FileChannel channel = BlockFiles.createFilled(created, size)) {
+                        return BlockFiles.map(channel, size);
+                    } catch (IOException | RuntimeException e) {
+                        Files.deleteIfExists(created);
+                        throw e;
+                    }
+                });
                 SessionMemory.own(path);
             } catch (IOException e) {
                 logFallback("cannot create a block in " + directory.get().getParent() + " (" + e.getMessage() + ")");
@@ -185,11 +194,15 @@ public final class SharedBlock implements Serializable {
             return null;
         }
         long size = HostedBlock.size(type, length);
-        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            if (channel.size() != size) {
+        try {
+            ByteBuffer buffer = Uninterruptibly.run(() -> {
+                try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                    return channel.size() != size ? null : BlockFiles.map(channel, size);
+                }
+            });
+            if (buffer == null) {
                 return null;
             }
-            ByteBuffer buffer = BlockFiles.map(channel, size);
             return new Mapped(buffer, locked ? new LockWord(buffer, HostedBlock.LOCK_AT) : null);
         } catch (IOException | RuntimeException e) {
             Log.LOGGER.debug("cannot map a block: {}", e.toString());

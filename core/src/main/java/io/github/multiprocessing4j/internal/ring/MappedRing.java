@@ -98,13 +98,18 @@ public final class MappedRing {
      * @return the ring, mapped, never null
      * @throws IllegalArgumentException if the capacity is not a power of two in range
      * @throws IOException if the file exists or cannot be created, filled (a full file system)
-     *     or mapped; the caller falls back to sockets
+     *     or mapped; the caller falls back to sockets. The caller's interrupt does not fail it
+     *     and is kept ({@link Uninterruptibly}).
      */
     public static MappedRing create(Path file, int capacity) throws IOException {
         if (capacity < MIN_CAPACITY || capacity > MAX_CAPACITY || Integer.bitCount(capacity) != 1) {
             throw new IllegalArgumentException("a ring's capacity must be a power of two from " + MIN_CAPACITY + " to "
                     + MAX_CAPACITY + " bytes, not " + capacity);
         }
+        return Uninterruptibly.run(() -> createOnce(file, capacity));
+    }
+
+    private static MappedRing createOnce(Path file, int capacity) throws IOException {
         long size = (long) DATA_AT + capacity;
         // CREATE_NEW fails on an existing file (or link): from here on, the file is ours to remove
         FileChannel channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
@@ -138,9 +143,14 @@ public final class MappedRing {
      * @param file the ring's file
      * @return the ring, mapped, never null
      * @throws IOException if the file cannot be opened or mapped, or is not a ring of this
-     *     version (a wrong magic, version, capacity or size, or indexes that cannot be)
+     *     version (a wrong magic, version, capacity or size, or indexes that cannot be); the
+     *     caller's interrupt does not fail it and is kept ({@link Uninterruptibly})
      */
     public static MappedRing open(Path file) throws IOException {
+        return Uninterruptibly.run(() -> openOnce(file));
+    }
+
+    private static MappedRing openOnce(Path file) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE,
                 LinkOption.NOFOLLOW_LINKS)) {
             long size = channel.size();

@@ -58,6 +58,23 @@ class MappedRingTest {
     }
 
     @Test
+    void aThreadWhoseInterruptIsPendingCreatesAndMapsARingAndKeepsItsInterrupt() throws Exception {
+        // as a child's thread interrupted while its queue's first use asked the parent for the ring (CB9)
+        Thread.currentThread().interrupt();
+        try {
+            MappedRing created = session.createRing(4096);
+            assertTrue(Thread.currentThread().isInterrupted(), "the interrupt is pending after the creation");
+            MappedRing opened = MappedRing.open(created.path());
+            assertTrue(Thread.interrupted(), "the interrupt is pending after the mapping");
+            RingWriter writer = created.writer(() -> true);
+            writer.write(new byte[] {42}, LONG);
+            assertArrayEquals(new byte[] {42}, opened.reader(() -> true).read(LONG), "both mappings are of one ring");
+        } finally {
+            Thread.interrupted();
+        }
+    }
+
+    @Test
     void aMillionMessagesArriveInOrderWithoutLossOrDuplication() throws Exception {
         Ends ends = ends(4096);
         TestMessages messages = new TestMessages(100);
