@@ -3,10 +3,7 @@ package io.github.multiprocessing4j.internal.shared;
 import io.github.multiprocessing4j.internal.ring.MappedRing;
 import io.github.multiprocessing4j.internal.ring.RingPipeEnd;
 import java.io.IOException;
-import java.lang.ref.WeakReference;
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,11 +42,9 @@ public final class PipeEnds {
      * The routes of this process, by end; weakly, so that a route and its mappings go with the
      * last handle of the end here (each handle holds its route), and the memory with them.
      */
-    private static final Map<String, WeakReference<Route>> ROUTES = new ConcurrentHashMap<>();
+    static final WeakValues<String, Route> ROUTES = new WeakValues<>();
     /** The rings mapped in this process, by file: a mapping gives out one reader and one writer. */
-    private static final Map<Path, WeakReference<MappedRing>> MAPPED = new ConcurrentHashMap<>();
-    /** Resolutions since the maps were last rid of what was collected. */
-    private static int sincePurge;
+    static final WeakValues<Path, MappedRing> MAPPED = new WeakValues<>();
     private static final AtomicBoolean MAP_FAILURE_LOGGED = new AtomicBoolean();
 
     private PipeEnds() {
@@ -63,7 +58,7 @@ public final class PipeEnds {
     public static void created(MappedRing... rings) {
         for (MappedRing ring : rings) {
             if (ring != null) {
-                MAPPED.put(ring.path(), new WeakReference<>(ring));
+                MAPPED.put(ring.path(), ring);
             }
         }
     }
@@ -81,28 +76,18 @@ public final class PipeEnds {
      */
     public static Route of(String pipeId, int end, boolean readable, boolean writable) {
         String key = pipeId + "#" + end;
-        Route route = get(ROUTES, key);
+        Route route = ROUTES.get(key);
         if (route != null) {
             return route;
         }
         synchronized (ROUTES) {
-            route = get(ROUTES, key);
+            route = ROUTES.get(key);
             if (route == null) {
-                if (++sincePurge >= 64) {
-                    sincePurge = 0;
-                    ROUTES.values().removeIf(reference -> reference.get() == null);
-                    MAPPED.values().removeIf(reference -> reference.get() == null);
-                }
                 route = resolve(pipeId, end, readable, writable);
-                ROUTES.put(key, new WeakReference<>(route));
+                ROUTES.put(key, route);
             }
             return route;
         }
-    }
-
-    private static <K, V> V get(Map<K, WeakReference<V>> map, K key) {
-        WeakReference<V> reference = map.get(key);
-        return reference == null ? null : reference.get();
     }
 
     private static Route resolve(String pipeId, int end, boolean readable, boolean writable) {
@@ -129,10 +114,10 @@ public final class PipeEnds {
         if (file == null) {
             return null;
         }
-        MappedRing ring = get(MAPPED, file);
+        MappedRing ring = MAPPED.get(file);
         if (ring == null) {
             ring = MappedRing.open(file);
-            MAPPED.put(file, new WeakReference<>(ring));
+            MAPPED.put(file, ring);
         }
         return ring;
     }

@@ -3,10 +3,7 @@ package io.github.multiprocessing4j.internal.shared;
 import io.github.multiprocessing4j.internal.ring.MappedRing;
 import io.github.multiprocessing4j.internal.ring.RingQueue;
 import java.io.IOException;
-import java.lang.ref.WeakReference;
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,9 +20,7 @@ public final class QueueRings {
      * The queues of this process in rings, by id; weakly, so that a queue's mapping goes with its
      * last handle here (each handle holds its {@link RingQueue}).
      */
-    private static final Map<String, WeakReference<RingQueue>> QUEUES = new ConcurrentHashMap<>();
-    /** Resolutions since the map was last rid of what was collected. */
-    private static int sincePurge;
+    static final WeakValues<String, RingQueue> QUEUES = new WeakValues<>();
     private static final AtomicBoolean MAP_FAILURE_LOGGED = new AtomicBoolean();
 
     private QueueRings() {
@@ -38,7 +33,7 @@ public final class QueueRings {
      * @param queue the queue in its ring
      */
     public static void created(String id, RingQueue queue) {
-        QUEUES.put(id, new WeakReference<>(queue));
+        QUEUES.put(id, queue);
     }
 
     /**
@@ -60,10 +55,6 @@ public final class QueueRings {
             if (queue != null) {
                 return queue;
             }
-            if (++sincePurge >= 64) {
-                sincePurge = 0;
-                QUEUES.values().removeIf(reference -> reference.get() == null);
-            }
             // a thread interrupted before or during this call learns the route all the same: the
             // interrupt is for the put or get it makes, which sees it
             Object[] ring = HostedQueue.parseRing(Shared.quickCall(id, HostedQueue.ATTACH));
@@ -80,14 +71,13 @@ public final class QueueRings {
                 }
                 return null;
             }
-            QUEUES.put(id, new WeakReference<>(queue));
+            QUEUES.put(id, queue);
             return queue;
         }
     }
 
     private static RingQueue get(String id) {
-        WeakReference<RingQueue> reference = QUEUES.get(id);
-        return reference == null ? null : reference.get();
+        return QUEUES.get(id);
     }
 
     private static final class Log {
