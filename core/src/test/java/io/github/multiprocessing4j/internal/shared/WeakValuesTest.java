@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.multiprocessing4j.Pipe;
 import io.github.multiprocessing4j.Queue;
+import java.lang.ref.Reference;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.IntSupplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,10 +30,7 @@ class WeakValuesTest {
         for (int i = 0; i < OBJECTS; i++) {
             values.put("dropped-" + i, new Object());
         }
-        awaitAtMost(1, () -> {
-            values.expunge();
-            return values.size();
-        });
+        awaitAtMost(1, values);
         assertTrue(values.get("kept") == kept, "a value still reachable stays");
         assertNull(values.get("dropped-0"));
         assertEquals(1, values.size());
@@ -43,6 +40,7 @@ class WeakValuesTest {
     void aProcessThatCreatesAndDropsQueuesAndPipesKeepsNoEntryForThem() throws Exception {
         int queuesBefore = QueueRings.QUEUES.size();
         int ringsBefore = PipeEnds.MAPPED.size();
+        int routesBefore = PipeEnds.ROUTES.size();
         List<Object> keptOnTheWay = new ArrayList<>();
         for (int i = 0; i < OBJECTS; i++) {
             Queue<Integer> queue = new Queue<>();
@@ -59,26 +57,27 @@ class WeakValuesTest {
             pipe.left().close();
             pipe.right().close();
         }
-        // without the fix: 300 more queue entries and 600 more ring entries, for ever
-        awaitAtMost(queuesBefore + 1, () -> {
-            QueueRings.QUEUES.expunge();
-            return QueueRings.QUEUES.size();
-        });
-        awaitAtMost(ringsBefore + 2, () -> {
-            PipeEnds.MAPPED.expunge();
-            return PipeEnds.MAPPED.size();
-        });
+        // without the fix: 300 more queue entries, and 600 more ring and route entries, for ever
+        awaitAtMost(queuesBefore + 1, QueueRings.QUEUES);
+        awaitAtMost(ringsBefore + 2, PipeEnds.MAPPED);
+        awaitAtMost(routesBefore + 2, PipeEnds.ROUTES);
         assertEquals(2, keptOnTheWay.size());
+        Reference.reachabilityFence(keptOnTheWay);
     }
 
-    /** Collects garbage and polls, with a deadline, until the count is at most {@code bound}. */
-    private static void awaitAtMost(int bound, IntSupplier count) throws InterruptedException {
+    /** Collects garbage and polls, with a deadline, until the map has at most {@code bound} entries. */
+    private static void awaitAtMost(int bound, WeakValues<?, ?> values) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         int now;
-        while ((now = count.getAsInt()) > bound) {
+        while ((now = entries(values)) > bound) {
             assertTrue(System.nanoTime() < deadline, "still " + now + " entries, expected at most " + bound);
             System.gc();
             Thread.sleep(20);
         }
+    }
+
+    private static int entries(WeakValues<?, ?> values) {
+        values.expunge();
+        return values.size();
     }
 }
