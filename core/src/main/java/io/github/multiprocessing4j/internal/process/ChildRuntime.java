@@ -29,6 +29,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The main class of every child JVM, whatever the launcher: connects back to the parent,
@@ -59,6 +60,8 @@ public final class ChildRuntime {
     private static final long FLUSH_MILLIS = 5000;
     /** How long a daemon's shutdown may take after its parent died before the JVM is halted. */
     private static final long ORPHAN_EXIT_GRACE_MILLIS = 1000;
+    /** How long a child's end waits at most for its logging backend to take what it logged. */
+    private static final long LOGGING_BACKEND_SECONDS = 10;
 
     private static volatile ChildRuntime running;
     /** The standard input the JVM started with, before user code gets an empty one. */
@@ -214,6 +217,7 @@ public final class ChildRuntime {
         // Python joins its queues' feeder threads at exit: what a put buffered is written first
         RingQueue.flushAll();
         ChildRegistry.endChildren();
+        awaitLoggingBackend();
         flushStandardStreams();
         sendEnd(new EndReport(code == 0 ? EndReport.Kind.RETURNED : EndReport.Kind.FAILED, code, 0));
         System.exit(code);
@@ -355,6 +359,21 @@ public final class ChildRuntime {
     private static PrintStream stderr() {
         PrintStream err = System.err;
         return err != null ? err : new PrintStream(new FileOutputStream(FileDescriptor.err), true);
+    }
+
+    /**
+     * A shipped child binds its logging backend only once something is logged, on a thread of its
+     * own (ShippedLogging): what was logged reaches the backend before the child reports its end.
+     */
+    private static void awaitLoggingBackend() {
+        try {
+            if (!ShippedLogging.awaitBackend(LOGGING_BACKEND_SECONDS, TimeUnit.SECONDS)) {
+                stderr().println("multiprocessing4j: the logging backend did not start within "
+                        + LOGGING_BACKEND_SECONDS + " s: what this child logged may be lost");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Python's {@code _flush_std_streams}: flushes what user code left in place, if anything. */

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.ILoggerFactory;
 import org.slf4j.IMarkerFactory;
@@ -27,9 +28,15 @@ import org.slf4j.spi.SLF4JServiceProvider;
  * on every child's standard error and drops whatever core and user code log. The parent names
  * this class in the child's {@code slf4j.provider} system property ({@link #jvmOptions}); it
  * hands out loggers that record what is logged (at most {@value #RECORDED_AT_MOST} events) until
- * {@link #bindTo} finds the backend among the shipped jars, and then replays the record there and
- * delegates to it. Without a backend in the shipped jars, what was logged is dropped silently, as
- * the parent itself does (and the parent has already said so).
+ * the backend is bound, and then replays the record there and delegates to it.
+ *
+ * <p>The backend is bound lazily: {@link #bindTo} only remembers where to find it, and the first
+ * event logged (or one logged before) starts it on a daemon thread of its own. A backend's
+ * initialisation is not free (logback reads its configuration and loads about 400 classes from
+ * the shipped jars: 0.5 to 1 s of a pod's CPU), and a child that logs nothing, the common case,
+ * never pays it. {@link #awaitBackend} lets the child's end wait for what was logged to reach the
+ * backend. Without a backend in the shipped jars, what was logged is dropped silently, as the
+ * parent itself does (and the parent has already said so).
  */
 public final class ShippedLogging implements SLF4JServiceProvider {
 
@@ -46,6 +53,10 @@ public final class ShippedLogging implements SLF4JServiceProvider {
     private static final Recorded RECORDED = new Recorded();
     private static final SwitchingMdc MDC = new SwitchingMdc();
     private static volatile ILoggerFactory backend;
+    /** Where the backend is looked for, once known; guarded by {@link #LOCK}. */
+    private static ClassLoader shippedClasses;
+    /** The thread that binds the backend, once started; guarded by {@link #LOCK}. */
+    private static Thread binding;
 
     private final IMarkerFactory markers = new BasicMarkerFactory();
     private final ILoggerFactory loggers = ShippedLogging::logger;
@@ -73,9 +84,10 @@ public final class ShippedLogging implements SLF4JServiceProvider {
     }
 
     /**
-     * Finds the logging backend among the shipped jars and sends to it what was logged so far and
-     * all that follows. Does nothing if SLF4J in this JVM does not use this provider (the user
-     * chose another).
+     * Says where the logging backend is: among the shipped jars. It is bound, and what was logged
+     * so far sent to it, on a daemon thread started now if something was logged already, or at
+     * the first event logged later. Does nothing if SLF4J in this JVM does not use this provider
+     * (the user chose another).
      *
      * @param shipped the class loader of the shipped class path
      */
@@ -83,6 +95,49 @@ public final class ShippedLogging implements SLF4JServiceProvider {
         if (!ShippedLogging.class.getName().equals(System.getProperty(PROVIDER_PROPERTY))) {
             return;
         }
+        synchronized (LOCK) {
+            shippedClasses = shipped;
+            if (!RECORDED.isEmpty() || RECORDED.dropped() > 0) {
+                startBinding();
+            }
+        }
+    }
+
+    /**
+     * Waits until the backend has been bound and has received what was logged before, if its
+     * binding has started; returns at once otherwise. A child calls it before it ends, so that
+     * what it logged is written out.
+     *
+     * @param timeout how long to wait at most
+     * @param unit the unit of {@code timeout}
+     * @return false if the binding was still under way when the time was up
+     * @throws InterruptedException if the calling thread is interrupted while it waits
+     */
+    public static boolean awaitBackend(long timeout, TimeUnit unit) throws InterruptedException {
+        Thread thread;
+        synchronized (LOCK) {
+            thread = binding;
+        }
+        if (thread == null) {
+            return true;
+        }
+        thread.join(Math.max(1, unit.toMillis(timeout)));
+        return !thread.isAlive();
+    }
+
+    /** Called with {@link #LOCK} held, once the backend's class loader is known. */
+    private static void startBinding() {
+        if (binding != null) {
+            return;
+        }
+        ClassLoader shipped = shippedClasses;
+        binding = new Thread(() -> bind(shipped), "multiprocessing4j-logging");
+        binding.setDaemon(true);
+        binding.start();
+    }
+
+    /** Finds the backend, makes it every logger's delegate and replays the record there. */
+    private static void bind(ClassLoader shipped) {
         SLF4JServiceProvider found = null;
         List<String> others = new ArrayList<>();
         ServiceLoader<SLF4JServiceProvider> candidates = ServiceLoader.load(SLF4JServiceProvider.class, shipped);
@@ -106,22 +161,34 @@ public final class ShippedLogging implements SLF4JServiceProvider {
         }
         ILoggerFactory factory = new NOPLoggerFactory();
         if (found != null) {
-            found.initialize();
-            factory = found.getLoggerFactory();
-            MDC.switchTo(found.getMDCAdapter());
+            try {
+                found.initialize();
+                factory = found.getLoggerFactory();
+                MDC.switchTo(found.getMDCAdapter());
+            } catch (RuntimeException | LinkageError e) {
+                System.err.println("multiprocessing4j: the logging backend of the shipped class path could not start: " + e);
+                factory = new NOPLoggerFactory();
+            }
         }
+        Thread self = Thread.currentThread();
+        String ownName = self.getName();
         synchronized (LOCK) {
+            // delegates first: an event logged from now on goes straight to the backend, and one
+            // recorded meanwhile (Recorded.offer holds the lock too) is drained below, in order
             for (SubstituteLogger logger : LOGGERS.values()) {
                 logger.setDelegate(factory.getLogger(logger.getName()));
             }
             backend = factory;
-        }
-        SubstituteLoggingEvent event;
-        while ((event = RECORDED.poll()) != null) {
-            SubstituteLogger logger = event.getLogger();
-            if (logger.isDelegateEventAware() && logger.isEnabledForLevel(event.getLevel())) {
-                logger.log(event);
+            SubstituteLoggingEvent event;
+            while ((event = RECORDED.poll()) != null) {
+                SubstituteLogger logger = event.getLogger();
+                if (logger.isDelegateEventAware() && logger.isEnabledForLevel(event.getLevel())) {
+                    // the backend names the thread that logs: the one that logged the event
+                    self.setName(event.getThreadName());
+                    logger.log(event);
+                }
             }
+            self.setName(ownName);
         }
         Logger log = factory.getLogger(ShippedLogging.class.getName());
         if (!others.isEmpty()) {
@@ -129,7 +196,7 @@ public final class ShippedLogging implements SLF4JServiceProvider {
                     found.getClass().getName(), others);
         }
         if (RECORDED.dropped() > 0) {
-            log.warn("{} events logged before the shipped class path arrived were dropped (at most {} are kept)",
+            log.warn("{} events logged before the logging backend was bound were dropped (at most {} are kept)",
                     RECORDED.dropped(), RECORDED_AT_MOST);
         }
     }
@@ -169,7 +236,7 @@ public final class ShippedLogging implements SLF4JServiceProvider {
 
     @Override
     public void initialize() {
-        // nothing: the backend is found once the shipped class path is there (bindTo)
+        // nothing: the backend is found once the shipped class path is there and something is logged
     }
 
     /** The events recorded before the backend is known: at most {@link #RECORDED_AT_MOST}. */
@@ -181,11 +248,24 @@ public final class ShippedLogging implements SLF4JServiceProvider {
 
         @Override
         public boolean offer(SubstituteLoggingEvent event) {
-            if (kept.incrementAndGet() > RECORDED_AT_MOST) {
-                dropped.incrementAndGet();
-                return false;
+            synchronized (LOCK) {
+                if (backend != null) {
+                    // the logger had no delegate when it was asked, and has one now
+                    SubstituteLogger logger = event.getLogger();
+                    if (logger.isDelegateEventAware() && logger.isEnabledForLevel(event.getLevel())) {
+                        logger.log(event);
+                    }
+                    return true;
+                }
+                if (shippedClasses != null) {
+                    startBinding();
+                }
+                if (kept.incrementAndGet() > RECORDED_AT_MOST) {
+                    dropped.incrementAndGet();
+                    return false;
+                }
+                return super.offer(event);
             }
-            return super.offer(event);
         }
 
         int dropped() {

@@ -9,6 +9,7 @@ import java.net.URISyntaxException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,6 +47,22 @@ class ShippedLoggingTest {
     }
 
     @Test
+    void aChildThatLogsNothingNeverStartsTheBackend() throws Exception {
+        Path loaded = Files.createTempFile("shipped-logging", ".classes");
+        try {
+            Run run = run(List.of("-Xlog:class+load=info:file=" + loaded), QUIET,
+                    location(ch.qos.logback.classic.LoggerContext.class), location(ch.qos.logback.core.Context.class));
+            assertEquals(0, run.exitCode(), run.stderr());
+            assertEquals("", run.stderr());
+            String classes = Files.readString(loaded);
+            assertTrue(classes.contains(ShippedLogging.class.getName()), "the JVM's class loading log:\n" + classes);
+            assertFalse(classes.contains("ch.qos.logback"), "logback was loaded although nothing was logged");
+        } finally {
+            Files.deleteIfExists(loaded);
+        }
+    }
+
+    @Test
     void theOptionsNameThisProviderUnlessTheUserChoseOne() {
         assertEquals(List.of("-Dslf4j.provider=" + ShippedLogging.class.getName(), "-Dslf4j.internal.verbosity=WARN"),
                 ShippedLogging.jvmOptions(List.of("-Xmx64m")));
@@ -54,7 +71,16 @@ class ShippedLoggingTest {
         assertEquals(List.of(), ShippedLogging.jvmOptions(List.of("-Dslf4j.provider=org.example.Mine")));
     }
 
-    /** The child: logs, loads the backend's jars (its arguments) in a loader of its own, logs again. */
+    /** The child's first argument when it only asks for a logger and logs nothing. */
+    private static final String QUIET = "quiet";
+    /** The child's first argument when it logs. */
+    private static final String LOUD = "loud";
+
+    /**
+     * The child: logs, loads the backend's jars (its other arguments) in a loader of its own, logs
+     * again, and waits for the backend as a child's end does; or, {@link #QUIET}, only takes a
+     * logger and binds.
+     */
     public static final class Child {
 
         private Child() {
@@ -65,17 +91,25 @@ class ShippedLoggingTest {
          * @throws Exception never, or the test fails
          */
         public static void main(String[] args) throws Exception {
+            boolean quiet = QUIET.equals(args[0]);
             Logger early = LoggerFactory.getLogger("shipped.early");
-            early.info("before the backend: {}", "token-1");
-            early.debug("left out by the configuration: token-0");
-            URL[] urls = new URL[args.length];
-            for (int i = 0; i < args.length; i++) {
-                urls[i] = Path.of(args[i]).toUri().toURL();
+            if (!quiet) {
+                early.info("before the backend: {}", "token-1");
+                early.debug("left out by the configuration: token-0");
+            }
+            URL[] urls = new URL[args.length - 1];
+            for (int i = 1; i < args.length; i++) {
+                urls[i - 1] = Path.of(args[i]).toUri().toURL();
             }
             try (URLClassLoader shipped = new URLClassLoader("shipped", urls, ClassLoader.getSystemClassLoader())) {
                 ShippedLogging.bindTo(shipped);
-                early.warn("after the backend: token-2");
-                LoggerFactory.getLogger("shipped.late").info("a logger made after: {}", "token-3");
+                if (!quiet) {
+                    early.warn("after the backend: token-2");
+                    LoggerFactory.getLogger("shipped.late").info("a logger made after: {}", "token-3");
+                }
+                if (!ShippedLogging.awaitBackend(30, TimeUnit.SECONDS)) {
+                    throw new AssertionError("the backend was not bound within 30 s");
+                }
             }
         }
     }
@@ -84,13 +118,19 @@ class ShippedLoggingTest {
     }
 
     private static Run run(String... backend) throws Exception {
+        return run(List.of(), LOUD, backend);
+    }
+
+    private static Run run(List<String> jvmOptions, String mode, String... backend) throws Exception {
         // core's classes, slf4j-api and this test's classes (Child, logback-test.xml): no logback
         String classPath = String.join(File.pathSeparator, location(ShippedLogging.class), location(LoggerFactory.class),
                 location(ShippedLoggingTest.class));
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", classPath));
+        command.addAll(jvmOptions);
         command.addAll(ShippedLogging.jvmOptions(List.of()));
         command.add(Child.class.getName());
+        command.add(mode);
         command.addAll(List.of(backend));
         Process process = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         process.getOutputStream().close();
