@@ -23,7 +23,8 @@ import java.util.List;
  * SHA-256, in {@value #DIRECTORY_PROPERTY} (by default {@code <java.io.tmpdir>/multiprocessing4j-code},
  * which is pod-local; a launcher may name a directory its pods share), filled over the
  * authenticated channel with what it lacks (a cached file counts only if its content matches its
- * hash), then a class
+ * hash, or if a child of the same parent found it so and it has not changed since:
+ * {@link CheckedFiles}), then a class
  * loader over the manifest's files in order that becomes the context class loader, through
  * which the task and every message are resolved.
  */
@@ -46,13 +47,29 @@ public final class CodeCache {
      *     cache cannot be written
      */
     public static ClassLoader receive(SocketChannel channel) throws IOException {
+        return receive(channel, Path.of(System.getProperty(DIRECTORY_PROPERTY,
+                Path.of(System.getProperty("java.io.tmpdir"), "multiprocessing4j-code").toString())));
+    }
+
+    /**
+     * {@link #receive(SocketChannel)} into a given cache directory.
+     *
+     * @param channel the authenticated channel, in blocking mode, before the task
+     * @param cache the cache directory, created if missing
+     * @return the class loader of the shipped class path
+     * @throws IOException as {@link #receive(SocketChannel)}
+     */
+    static ClassLoader receive(SocketChannel channel, Path cache) throws IOException {
         byte[] manifest = Frames.expect(channel, Frames.MANIFEST, Frames.MAX_FROM_PARENT);
-        Path cache = Path.of(System.getProperty(DIRECTORY_PROPERTY,
-                Path.of(System.getProperty("java.io.tmpdir"), "multiprocessing4j-code").toString()));
         Files.createDirectories(cache);
         List<Path> files = new ArrayList<>();
         List<byte[]> missing = new ArrayList<>();
+        byte[] key;
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(manifest))) {
+            key = in.readNBytes(CheckedFiles.KEY_BYTES);
+            if (key.length != CheckedFiles.KEY_BYTES) {
+                throw new IOException("a manifest without its key");
+            }
             int count = in.readInt();
             if (count < 0 || count > MAX_FILES) {
                 throw new IOException("a manifest of " + count + " files");
@@ -63,9 +80,9 @@ public final class CodeCache {
                 long size = in.readLong();
                 Path file = cache.resolve(HexFormat.of().formatHex(hash) + "-" + name);
                 files.add(file);
-                // a cache may be shared with other pods of the node: what it holds is checked, not trusted
-                if (!Files.isRegularFile(file) || Files.size(file) != size
-                        || !Arrays.equals(hash, CodeShipment.sha256(Files.readAllBytes(file)))) {
+                // a cache may be shared with other pods of the node: what it holds is checked, not
+                // trusted (by its hash, or by a stamp that a child of this parent left: CheckedFiles)
+                if (!CheckedFiles.matches(file, hash, size, key)) {
                     missing.add(hash);
                 }
             }

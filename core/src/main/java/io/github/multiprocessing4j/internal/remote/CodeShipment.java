@@ -11,8 +11,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -97,6 +96,8 @@ public final class CodeShipment {
     public void ship(SocketChannel channel) throws IOException {
         ByteArrayOutputStream manifest = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(manifest)) {
+            // the key of the stamps by which this parent's children trust what another checked
+            out.write(StampKey.KEY);
             out.writeInt(files.size());
             for (Shipped file : files) {
                 out.writeUTF(file.name());
@@ -188,10 +189,15 @@ public final class CodeShipment {
     }
 
     static byte[] sha256(byte[] content) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(content);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+        return CheckedFiles.digest().digest(content);
+    }
+
+    /** This parent's key of the code cache's stamps ({@link CheckedFiles}), made at first use. */
+    private static final class StampKey {
+        static final byte[] KEY = new byte[CheckedFiles.KEY_BYTES];
+
+        static {
+            new SecureRandom().nextBytes(KEY);
         }
     }
 }
