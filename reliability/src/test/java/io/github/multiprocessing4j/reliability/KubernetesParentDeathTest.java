@@ -29,20 +29,21 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Parent death with pod children (SPEC R3, L24 on a cluster): a parent JVM
  * ({@link KilledDockerParentScenario}, its children pods run as Jobs: {@code workload=job}) is
- * killed with SIGKILL at a random, seeded moment of a phase (while its pods run, or while it
- * terminates daemon pods whose shutdown hooks take a second). Then:
+ * killed with SIGKILL at a random, seeded moment of a phase (while its pods run, while it
+ * terminates daemon pods whose shutdown hooks take a second, or while it starts daemon pods back
+ * to back). Then:
  * <ul>
- * <li>every daemon pod's container ends within {@link #DAEMONS_HALT} of the kill, measured by the
- * engine's {@code die} event of the container on the node (this host's Docker engine, to the
- * nanosecond), not by the pod's status, which the kubelet updates at its next look;</li>
+ * <li>every daemon pod's container that ran its child ends within {@link #DAEMONS_HALT} of the
+ * kill, measured by the engine's {@code die} event of the container on the node (this host's
+ * Docker engine, to the nanosecond), not by the pod's status, which the kubelet updates at its
+ * next look; a pod whose start the kill cut ends within {@link #START_CUT_END}: if its parent had
+ * not attached yet, its start script waits the launcher's attach window (20 s) from the
+ * container's start, then ends with 125;</li>
  * <li>the non-daemon pod keeps running, returns from its target and its container exits 0;</li>
  * <li>no pod or Job of the killed parent is left {@link #OBJECTS_GONE} after the kill (the
  * daemons') or after the non-daemon container's end (its own): Kubernetes' TTL controller and
  * garbage collector remove them, nothing of ours runs.</li>
  * </ul>
- * Not tried: a kill in the middle of a start. A pod created whose parent never attached waits for
- * its parent up to the start timeout plus 60 s, then ends with 125 (launcher-kubernetes README,
- * "Engines that fail"), longer than R3's 30 s.
  *
  * <p>Runs on the test cluster of {@code .ci/k8s-up.sh}, whose node is this host (the engine's
  * events are read here); without a cluster it is skipped with one line, and fails with
@@ -58,14 +59,23 @@ class KubernetesParentDeathTest {
     static final Duration DAEMONS_HALT = Duration.ofSeconds(2);
     /** SPEC R3: no object of ours remains 30 s later. */
     static final Duration OBJECTS_GONE = Duration.ofSeconds(30);
-    private static final String[] PHASES = {"running", "terminate"};
+    /**
+     * A pod whose start the kill cut: its container may start up to a few seconds after the kill
+     * (the kubelet's next look), then waits the attach window (launcher-kubernetes'
+     * {@code kubernetes.attachWindow}, 20 s) for a parent that never comes.
+     */
+    static final Duration START_CUT_END = Duration.ofSeconds(20 + 5);
+    /** {@code running} first: the CI form's one trial kills a parent whose pods run. */
+    private static final String[] PHASES = {"running", "terminate", "start"};
     /** The random moment: up to this many ms after the phase began. */
-    private static final int[] MAX_DELAY_MILLIS = {500, 800};
+    private static final int[] MAX_DELAY_MILLIS = {500, 800, 2500};
     private static final TckLauncher KUBERNETES = TckLauncher.of("kubernetes", EnumSet.noneOf(Capability.class));
 
     private final List<Long> killedParents = new ArrayList<>();
     private long maxHaltMillis;
     private long maxGoneMillis;
+    private long maxStartCutMillis;
+    private final Map<String, Integer> startCutCodes = new TreeMap<>();
     private final Map<String, Integer> nonDaemonCodes = new TreeMap<>();
 
     @BeforeAll
@@ -105,6 +115,8 @@ class KubernetesParentDeathTest {
         Figures.row("parent death kubernetes", "max ms from the kill until every daemon pod's container ended", maxHaltMillis);
         Figures.row("parent death kubernetes", "max ms until no pod or Job of the daemons, or of the ended non-daemon, left",
                 maxGoneMillis);
+        Figures.row("parent death kubernetes", "max ms from the kill until pods whose start it cut ended", maxStartCutMillis);
+        Figures.row("parent death kubernetes", "exit codes of pods whose start the kill cut", startCutCodes);
         Figures.row("parent death kubernetes", "non-daemon pods' exit codes", nonDaemonCodes);
         Figures.row("parent death kubernetes", "SIGKILLed parents (failed trials)", TRIALS + " (" + failures.size() + ")");
         assertTrue(failures.isEmpty(), String.join("\n", failures));
@@ -147,23 +159,46 @@ class KubernetesParentDeathTest {
                 return what + ": the parent's pods were not all found before the kill: daemons " + daemons
                         + ", non-daemon " + nonDaemon;
             }
-            // the daemons: their containers end (an exited state on the node), then when, by the engine's die events
-            boolean ended = Poll.until(() -> DockerEngine.podContainerStates(daemons.keySet()).stream()
-                    .noneMatch(state -> state.endsWith(" running")), DAEMONS_HALT.plusSeconds(10));
-            Map<String, long[]> ends = DockerEngine.podContainerEnds(daemons.keySet(), began);
-            if (!ended || !ends.keySet().containsAll(daemons.keySet())) {
-                return what + ": daemon pods still run " + DAEMONS_HALT.plusSeconds(10).toSeconds() + " s after the kill: "
+            // the daemons: their containers end, and when, by the engine's die events (a pod whose
+            // start the kill cut may not have a container yet: it gets one, which ends too)
+            boolean startCut = "start".equals(PHASES[phase]);
+            Duration wait = (startCut ? START_CUT_END : DAEMONS_HALT).plusSeconds(10);
+            Map<String, long[]> ends = new TreeMap<>();
+            long deadline = System.nanoTime() + wait.toNanos();
+            while (true) {
+                ends = DockerEngine.podContainerEnds(daemons.keySet(), began);
+                if (ends.keySet().containsAll(daemons.keySet()) || System.nanoTime() - deadline >= 0) {
+                    break;
+                }
+                TimeUnit.MILLISECONDS.sleep(250);
+            }
+            if (!ends.keySet().containsAll(daemons.keySet())) {
+                return what + ": daemon pods still run " + wait.toSeconds() + " s after the kill: "
                         + DockerEngine.podContainerStates(daemons.keySet()) + ", ended " + ends.keySet();
             }
             long halt = 0;
-            for (long[] end : ends.values()) {
-                halt = Math.max(halt, TimeUnit.NANOSECONDS.toMillis(end[1] - nanosOf(killed)));
+            long cutEnd = 0;
+            Map<Long, Integer> cutCodes = new TreeMap<>();
+            for (Map.Entry<String, long[]> end : ends.entrySet()) {
+                long millis = TimeUnit.NANOSECONDS.toMillis(end.getValue()[1] - nanosOf(killed));
+                if (startCut && !"daemon-0".equals(daemons.get(end.getKey()))) {
+                    cutEnd = Math.max(cutEnd, millis);
+                    cutCodes.merge(end.getValue()[0], 1, Integer::sum);
+                } else {
+                    halt = Math.max(halt, millis);
+                }
             }
             maxHaltMillis = Math.max(maxHaltMillis, halt);
+            maxStartCutMillis = Math.max(maxStartCutMillis, cutEnd);
+            cutCodes.forEach((code, count) -> startCutCodes.merge(Long.toString(code), count, Integer::sum));
             System.out.println("[reliability] parent death " + what + ": daemon pods " + daemons.values()
-                    + " ended " + halt + " ms after the kill");
+                    + " ended " + halt + " ms after the kill" + (startCut ? ", those whose start it cut " + cutEnd
+                    + " ms after it (exit codes " + cutCodes + ")" : ""));
             if (halt > DAEMONS_HALT.toMillis()) {
                 return what + ": the daemon pods' containers ended " + halt + " ms after the kill, later than " + DAEMONS_HALT;
+            }
+            if (cutEnd > START_CUT_END.toMillis()) {
+                return what + ": pods whose start the kill cut ended " + cutEnd + " ms after it, later than " + START_CUT_END;
             }
             // the daemons' pods and Jobs: gone within 30 s of the kill
             String left = objectsLeft(client, parentPid, name -> !"nondaemon".equals(name), nanosOf(killed));

@@ -23,6 +23,9 @@ import java.util.function.UnaryOperator;
  * @param tolerations taints tolerated, as {@code key[=value]:Effect}
  * @param startTimeout how long a pod may take to get its container running (scheduling and image
  *     included) before {@code start()} fails (SPEC R4)
+ * @param attachWindow how long a pod's container, once it runs, waits for its parent to attach
+ *     before it ends by itself with 125: a pod whose parent was killed (or lost the API server)
+ *     while it started is then removed within SPEC R3's 30 s with {@code workload=job}
  * @param gracePeriod the termination grace period: how long {@code terminate()} waits for the
  *     child to end after SIGTERM before Kubernetes kills it
  * @param workload {@code job} (a Job with backoffLimit 0 and ttlSecondsAfterFinished, whose pod is
@@ -44,6 +47,7 @@ record KubernetesSettings(
         Map<String, String> nodeSelector,
         List<String> tolerations,
         Duration startTimeout,
+        Duration attachWindow,
         long gracePeriod,
         String workload,
         int ttlAfterFinished,
@@ -97,6 +101,11 @@ record KubernetesSettings(
             }
         }
         Duration startTimeout = Duration.ofSeconds(parseLong("startTimeout", or(get.apply("startTimeout"), "60")));
+        Duration attachWindow = Duration.ofSeconds(parseLong("attachWindow", or(get.apply("attachWindow"), Long.toString(PodTemplate.ATTACH_WINDOW.toSeconds()))));
+        if (attachWindow.toSeconds() < 1) {
+            throw new IllegalArgumentException("kubernetes.attachWindow is " + attachWindow.toSeconds()
+                    + ": give at least 1 (seconds)");
+        }
         long grace = parseLong("gracePeriod", or(get.apply("gracePeriod"), "30"));
         String workload = or(get.apply("workload"), "pod");
         if (!workload.equals("pod") && !workload.equals("job")) {
@@ -116,7 +125,7 @@ record KubernetesSettings(
             }
         }
         return new KubernetesSettings(namespace, image, pull, hostNetwork, user, or(get.apply("cpu"), ""),
-                or(get.apply("memory"), ""), Map.copyOf(selector), tolerations, startTimeout, grace, workload, ttl, mounts,
+                or(get.apply("memory"), ""), Map.copyOf(selector), tolerations, startTimeout, attachWindow, grace, workload, ttl, mounts,
                 or(get.apply("codeCache"), ""));
     }
 

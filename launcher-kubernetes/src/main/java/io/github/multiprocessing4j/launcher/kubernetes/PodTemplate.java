@@ -54,8 +54,8 @@ final class PodTemplate {
     static final String PARENT_PID_ANNOTATION = LABEL_PREFIX + "parent-pid";
     static final String PARENT_START_ANNOTATION = LABEL_PREFIX + "parent-start";
     private static final String BOOT_DIRECTORY = "/tmp/mp4j-boot";
-    /** How long after the start timeout a pod waits for its parent's release byte. */
-    static final Duration RELEASE_MARGIN = Duration.ofSeconds(60);
+    /** The default of {@code kubernetes.attachWindow}: how long a running pod waits for its parent to attach. */
+    static final Duration ATTACH_WINDOW = Duration.ofSeconds(20);
 
     /**
      * What the script prints on stderr after the JVM has ended, as its last bytes: its exit status
@@ -154,7 +154,7 @@ final class PodTemplate {
                 .withImage(settings.image())
                 .withImagePullPolicy(settings.imagePullPolicy())
                 .withCommand(escapeExpansion(command(request, bootstrapSizes, settings.codeCache(),
-                        settings.startTimeout().plus(RELEASE_MARGIN))))
+                        settings.attachWindow())))
                 .withEnv(env)
                 .withStdin(true)
                 .withStdinOnce(true)
@@ -214,14 +214,16 @@ final class PodTemplate {
 
     /** {@code sh -c <script> mp4j <java> <options> -cp <class path> <main> <arguments>}. */
     static List<String> command(LaunchRequest request, List<Long> bootstrapSizes) {
-        return command(request, bootstrapSizes, "", Duration.ofSeconds(60).plus(RELEASE_MARGIN));
+        return command(request, bootstrapSizes, "", ATTACH_WINDOW);
     }
 
     /**
      * The container's command. Its script waits for the parent's release byte on stdin for at
-     * most {@code releaseWithin} (where the image has {@code timeout}): a pod whose parent never
-     * attached (it was killed, or the API server went away, while the pod started) ends by itself
-     * instead of waiting for ever, and the next session's clean-up removes it.
+     * most {@code releaseWithin} from the container's start (where the image has {@code timeout}):
+     * a pod whose parent never attached (it was killed, or the API server went away, while the pod
+     * started) ends by itself with 125 instead of waiting for ever, and Kubernetes (a Job's TTL) or
+     * the next session's clean-up removes it. The parent attaches within about a second of the
+     * container's start (the kubelet's next look, then one round trip).
      */
     static List<String> command(LaunchRequest request, List<Long> bootstrapSizes, String codeCache, Duration releaseWithin) {
         long seconds = Math.max(1, releaseWithin.toSeconds());

@@ -65,7 +65,7 @@ class PodTemplateTest {
         List<String> command = PodTemplate.command(request(Map.of()), List.of(100L, 200L));
         assertEquals(List.of("sh", "-c"), command.subList(0, 2));
         String script = command.get(2);
-        assertTrue(script.startsWith("if command -v timeout >/dev/null 2>&1; then timeout 120 head -c 1 >/dev/null || {"),
+        assertTrue(script.startsWith("if command -v timeout >/dev/null 2>&1; then timeout 20 head -c 1 >/dev/null || {"),
                 script);
         assertTrue(script.contains("else head -c 1 >/dev/null; fi && mkdir -p /tmp/mp4j-boot"), script);
         assertTrue(script.contains("head -c 100 > /tmp/mp4j-boot/0.jar && head -c 200 > /tmp/mp4j-boot/1.jar"), script);
@@ -123,6 +123,17 @@ class PodTemplateTest {
         assertTrue(e.getMessage().contains("IfNotPresent, Always or Never"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> settings(Map.of("kubernetes.runAsUser", "0")));
         assertThrows(IllegalArgumentException.class, () -> settings(Map.of("kubernetes.nodeSelector", "ssd")));
+        e = assertThrows(IllegalArgumentException.class, () -> settings(Map.of("kubernetes.attachWindow", "0")));
+        assertTrue(e.getMessage().contains("at least 1"), e.getMessage());
+    }
+
+    @Test
+    void theAttachWindowIsWhatTheScriptWaitsForItsParent() {
+        LaunchRequest request = request(Map.of("kubernetes.attachWindow", "7", "kubernetes.startTimeout", "300"));
+        PodSpec spec = PodTemplate.spec(request, settings(request.options()), List.of(100L));
+        String script = spec.getContainers().get(0).getCommand().get(2);
+        assertTrue(script.contains("then timeout 7 head -c 1 >/dev/null"), script);
+        assertEquals(PodTemplate.ATTACH_WINDOW, settings(Map.of()).attachWindow());
     }
 
     /**
