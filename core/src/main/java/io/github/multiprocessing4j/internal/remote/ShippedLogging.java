@@ -132,6 +132,8 @@ public final class ShippedLogging implements SLF4JServiceProvider {
         }
         ClassLoader shipped = shippedClasses;
         binding = new Thread(() -> bind(shipped), "multiprocessing4j-logging");
+        // the backend looks for its configuration as it would on the parent: through the shipped classes
+        binding.setContextClassLoader(shipped);
         binding.setDaemon(true);
         binding.start();
     }

@@ -20,9 +20,10 @@ public final class SharedTempDirs implements TempDirFactory {
     }
 
     /**
-     * Creates the shared directory if it is not there yet: every pod mounts it, and a pod whose
-     * hostPath is missing waits in ContainerCreating until its start times out. A test that has
-     * no {@code @TempDir} of its own calls this before its first pod.
+     * Creates the shared directory (and the node's code cache) if it is not there yet: every pod
+     * mounts them, and a pod whose hostPath is missing waits in ContainerCreating until its start
+     * times out. The tck's launcher calls this before any pod, as does a test that has no
+     * {@code @TempDir} of its own.
      *
      * @throws IOException if it cannot be created
      */
@@ -36,6 +37,13 @@ public final class SharedTempDirs implements TempDirFactory {
     private static Path sharedRoot(String shared) throws IOException {
         Path root = Files.createDirectories(Path.of(shared.split(":")[0]));
         Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxrwxrwx"));
+        // the node's code cache (kubernetes.codeCache), if the tests use one: a hostPath too,
+        // which must exist, writable by the pods' user
+        String cache = System.getProperty("multiprocessing4j.kubernetes.codeCache");
+        if (cache != null && !cache.isBlank()) {
+            Path directory = Files.createDirectories(Path.of(cache));
+            Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxrwxrwx"));
+        }
         return root;
     }
 

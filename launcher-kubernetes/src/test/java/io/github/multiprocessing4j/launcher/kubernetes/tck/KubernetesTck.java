@@ -1,7 +1,10 @@
 package io.github.multiprocessing4j.launcher.kubernetes.tck;
 
+import io.github.multiprocessing4j.launcher.kubernetes.SharedTempDirs;
 import io.github.multiprocessing4j.tck.Capability;
 import io.github.multiprocessing4j.tck.TckLauncher;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.EnumSet;
 import java.util.Map;
 
@@ -24,6 +27,15 @@ final class KubernetesTck {
             Map.of(),
             Map.of("kubernetes.image", "multiprocessing4j/no-such-image:0"),
             "local");
+
+    static {
+        try {
+            // the hostPath directories every pod mounts, before the first pod
+            SharedTempDirs.ensureShared();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     private KubernetesTck() {
     }
