@@ -64,8 +64,6 @@ public final class ChildRuntime {
     private static final long LOGGING_BACKEND_SECONDS = 10;
 
     private static volatile ChildRuntime running;
-    /** The standard input the JVM started with, before user code gets an empty one. */
-    private static InputStream originalStandardInput;
     /** The signal that made this JVM exit, recorded by the handler; 0 if none. */
     private static volatile int signal;
 
@@ -104,7 +102,6 @@ public final class ChildRuntime {
      */
     public static void main(String[] args) {
         // SPEC L13: user code sees an empty standard input, whatever the launcher left there
-        originalStandardInput = System.in;
         System.setIn(new ByteArrayInputStream(new byte[0]));
         if (args.length != 2 && !(args.length == 3 && STANDBY.equals(args[2]))) {
             System.err.println("multiprocessing4j: the child runtime is started by ChildProcess.start(), not by hand");
@@ -137,8 +134,9 @@ public final class ChildRuntime {
             if (shipped || args[0].startsWith(ParentConnector.IMAGE_SCHEME)) {
                 // SPEC R1: over the network, with the secret and the parent's certificate pin
                 // on the real standard input, which user code never sees
-                ChildCredentials credentials = ChildCredentials.read(originalStandardInput);
-                SignalRequests.start(originalStandardInput);
+                InputStream input = SignalRequests.standardInput();
+                ChildCredentials credentials = ChildCredentials.read(input);
+                SignalRequests.start(input);
                 secret = credentials.secret();
                 channel = ParentConnector.connect(args[0].substring(args[0].indexOf(':') + 1), credentials.pin());
             } else {

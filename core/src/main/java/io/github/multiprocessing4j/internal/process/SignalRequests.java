@@ -1,5 +1,7 @@
 package io.github.multiprocessing4j.internal.process;
 
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Method;
@@ -14,37 +16,75 @@ import java.lang.reflect.Method;
  * from outside; SIGKILL cannot be raised by a process on itself through the JDK, so a
  * {@code kill -KILL} of this pid is run, and if that cannot start, the JVM halts with 137, which
  * like SIGKILL runs no shutdown hook.
+ *
+ * <p>The input is polled ({@link InputStream#available()}, then a read of what is there, else
+ * a pause of {@value #POLL_MILLIS} ms), not read with a blocking call: a JVM that exits while
+ * one of its threads is blocked in native code waits about 300 ms for it (HotSpot's exit gives
+ * such threads that long to stop), which every pod's end paid; and the input cannot be closed
+ * before the JVM ends, since the shutdown hooks that a SIGTERM runs may still get a
+ * SIGKILL request. Polling costs a request up to {@value #POLL_MILLIS} ms.
  */
 final class SignalRequests {
+
+    /** The pause between two looks at an empty input. */
+    static final long POLL_MILLIS = 20;
 
     private SignalRequests() {
     }
 
     /**
-     * Reads requests until the input ends, on a daemon thread.
+     * The JVM's real standard input, unbuffered, so that the credentials read from it before the
+     * requests take no byte of a request with them.
      *
-     * @param in the JVM's real standard input, after the credentials
+     * @return a stream of file descriptor 0
+     */
+    static InputStream standardInput() {
+        return new FileInputStream(FileDescriptor.in);
+    }
+
+    /**
+     * Reads requests until the input fails, on a daemon thread.
+     *
+     * @param in the JVM's real standard input (from {@link #standardInput()}), after the
+     *     credentials
      */
     static void start(InputStream in) {
         Thread reader = new Thread(() -> {
+            byte[] requests = new byte[64];
             try {
-                int request;
-                while ((request = in.read()) >= 0) {
-                    switch (request) {
-                        case 'T' -> raise("TERM");
-                        case 'I' -> raise("INT");
-                        case 'K' -> killSelf();
-                        default -> {
-                            // not a request: a launcher's stray byte changes nothing
-                        }
+                while (true) {
+                    int ready = in.available();
+                    if (ready <= 0) {
+                        Thread.sleep(POLL_MILLIS);
+                        continue;
+                    }
+                    int n = in.read(requests, 0, Math.min(ready, requests.length));
+                    if (n < 0) {
+                        return;
+                    }
+                    for (int i = 0; i < n; i++) {
+                        request(requests[i]);
                     }
                 }
             } catch (IOException e) {
-                // the launcher closed our input: no more requests
+                // the input is gone: no more requests
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }, "multiprocessing4j-signal-requests");
         reader.setDaemon(true);
         reader.start();
+    }
+
+    private static void request(byte request) {
+        switch (request) {
+            case 'T' -> raise("TERM");
+            case 'I' -> raise("INT");
+            case 'K' -> killSelf();
+            default -> {
+                // not a request: a launcher's stray byte changes nothing
+            }
+        }
     }
 
     private static void raise(String name) {

@@ -53,9 +53,15 @@ public record ChildCredentials(byte[] secret, byte[] pin) {
      * @throws IOException if the input ends early or does not hold such a block
      */
     public static ChildCredentials read(InputStream in) throws IOException {
-        byte[] block = in.readNBytes(SIZE);
-        if (block.length < SIZE) {
-            throw new EOFException("standard input ended after " + block.length + " of the " + SIZE
+        // read by read(): a pipe's FileInputStream fails readNBytes(int) on some JDK 17 builds
+        // ("Illegal seek": it asks the file for its size and position first)
+        byte[] block = new byte[SIZE];
+        int length = 0;
+        for (int n; length < SIZE && (n = in.read(block, length, SIZE - length)) >= 0; ) {
+            length += n;
+        }
+        if (length < SIZE) {
+            throw new EOFException("standard input ended after " + length + " of the " + SIZE
                     + " bytes of the child's credentials: the launcher did not deliver them");
         }
         if (!Arrays.equals(block, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {

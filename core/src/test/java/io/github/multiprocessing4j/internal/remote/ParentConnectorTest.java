@@ -104,4 +104,34 @@ class ParentConnectorTest {
         assertThrows(IOException.class, () -> ChildCredentials.read(new ByteArrayInputStream(new byte[10])));
         assertThrows(IOException.class, () -> ChildCredentials.read(new ByteArrayInputStream(new byte[ChildCredentials.SIZE])));
     }
+
+    /**
+     * A pod's JVM reads its credentials from a pipe through an unbuffered FileInputStream, on
+     * which JDK 17's readNBytes(int) fails ("Illegal seek"); what follows them stays unread.
+     */
+    @Test
+    void credentialsAreReadFromAPipeAndNoByteMore(@org.junit.jupiter.api.io.TempDir Path directory) throws Exception {
+        Path fifo = directory.resolve("stdin");
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+        assertEquals(0, mkfifo.waitFor());
+        byte[] secret = new byte[32];
+        Arrays.fill(secret, (byte) 3);
+        byte[] encoded = new ChildCredentials(secret, new byte[32]).encode();
+        Thread writer = new Thread(() -> {
+            try (java.io.OutputStream out = Files.newOutputStream(fifo)) {
+                out.write(encoded, 0, 20);
+                out.flush();
+                out.write(encoded, 20, encoded.length - 20);
+                out.write('K');
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        writer.start();
+        try (java.io.FileInputStream in = new java.io.FileInputStream(fifo.toFile())) {
+            assertEquals(new ChildCredentials(secret, new byte[32]), ChildCredentials.read(in));
+            assertEquals('K', in.read(), "the byte after the credentials is left for the signal requests");
+        }
+        writer.join();
+    }
 }

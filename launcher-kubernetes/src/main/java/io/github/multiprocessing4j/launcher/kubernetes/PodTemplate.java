@@ -54,6 +54,15 @@ final class PodTemplate {
     static final String PARENT_PID_ANNOTATION = LABEL_PREFIX + "parent-pid";
     static final String PARENT_START_ANNOTATION = LABEL_PREFIX + "parent-start";
     private static final String BOOT_DIRECTORY = "/tmp/mp4j-boot";
+    /**
+     * Where an image may hold a CDS archive of the JDK classes that a child loads before its task
+     * (TLS, HMAC, object streams, a class loader over a jar): the script gives it to the JVM when
+     * the file is there and the request chose no archive of its own. This project's image has one
+     * ({@code .ci/build-jre-image.sh}); it saves a pod's JVM loading about a thousand classes one
+     * by one. The archive must come from the image's own JVM, which checks that and, if it does
+     * not match, runs without it.
+     */
+    static final String IMAGE_CDS_ARCHIVE = "/usr/lib/multiprocessing4j/jdk-classes.jsa";
     /** The default of {@code kubernetes.attachWindow}: how long a running pod waits for its parent to attach. */
     static final Duration ATTACH_WINDOW = Duration.ofSeconds(20);
 
@@ -226,6 +235,12 @@ final class PodTemplate {
      * container's start (the kubelet's next look, then one round trip).
      */
     static List<String> command(LaunchRequest request, List<Long> bootstrapSizes, String codeCache, Duration releaseWithin) {
+        return command(request, bootstrapSizes, codeCache, releaseWithin, IMAGE_CDS_ARCHIVE);
+    }
+
+    /** The same, with the image's CDS archive looked for at {@code cdsArchive}. */
+    static List<String> command(LaunchRequest request, List<Long> bootstrapSizes, String codeCache, Duration releaseWithin,
+            String cdsArchive) {
         long seconds = Math.max(1, releaseWithin.toSeconds());
         StringBuilder script = new StringBuilder("if command -v timeout >/dev/null 2>&1; then timeout " + seconds
                 + " head -c 1 >/dev/null || { echo \"multiprocessing4j: no parent attached within " + seconds
@@ -241,6 +256,10 @@ final class PodTemplate {
                 classPath.add(file);
             }
         }
+        if (request.jvmOptions().stream().noneMatch(PodTemplate::choosesClassDataSharing)) {
+            script.append(" && if [ -r ").append(cdsArchive).append(" ]; then set -- -XX:SharedArchiveFile=")
+                    .append(cdsArchive).append(" \"$@\"; fi");
+        }
         script.append(" && ").append(RUN_JAVA);
         List<String> command = new ArrayList<>(List.of("sh", "-c", script.toString(), "mp4j"));
         command.add("-Djava.io.tmpdir=/tmp");
@@ -255,6 +274,13 @@ final class PodTemplate {
         command.add(request.mainClass());
         command.addAll(request.arguments());
         return command;
+    }
+
+    /** Whether a JVM option of the request decides class data sharing itself. */
+    static boolean choosesClassDataSharing(String option) {
+        return option.startsWith("-Xshare") || option.startsWith("-XX:SharedArchiveFile")
+                || option.startsWith("-XX:AOTCache") || option.startsWith("-XX:AOTMode")
+                || option.contains("UseSharedSpaces") || option.startsWith("-XX:ArchiveClassesAtExit");
     }
 
     /**

@@ -70,6 +70,8 @@ class PodTemplateTest {
         assertTrue(script.contains("else head -c 1 >/dev/null; fi && mkdir -p /tmp/mp4j-boot"), script);
         assertTrue(script.contains("head -c 100 > /tmp/mp4j-boot/0.jar && head -c 200 > /tmp/mp4j-boot/1.jar"), script);
         assertTrue(script.endsWith("else echo \"" + PodTemplate.PID_MARKER + "$$\" >&2; exec java \"$@\"; fi"), script);
+        assertTrue(script.contains("if [ -r " + PodTemplate.IMAGE_CDS_ARCHIVE + " ]; then set -- -XX:SharedArchiveFile="),
+                script);
         assertEquals(List.of("mp4j", "-Djava.io.tmpdir=/tmp", "-Xmx64m", "-cp", "/tmp/mp4j-boot/0.jar:/tmp/mp4j-boot/1.jar",
                 "io.github.multiprocessing4j.internal.process.ChildRuntime", "tls:127.0.0.1:4711", "abc123"),
                 command.subList(3, command.size()));
@@ -138,7 +140,8 @@ class PodTemplateTest {
 
     /**
      * The JVM of the script tests: reads an {@code X} from its standard input (else exits with 4),
-     * then {@code exit3} prints an unfinished line and exits with 3; {@code sleep} sleeps.
+     * then {@code exit3} prints an unfinished line and exits with 3; {@code sleep} sleeps; {@code
+     * options} prints its JVM's options and whether it shares classes, then exits with 0.
      */
     public static final class ScriptTarget {
         private ScriptTarget() {
@@ -154,6 +157,11 @@ class PodTemplateTest {
                 // the script must hand the JVM its standard input: the credentials come that way
                 System.exit(4);
             }
+            if ("options".equals(args[0])) {
+                System.err.println("vm: " + System.getProperty("java.vm.info"));
+                System.err.println("options: " + java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
+                System.exit(0);
+            }
             if ("exit3".equals(args[0])) {
                 System.err.print("last words");
                 System.err.flush();
@@ -166,10 +174,14 @@ class PodTemplateTest {
 
     /** The start script as the container's shell runs it, with this host's java and the test classes. */
     private static Process runScript(String what) throws Exception {
+        return runScript(what, List.of(), PodTemplate.IMAGE_CDS_ARCHIVE);
+    }
+
+    private static Process runScript(String what, List<String> jvmOptions, String cdsArchive) throws Exception {
         Path classes = Path.of(ScriptTarget.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         LaunchRequest request = new LaunchRequest("script", false, ScriptTarget.class.getName(), List.of(what),
-                List.of(classes), List.of(), Map.of(), List.of(), Map.of("code", "image"));
-        List<String> command = PodTemplate.command(request, List.of());
+                List.of(classes), jvmOptions, Map.of(), List.of(), Map.of("code", "image"));
+        List<String> command = PodTemplate.command(request, List.of(), "", PodTemplate.ATTACH_WINDOW, cdsArchive);
         Process script = new ProcessBuilder(command).start();
         script.getOutputStream().write(new byte[] {0, 'X'});
         script.getOutputStream().flush();
@@ -199,6 +211,40 @@ class PodTemplateTest {
         } finally {
             script.destroyForcibly();
         }
+    }
+
+    /** What the JVM of a script printed, its pid line left out, once it has ended with 0. */
+    private static String optionsOf(Process script) throws Exception {
+        try {
+            assertTrue(script.waitFor(60, TimeUnit.SECONDS));
+            String stderr = new String(script.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, script.exitValue(), stderr);
+            return stderr;
+        } finally {
+            script.destroyForcibly();
+        }
+    }
+
+    @Test
+    void anImagesClassArchiveIsGivenToTheJvmUnlessTheRequestChoseItsOwn(@org.junit.jupiter.api.io.TempDir Path directory)
+            throws Exception {
+        Path archive = directory.resolve("jdk-classes.jsa");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process dump = new ProcessBuilder(java, "-Xshare:dump", "-XX:SharedArchiveFile=" + archive).redirectErrorStream(true)
+                .start();
+        String dumped = new String(dump.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(dump.waitFor(120, TimeUnit.SECONDS) && dump.exitValue() == 0, dumped);
+
+        String used = optionsOf(runScript("options", List.of(), archive.toString()));
+        assertTrue(used.contains("-XX:SharedArchiveFile=" + archive), used);
+        assertTrue(used.contains("sharing"), "the JVM mapped the archive: " + used);
+
+        String absent = optionsOf(runScript("options", List.of(), directory.resolve("none.jsa").toString()));
+        assertFalse(absent.contains("SharedArchiveFile"), absent);
+
+        String chosen = optionsOf(runScript("options", List.of("-Xshare:off"), archive.toString()));
+        assertFalse(chosen.contains("SharedArchiveFile"), chosen);
+        assertFalse(chosen.contains("sharing"), "the request's -Xshare:off decides: " + chosen);
     }
 
     @Test
