@@ -40,6 +40,8 @@ class DockerParentDeathTest {
 
     static final int TRIALS = Form.pick(3, 30);
     static final Duration CONTAINERS_GONE = Duration.ofSeconds(5);
+    /** How long no daemon container may have been started before they count as gone. */
+    private static final Duration SETTLED = Duration.ofSeconds(1);
     private static final String[] PHASES = {"start", "running", "terminate"};
     /** The random moment: up to this many ms after the phase began. */
     private static final int[] MAX_DELAY_MILLIS = {1500, 500, 800};
@@ -161,9 +163,6 @@ class DockerParentDeathTest {
         }
         return goneSince >= 0 ? goneSince : System.nanoTime();
     }
-
-    /** How long no daemon container may have been started before they count as gone. */
-    private static final Duration SETTLED = Duration.ofSeconds(1);
 
     /** The containers of a parent that were started (every state but "created"). */
     private static List<String> startedContainers(long parentPid) {

@@ -53,13 +53,10 @@ public record ChildCredentials(byte[] secret, byte[] pin) {
      * @throws IOException if the input ends early or does not hold such a block
      */
     public static ChildCredentials read(InputStream in) throws IOException {
-        // read by read(): a pipe's FileInputStream fails readNBytes(int) on some JDK 17 builds
-        // ("Illegal seek": it asks the file for its size and position first)
+        // into an array: a pipe's FileInputStream fails readNBytes(int) on JDK 17 ("Illegal
+        // seek": it asks the file for its size and position first); this form only reads
         byte[] block = new byte[SIZE];
-        int length = 0;
-        for (int n; length < SIZE && (n = in.read(block, length, SIZE - length)) >= 0; ) {
-            length += n;
-        }
+        int length = in.readNBytes(block, 0, SIZE);
         if (length < SIZE) {
             throw new EOFException("standard input ended after " + length + " of the " + SIZE
                     + " bytes of the child's credentials: the launcher did not deliver them");
