@@ -181,7 +181,11 @@ public final class SharedBlock implements Serializable {
                 resolved = MAPPED.computeIfAbsent(id, key -> map(Path.of(file)));
             }
             if (resolved == null) {
-                logFallback("this process cannot map the block's file");
+                // a block whose file is not here (another host: a pod) is the expected case, which the
+                // README states; logging it would bind the logging backend in every such child
+                if (file == null || Files.exists(Path.of(file))) {
+                    logFallback("this process cannot map the block's file");
+                }
                 resolved = CALLS;
             }
             access = resolved;

@@ -3,6 +3,7 @@ package io.github.multiprocessing4j.internal.shared;
 import io.github.multiprocessing4j.internal.ring.MappedRing;
 import io.github.multiprocessing4j.internal.ring.RingPipeEnd;
 import java.io.IOException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -102,7 +103,9 @@ public final class PipeEnds {
             return new Route(Way.RINGS, new RingPipeEnd(map(inbound), map(outbound), token,
                     () -> SharedObjects.isReachable(pipeId)));
         } catch (IOException | RuntimeException e) {
-            if (MAP_FAILURE_LOGGED.compareAndSet(false, true)) {
+            // rings whose files are not here (another host: a pod) are the expected case, which the
+            // README states; logging it would bind the logging backend in every such child
+            if (!(e instanceof NoSuchFileException) && MAP_FAILURE_LOGGED.compareAndSet(false, true)) {
                 Log.LOGGER.info("cannot map a pipe's rings here ({}): this process sends and receives through calls"
                         + " to the pipe's process instead, which is slower", e.toString());
             }

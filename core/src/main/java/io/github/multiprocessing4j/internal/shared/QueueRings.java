@@ -3,6 +3,7 @@ package io.github.multiprocessing4j.internal.shared;
 import io.github.multiprocessing4j.internal.ring.MappedRing;
 import io.github.multiprocessing4j.internal.ring.RingQueue;
 import java.io.IOException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -65,7 +66,9 @@ public final class QueueRings {
                 queue = new RingQueue(MappedRing.open((Path) ring[1]), (Integer) ring[0], maxSize,
                         () -> SharedObjects.isReachable(id));
             } catch (IOException | RuntimeException e) {
-                if (MAP_FAILURE_LOGGED.compareAndSet(false, true)) {
+                // a ring whose file is not here (another host: a pod) is the expected case, which the
+                // README states; logging it would bind the logging backend in every such child
+                if (!(e instanceof NoSuchFileException) && MAP_FAILURE_LOGGED.compareAndSet(false, true)) {
                     Log.LOGGER.info("cannot map a queue's ring here ({}): this process puts and gets through calls"
                             + " to the queue's process instead, which is slower", e.toString());
                 }
