@@ -79,13 +79,19 @@ class PodLoggingTest {
         Connection mine = pipe.left();
         Connection theirs = pipe.right();
         Value value = Value.of('i', 41);
-        queue.put("ping");
-        Run run = runCapturingStderr(ChildProcess.builder(() -> usesSharedObjects(queue, theirs, value)));
-        assertEquals(OptionalInt.of(0), run.code(), run.stderr());
-        assertEquals("ping-back", mine.recv(), "the message through the queue and back through the pipe");
-        assertEquals(42, value.getInt(), "the child's increment of the Value");
-        assertTrue(run.stderr().lines().noneMatch(line -> line.contains("cannot map") || line.contains("not usable")),
-                "a log line about the expected fallback:\n" + run.stderr());
+        try {
+            queue.put("ping");
+            Run run = runCapturingStderr(ChildProcess.builder(() -> usesSharedObjects(queue, theirs, value)));
+            assertEquals(OptionalInt.of(0), run.code(), run.stderr());
+            assertEquals("ping-back", mine.recv(), "the message through the queue and back through the pipe");
+            assertEquals(42, value.getInt(), "the child's increment of the Value");
+            assertTrue(run.stderr().lines().noneMatch(line -> line.contains("cannot map") || line.contains("not usable")),
+                    "a log line about the expected fallback:\n" + run.stderr());
+        } finally {
+            mine.close();
+            theirs.close();
+            queue.close();
+        }
     }
 
     /** A pod's exit code, and what reached this JVM's stderr while it ran. */
