@@ -663,7 +663,14 @@ public abstract class QueueSuite extends TckSuite {
             }
         });
         for (int i = 0; i < count; i++) {
-            assertEquals(i, (Integer) next(queue), "message " + i);
+            Object message;
+            try {
+                message = queue.get(READY_TIMEOUT);
+            } catch (QueueEmptyException e) {
+                message = fail("message " + i + " of " + count + " did not arrive within " + READY_TIMEOUT
+                        + "; the child " + (child.isAlive() ? "runs" : "ended with " + child.exitCode()));
+            }
+            assertEquals(i, (Integer) message, "message " + i);
         }
         assertEquals(0, exitCodeAfterJoin(child));
         assertTrue(queue.isEmpty(), "no message arrived twice");

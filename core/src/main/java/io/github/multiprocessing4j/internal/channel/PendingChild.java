@@ -19,7 +19,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class PendingChild {
 
-    /** How long to wait, after the process ended, for its channel to deliver what it sent. */
+    /**
+     * How long, after the process ended, its channel may deliver nothing before it is taken as
+     * done: frames still arriving (a child's last puts, which a busy parent or a slow network
+     * relays seconds after the child's exit) keep it open, since a child's data outlives it.
+     */
     private static final long END_REPORT_GRACE_MILLIS = 2000;
 
     private final ControlServer server;
@@ -36,6 +40,8 @@ public final class PendingChild {
     /** What runs on the authenticated channel before the task is sent; null for none. */
     private volatile Preamble preamble;
     private volatile byte[] result;
+    /** When the channel's reader last got a frame ({@link System#nanoTime}): the grace after the end counts from it. */
+    private volatile long lastFrame = System.nanoTime();
     /**
      * What a posted call of the child (or of a descendant it speaks for) failed with, by caller
      * and object, until that caller's next call on the object is answered with it. Written and
@@ -140,6 +146,7 @@ public final class PendingChild {
         try (frames) {
             Frames.Frame frame;
             while ((frame = frames.next()) != null) {
+                lastFrame = System.nanoTime();
                 switch (frame.type()) {
                     case Frames.END -> report = EndReport.decode(frame.payload());
                     case Frames.RESULT -> result = frame.payload();
@@ -280,8 +287,23 @@ public final class PendingChild {
             }
         }
         task.completeExceptionally(new IllegalStateException("process ended"));
-        server.timer().schedule(() -> ended.complete(report), END_REPORT_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        server.timer().schedule(this::endOnceQuiet, END_REPORT_GRACE_MILLIS, TimeUnit.MILLISECONDS);
         return ended;
+    }
+
+    /**
+     * After the process ended: takes what arrived as all there is once the channel has delivered
+     * nothing for {@link #END_REPORT_GRACE_MILLIS}, else looks again when it may have; a channel
+     * that closes ends the wait sooner ({@link #channelClosed}).
+     */
+    private void endOnceQuiet() {
+        long quietFor = System.nanoTime() - lastFrame;
+        long left = TimeUnit.MILLISECONDS.toNanos(END_REPORT_GRACE_MILLIS) - quietFor;
+        if (left > 0 && !ended.isDone()) {
+            server.timer().schedule(this::endOnceQuiet, left, TimeUnit.NANOSECONDS);
+            return;
+        }
+        ended.complete(report);
     }
 
     /** Forgets this child: removes its key file and closes its channel. */

@@ -68,6 +68,8 @@ public final class ChildRuntime {
     private static volatile int signal;
 
     private final SocketChannel channel;
+    /** The connection over the network that the channel is relayed to, or null for a Unix socket. */
+    private final ParentConnector.Connection remote;
     private final ParentLink link;
     private final Object endLock = new Object();
     private boolean endSent;
@@ -75,8 +77,9 @@ public final class ChildRuntime {
     /** The watcher's reader, once the target runs. */
     private volatile FrameReader reader;
 
-    private ChildRuntime(SocketChannel channel) {
+    private ChildRuntime(SocketChannel channel, ParentConnector.Connection remote) {
         this.channel = channel;
+        this.remote = remote;
         this.link = new ParentLink(channel);
     }
 
@@ -130,6 +133,7 @@ public final class ChildRuntime {
         try {
             byte[] secret;
             SocketChannel channel;
+            ParentConnector.Connection remote = null;
             boolean shipped = args[0].startsWith(ParentConnector.SCHEME);
             if (shipped || args[0].startsWith(ParentConnector.IMAGE_SCHEME)) {
                 // SPEC R1: over the network, with the secret and the parent's certificate pin
@@ -138,12 +142,13 @@ public final class ChildRuntime {
                 ChildCredentials credentials = ChildCredentials.read(input);
                 SignalRequests.start(input);
                 secret = credentials.secret();
-                channel = ParentConnector.connect(args[0].substring(args[0].indexOf(':') + 1), credentials.pin());
+                remote = ParentConnector.connect(args[0].substring(args[0].indexOf(':') + 1), credentials.pin());
+                channel = remote.channel();
             } else {
                 secret = readAndDeleteSecret(socket.resolveSibling(id + ".key"));
                 channel = SocketChannel.open(UnixDomainSocketAddress.of(socket));
             }
-            runtime = new ChildRuntime(channel);
+            runtime = new ChildRuntime(channel, remote);
             Frames.write(channel, Frames.HELLO, id.getBytes(StandardCharsets.US_ASCII));
             Handshake.authenticateParent(channel, secret);
             if (shipped) {
@@ -283,7 +288,13 @@ public final class ChildRuntime {
                 // the parent is gone; nobody is left to tell
             }
             // closing also ends the watcher's wait, so the JVM exits without a stall
-            ControlServer.closeQuietly(channel);
+            if (remote != null) {
+                // the relay copies the last frames (the end report, posted puts before it) to
+                // the network after this close: the exit must wait for it, or it may cut them off
+                remote.closeAndFlush(FLUSH_MILLIS);
+            } else {
+                ControlServer.closeQuietly(channel);
+            }
             FrameReader frames = reader;
             if (frames != null) {
                 frames.wakeup();

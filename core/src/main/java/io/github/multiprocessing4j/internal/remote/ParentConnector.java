@@ -39,16 +39,73 @@ public final class ParentConnector {
     private ParentConnector() {
     }
 
+    /** A child's connection to its parent: the channel the runtime uses, and the relay behind it. */
+    public static final class Connection implements AutoCloseable {
+
+        private final SocketChannel channel;
+        private final Relay relay;
+
+        Connection(SocketChannel channel, Relay relay) {
+            this.channel = channel;
+            this.relay = relay;
+        }
+
+        /**
+         * The runtime's channel.
+         *
+         * @return a connected, blocking channel that carries the control channel's bytes
+         */
+        public SocketChannel channel() {
+            return channel;
+        }
+
+        /**
+         * Closes the channel, then waits until what was written to it before has gone out on the
+         * network: the relay's threads do not hold up the JVM's exit, which would drop the last
+         * frames (a child's last puts, its end report) that they had not copied yet.
+         *
+         * @param timeoutMillis how long to wait at most
+         * @return whether everything went out in time (false also if the connection broke)
+         */
+        public boolean closeAndFlush(long timeoutMillis) {
+            close();
+            boolean interrupted = Thread.interrupted();
+            try {
+                while (true) {
+                    try {
+                        return relay.awaitOutbound(timeoutMillis);
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        /** Closes the channel; the relay ends with it. */
+        @Override
+        public void close() {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // nothing left to do with it
+            }
+        }
+    }
+
     /**
      * Connects to the parent.
      *
      * @param address {@code host:port} (the runtime's first argument without {@link #SCHEME})
      * @param pin the SHA-256 of the parent's certificate
-     * @return a connected, blocking channel that carries the control channel's bytes
+     * @return the connection: a channel that carries the control channel's bytes, and its relay
      * @throws IOException if the parent cannot be reached within 10 s, presents another
      *     certificate, or no local channel can be made; the message says which
      */
-    public static SocketChannel connect(String address, byte[] pin) throws IOException {
+    public static Connection connect(String address, byte[] pin) throws IOException {
         int colon = address.lastIndexOf(':');
         String host = address.substring(0, colon).replace("[", "").replace("]", "");
         int port = Integer.parseInt(address.substring(colon + 1));
@@ -81,8 +138,7 @@ public final class ParentConnector {
             local.bind(UnixDomainSocketAddress.of(socket));
             SocketChannel runtimeEnd = SocketChannel.open(UnixDomainSocketAddress.of(socket));
             SocketChannel relayEnd = local.accept();
-            Relay.start(tls, relayEnd, "multiprocessing4j-tls");
-            return runtimeEnd;
+            return new Connection(runtimeEnd, Relay.start(tls, relayEnd, "multiprocessing4j-tls"));
         } catch (IOException e) {
             tls.close();
             throw e;

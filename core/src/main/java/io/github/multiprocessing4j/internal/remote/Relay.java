@@ -6,12 +6,18 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Copies bytes both ways between a TLS socket and a Unix-domain socket channel, so that the
  * control channel's framing, selectors and handshake run unchanged over TLS. Each direction has
  * its own thread; the first side to end closes both, which a peer sees as the channel's end.
+ *
+ * <p>The relay's threads are daemons: a JVM that exits does not wait for them. A side that
+ * closes its Unix end after its last frame waits with {@link #awaitOutbound} until those bytes
+ * are on the TLS socket, or its exit may cut them off.
  *
  * <p>The Unix side is read and written through {@link SocketChannel#read} and
  * {@link SocketChannel#write}, not {@code Channels.newInputStream}: on JDK 17 those streams
@@ -24,6 +30,8 @@ final class Relay {
     private final Socket tls;
     private final SocketChannel unix;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Counted down once the Unix-to-TLS direction has ended: what it read is written, or cannot be. */
+    private final CountDownLatch outboundDone = new CountDownLatch(1);
 
     private Relay(Socket tls, SocketChannel unix) {
         this.tls = tls;
@@ -36,11 +44,26 @@ final class Relay {
      * @param tls the authenticated TLS socket (handshake done or pending)
      * @param unix a connected, blocking Unix-domain channel
      * @param name the threads' name
+     * @return the relay
      */
-    static void start(Socket tls, SocketChannel unix, String name) {
+    static Relay start(Socket tls, SocketChannel unix, String name) {
         Relay relay = new Relay(tls, unix);
         thread(relay::tlsToUnix, name + "-in").start();
         thread(relay::unixToTls, name + "-out").start();
+        return relay;
+    }
+
+    /**
+     * Waits until the Unix-to-TLS direction has ended: after the other end of the Unix channel
+     * was closed, every byte written to it before is then written and flushed to the TLS socket
+     * (the kernel sends it even if this JVM exits next), unless the connection broke.
+     *
+     * @param timeoutMillis how long to wait at most
+     * @return whether it ended in time
+     * @throws InterruptedException if interrupted while waiting
+     */
+    boolean awaitOutbound(long timeoutMillis) throws InterruptedException {
+        return outboundDone.await(timeoutMillis, TimeUnit.MILLISECONDS);
     }
 
     private static Thread thread(Runnable body, String name) {
@@ -80,6 +103,8 @@ final class Relay {
         } catch (IOException e) {
             // as above
         } finally {
+            // written and flushed before the close, whose close_notify a peer may not wait for
+            outboundDone.countDown();
             close();
         }
     }

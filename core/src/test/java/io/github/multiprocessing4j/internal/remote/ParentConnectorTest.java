@@ -5,18 +5,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -46,7 +51,8 @@ class ParentConnectorTest {
             RemoteChannel channel = RemoteChannel.get(Map.of(), socket);
             assertTrue(channel.advertisedAddress().startsWith("127.0.0.1:"), "loopback by default (SPEC C4)");
             ChildCredentials credentials = ChildCredentials.read(new ByteArrayInputStream(channel.credentials(new byte[32])));
-            try (SocketChannel child = ParentConnector.connect(channel.advertisedAddress(), credentials.pin())) {
+            try (ParentConnector.Connection connection = ParentConnector.connect(channel.advertisedAddress(), credentials.pin())) {
+                SocketChannel child = connection.channel();
                 SocketChannel parent = control.accept();
                 child.write(ByteBuffer.wrap(new byte[] {1, 2, 3}));
                 ByteBuffer in = ByteBuffer.allocate(3);
@@ -60,6 +66,53 @@ class ParentConnectorTest {
                 assertEquals(4, back.get(0));
                 parentEnd(parent);
                 assertEquals(-1, child.read(ByteBuffer.allocate(1)), "the parent's end reaches the child");
+            }
+        }
+    }
+
+    /**
+     * A child's last bytes reach the parent although its JVM exits right after its end: the relay
+     * that copies them to the network runs on daemon threads, which an exit does not wait for, so
+     * the child's end waits for it. Here the parent reads nothing until the child has closed its
+     * connection, so the relay still holds bytes then (in a pod under load, a child's last puts
+     * on a queue, some hundred messages, were lost now and then, and its end report with them).
+     */
+    @Test
+    void whatAChildWroteBeforeItsEndReachesTheParentThoughItsJvmExitsRightAfter() throws Exception {
+        directory = Files.createTempDirectory("remote-test");
+        Path socket = directory.resolve("control.sock");
+        try (ServerSocketChannel control = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            control.bind(UnixDomainSocketAddress.of(socket));
+            RemoteChannel channel = RemoteChannel.get(Map.of(), socket);
+            ChildCredentials credentials = ChildCredentials.read(new ByteArrayInputStream(channel.credentials(new byte[32])));
+            String java = ProcessHandle.current().info().command().orElseThrow();
+            Process child = new ProcessBuilder(java, "-Xmx64m", "-cp", System.getProperty("java.class.path"),
+                    RelayedWriterProcess.class.getName(), channel.advertisedAddress(),
+                    HexFormat.of().formatHex(credentials.pin()))
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+                String line = out.readLine();
+                assertTrue(line != null && line.startsWith("wrote "), "the child's line: " + line);
+                long written = Long.parseLong(line.substring("wrote ".length()));
+                long read = 0;
+                try (SocketChannel parent = control.accept()) {
+                    ByteBuffer in = ByteBuffer.allocate(64 * 1024);
+                    int n;
+                    while ((n = parent.read(in)) >= 0) {
+                        for (int i = 0; i < n; i++) {
+                            if (in.get(i) != (byte) ((read + i) % 251)) {
+                                assertEquals((byte) ((read + i) % 251), in.get(i), "byte " + (read + i));
+                            }
+                        }
+                        read += n;
+                        in.clear();
+                    }
+                }
+                assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the child ended");
+                assertEquals(0, child.exitValue(), "the child's exit: 0 once its relay had sent everything");
+                assertEquals(written, read, "the bytes that reached the parent of the " + written + " the child wrote");
+            } finally {
+                child.destroyForcibly().waitFor();
             }
         }
     }
