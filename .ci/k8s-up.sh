@@ -179,8 +179,12 @@ node_ready() { # its kubelet healthy and started on the dockerd that runs now; R
 sa_ready() { # the ServiceAccount admission plugin rejects pods until the default SA has its token
   curl_admin "$API/api/v1/namespaces/default/serviceaccounts/default" | jq -e '(.secrets // []) | length > 0' >/dev/null
 }
+# This script as it is now: a cluster that another version of it brought up (other flags, another
+# kubelet configuration) is not taken as up; the steps below restart what runs with other settings.
+SCRIPT_SUM=$(md5sum < "${BASH_SOURCE[0]}" | cut -d' ' -f1)
 healthy() {
   local p
+  [ "$(cat "$RUN/script.sum" 2>/dev/null)" = "$SCRIPT_SUM" ] || return 1
   for p in etcd kube-apiserver kube-controller-manager kube-scheduler kubelet; do alive $p || return 1; done
   curl_admin "$API/readyz" >/dev/null && node_ready && sa_ready
 }
@@ -420,4 +424,5 @@ wait_until "node $NODE Ready and untainted" 120 "$LOGS/kubelet.log" node_ready
 wait_until "the default ServiceAccount's token" 60 "$LOGS/kube-controller-manager.log" sa_ready
 wait_until "kube-scheduler's /healthz" 30 "$LOGS/kube-scheduler.log" curl -skf --max-time 2 https://127.0.0.1:10259/healthz
 wait_until "kube-controller-manager's /healthz" 30 "$LOGS/kube-controller-manager.log" curl -skf --max-time 2 https://127.0.0.1:10257/healthz
+echo "$SCRIPT_SUM" > "$RUN/script.sum"
 done_up "up"
