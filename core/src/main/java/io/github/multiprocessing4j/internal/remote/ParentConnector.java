@@ -16,6 +16,7 @@ import java.security.SecureRandom;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSocket;
@@ -70,10 +71,12 @@ public final class ParentConnector {
         public boolean closeAndFlush(long timeoutMillis) {
             close();
             boolean interrupted = Thread.interrupted();
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
             try {
                 while (true) {
                     try {
-                        return relay.awaitOutbound(timeoutMillis);
+                        // an interrupt does not extend the wait: it goes on until the same deadline
+                        return relay.awaitOutbound(Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
                     } catch (InterruptedException e) {
                         interrupted = true;
                     }
