@@ -44,13 +44,10 @@ class ParentConnectorTest {
 
     @Test
     void bytesCrossTheTlsRelayBothWaysWithTheRightPin() throws Exception {
-        directory = Files.createTempDirectory("remote-test");
-        Path socket = directory.resolve("control.sock");
-        try (ServerSocketChannel control = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
-            control.bind(UnixDomainSocketAddress.of(socket));
-            RemoteChannel channel = RemoteChannel.get(Map.of(), socket);
+        try (ServerSocketChannel control = controlSocket()) {
+            RemoteChannel channel = RemoteChannel.get(Map.of(), controlSocketPath());
             assertTrue(channel.advertisedAddress().startsWith("127.0.0.1:"), "loopback by default (SPEC C4)");
-            ChildCredentials credentials = ChildCredentials.read(new ByteArrayInputStream(channel.credentials(new byte[32])));
+            ChildCredentials credentials = credentialsOf(channel);
             try (ParentConnector.Connection connection = ParentConnector.connect(channel.advertisedAddress(), credentials.pin())) {
                 SocketChannel child = connection.channel();
                 SocketChannel parent = control.accept();
@@ -79,12 +76,9 @@ class ParentConnectorTest {
      */
     @Test
     void whatAChildWroteBeforeItsEndReachesTheParentThoughItsJvmExitsRightAfter() throws Exception {
-        directory = Files.createTempDirectory("remote-test");
-        Path socket = directory.resolve("control.sock");
-        try (ServerSocketChannel control = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
-            control.bind(UnixDomainSocketAddress.of(socket));
-            RemoteChannel channel = RemoteChannel.get(Map.of(), socket);
-            ChildCredentials credentials = ChildCredentials.read(new ByteArrayInputStream(channel.credentials(new byte[32])));
+        try (ServerSocketChannel control = controlSocket()) {
+            RemoteChannel channel = RemoteChannel.get(Map.of(), controlSocketPath());
+            ChildCredentials credentials = credentialsOf(channel);
             String java = ProcessHandle.current().info().command().orElseThrow();
             Process child = new ProcessBuilder(java, "-Xmx64m", "-cp", System.getProperty("java.class.path"),
                     RelayedWriterProcess.class.getName(), channel.advertisedAddress(),
@@ -117,18 +111,33 @@ class ParentConnectorTest {
         }
     }
 
+    /** The parent's control socket, bound in a new directory that {@link #stop} removes. */
+    private ServerSocketChannel controlSocket() throws IOException {
+        directory = Files.createTempDirectory("remote-test");
+        ServerSocketChannel control = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        control.bind(UnixDomainSocketAddress.of(controlSocketPath()));
+        return control;
+    }
+
+    private Path controlSocketPath() {
+        return directory.resolve("control.sock");
+    }
+
+    /** What a child gets on its standard input from the remote channel: here with a zero secret. */
+    private static ChildCredentials credentialsOf(RemoteChannel channel) throws IOException {
+        return ChildCredentials.read(new ByteArrayInputStream(channel.credentials(new byte[32])));
+    }
+
     /** Closes the parent's end: what the child must see as the channel's end. */
     private static void parentEnd(SocketChannel parent) throws IOException {
         parent.close();
     }
 
     @Test
+    @SuppressWarnings("try") // the control socket is only bound, for the remote channel to relay to
     void aParentWithAnotherCertificateIsRefused() throws Exception {
-        directory = Files.createTempDirectory("remote-test");
-        Path socket = directory.resolve("control.sock");
-        try (ServerSocketChannel control = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
-            control.bind(UnixDomainSocketAddress.of(socket));
-            RemoteChannel channel = RemoteChannel.get(Map.of(), socket);
+        try (ServerSocketChannel control = controlSocket()) {
+            RemoteChannel channel = RemoteChannel.get(Map.of(), controlSocketPath());
             byte[] wrongPin = new byte[32];
             Arrays.fill(wrongPin, (byte) 7);
             assertThrows(IOException.class, () -> ParentConnector.connect(channel.advertisedAddress(), wrongPin));

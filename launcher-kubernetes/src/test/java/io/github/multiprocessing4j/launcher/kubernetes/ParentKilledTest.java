@@ -8,18 +8,14 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.github.multiprocessing4j.internal.ring.SharedMemoryDirectory;
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -81,28 +77,9 @@ class ParentKilledTest {
         } finally {
             parent.destroyForcibly();
             parent.waitFor(10, TimeUnit.SECONDS);
-            removeSessionDirectories(parent.pid());
-        }
-    }
-
-    /**
-     * Removes what the killed parent's session left under {@code /dev/shm}, as the next session
-     * of this host would (core removes dead sessions' directories when a session starts), so that
-     * this test leaves nothing behind when it is the build's last.
-     */
-    private static void removeSessionDirectories(long pid) throws IOException {
-        Path root = Path.of("/dev/shm");
-        if (!Files.isDirectory(root)) {
-            return;
-        }
-        try (DirectoryStream<Path> sessions = Files.newDirectoryStream(root, "multiprocessing4j-" + pid + "-*")) {
-            for (Path session : sessions) {
-                try (Stream<Path> paths = Files.walk(session)) {
-                    for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                        Files.deleteIfExists(path);
-                    }
-                }
-            }
+            // what the killed parent's session left under /dev/shm, removed as the host's next
+            // session removes it, so that nothing is left when this test is the build's last
+            SharedMemoryDirectory.removeStale(SharedMemoryDirectory.DEFAULT_ROOT);
         }
     }
 
