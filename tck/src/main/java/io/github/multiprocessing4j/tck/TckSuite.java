@@ -48,6 +48,15 @@ public abstract class TckSuite {
     protected static final Duration JOIN_TIMEOUT = Duration.ofSeconds(30);
     /** How long a test waits for a child to reach a point of its target. */
     protected static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * How long a test waits for children to end whose targets make many thousands of calls or
+     * messages one after another through the parent: a child that cannot map the parent's shared
+     * memory (a pod, whose launcher lacks {@link Capability#SAME_HOST_SHARED_MEMORY}) makes
+     * each a round trip over the network, about 1 ms on the idle 2-core machine and two to three
+     * times that while another test JVM loads it, so such work took 20 to 40 s there. Within the
+     * suites' 120 s per test.
+     */
+    protected static final Duration SERIAL_WORK_JOIN_TIMEOUT = Duration.ofSeconds(90);
 
     private final List<ChildProcess> tracked = new ArrayList<>();
     private final Set<Long> trackedPids = new HashSet<>();
@@ -276,8 +285,20 @@ public abstract class TckSuite {
      * @throws InterruptedException if interrupted while waiting
      */
     protected static int exitCodeAfterJoin(ChildProcess process) throws InterruptedException {
-        if (!process.join(JOIN_TIMEOUT)) {
-            fail(process + " did not end within " + JOIN_TIMEOUT);
+        return exitCodeAfterJoin(process, JOIN_TIMEOUT);
+    }
+
+    /**
+     * Joins the process with the given timeout, failing the test if it does not end.
+     *
+     * @param process the process
+     * @param timeout how long to wait for its end
+     * @return its exit code
+     * @throws InterruptedException if interrupted while waiting
+     */
+    protected static int exitCodeAfterJoin(ChildProcess process, Duration timeout) throws InterruptedException {
+        if (!process.join(timeout)) {
+            fail(process + " did not end within " + timeout);
         }
         return process.exitCode().orElseThrow(() -> new AssertionError(
                 process + ": join returned true but exitCode() is empty"));
