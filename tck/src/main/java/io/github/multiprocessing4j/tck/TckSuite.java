@@ -298,7 +298,7 @@ public abstract class TckSuite {
      */
     protected static int exitCodeAfterJoin(ChildProcess process, Duration timeout) throws InterruptedException {
         if (!process.join(timeout)) {
-            fail(process + " did not end within " + timeout);
+            fail(process + " did not end within " + timeout + requestThreadDump(process));
         }
         return process.exitCode().orElseThrow(() -> new AssertionError(
                 process + ": join returned true but exitCode() is empty"));
@@ -315,6 +315,37 @@ public abstract class TckSuite {
             Multiprocessing.setWarmStart(0);
             Multiprocessing.setWarmStart(standbys);
         }
+    }
+
+    /**
+     * For a child that did not end in time: asks its JVM for a thread dump (SIGQUIT), which it
+     * prints on its standard output and so reaches this test's output (SPEC L13), to show where
+     * it stood. Only a process of this host's process table that carries this run's tag is
+     * signalled (a container's init passes the signal on to its JVM); a pod's pid is not on this
+     * host, and nothing is sent to it.
+     *
+     * @return what the failure message should add
+     */
+    private static String requestThreadDump(ChildProcess process) throws InterruptedException {
+        long pid = process.pid().orElse(0);
+        boolean ours = pid > 0 && OsProcesses.isRunning(pid) && OsProcesses.environment(pid)
+                .map(env -> env.contains(NoLeakedProcesses.RUN_TAG_VARIABLE + "=" + NoLeakedProcesses.RUN_TAG))
+                .orElse(false);
+        if (!ours) {
+            return "";
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", "-QUIT", Long.toString(pid)).redirectErrorStream(true).start();
+            if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                kill.destroyForcibly();
+                return "";
+            }
+        } catch (IOException e) {
+            return "";
+        }
+        // the dump travels as the child's output: give it a moment to arrive before the failure
+        process.join(Duration.ofSeconds(2));
+        return " (its JVM was asked for a thread dump with SIGQUIT: see the test's output)";
     }
 
     /** Kills whatever the test left running. */
