@@ -52,9 +52,9 @@ public abstract class TckSuite {
      * How long a test waits for children to end whose targets make many thousands of calls or
      * messages one after another through the parent: a child that cannot map the parent's shared
      * memory (a pod, whose launcher lacks {@link Capability#SAME_HOST_SHARED_MEMORY}) makes
-     * each a round trip over the network, about 1 ms on the idle 2-core machine and two to three
-     * times that while another test JVM loads it, so such work took 20 to 40 s there. Within the
-     * suites' 120 s per test.
+     * each a round trip over the network: about 0.2 ms on the idle 2-core machine, a value
+     * incremented under its lock (four calls) 1 to 4 ms, more while another test JVM loads it, so
+     * such tests took 20 to 40 s there. Within the suites' 120 s per test.
      */
     protected static final Duration SERIAL_WORK_JOIN_TIMEOUT = Duration.ofSeconds(90);
 
