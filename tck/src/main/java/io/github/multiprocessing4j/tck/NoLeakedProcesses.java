@@ -81,7 +81,14 @@ public final class NoLeakedProcesses implements BeforeAllCallback, AfterAllCallb
         return leaked;
     }
 
-    private static boolean taggedForThisRun(long pid) {
+    /**
+     * Whether a process carries this run's tag in its environment: a child or scenario of this
+     * test JVM, wherever it was reparented to.
+     *
+     * @param pid the pid
+     * @return true if its environment can be read and has {@link #RUN_TAG_VARIABLE}={@link #RUN_TAG}
+     */
+    static boolean taggedForThisRun(long pid) {
         return OsProcesses.environment(pid)
                 .map(env -> env.contains(RUN_TAG_VARIABLE + "=" + RUN_TAG))
                 .orElse(false);

@@ -328,10 +328,7 @@ public abstract class TckSuite {
      */
     private static String requestThreadDump(ChildProcess process) throws InterruptedException {
         long pid = process.pid().orElse(0);
-        boolean ours = pid > 0 && OsProcesses.isRunning(pid) && OsProcesses.environment(pid)
-                .map(env -> env.contains(NoLeakedProcesses.RUN_TAG_VARIABLE + "=" + NoLeakedProcesses.RUN_TAG))
-                .orElse(false);
-        if (!ours) {
+        if (pid <= 0 || !OsProcesses.isRunning(pid) || !NoLeakedProcesses.taggedForThisRun(pid)) {
             return "";
         }
         try {
