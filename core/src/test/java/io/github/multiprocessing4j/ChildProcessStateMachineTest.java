@@ -15,6 +15,7 @@ import io.github.multiprocessing4j.spi.LaunchedProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -92,6 +93,29 @@ class ChildProcessStateMachineTest {
         rawExit.complete(0);
         p.join();
         assertFalse(Files.exists(keyFile), "the key file is removed when the process ends");
+    }
+
+    @Test
+    void theJvmOptionsPropertyComesBeforeTheBuildersOptions() throws Exception {
+        String before = System.getProperty("multiprocessing4j.jvmOptions");
+        System.setProperty("multiprocessing4j.jvmOptions", "  -Xss2m\t-XX:TieredStopAtLevel=1 ");
+        try {
+            ChildProcess p = mock.context().builder(ChildProcessStateMachineTest::nothing).jvmOptions("-Xss4m").build();
+            p.start();
+            ArgumentCaptor<LaunchRequest> request = ArgumentCaptor.forClass(LaunchRequest.class);
+            verify(mock.launcher).launch(request.capture());
+            List<String> options = request.getValue().jvmOptions();
+            assertEquals(List.of("-Xss2m", "-XX:TieredStopAtLevel=1", "-Xss4m"),
+                    options.subList(options.size() - 3, options.size()), options.toString());
+            rawExit.complete(0);
+            p.join();
+        } finally {
+            if (before == null) {
+                System.clearProperty("multiprocessing4j.jvmOptions");
+            } else {
+                System.setProperty("multiprocessing4j.jvmOptions", before);
+            }
+        }
     }
 
     @Test

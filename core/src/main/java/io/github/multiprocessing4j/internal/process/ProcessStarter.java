@@ -43,6 +43,12 @@ public final class ProcessStarter {
     public static final String CODE_OPTION = "code";
     /** The system property form of {@link #CODE_OPTION}. */
     public static final String CODE_PROPERTY = "multiprocessing4j.code";
+    /**
+     * System property of the parent: JVM options every child it starts gets before those of its
+     * builder ({@code ChildProcess.Builder.jvmOptions}), whatever its launcher, separated by white
+     * space. A later option of the builder wins where the JVM takes the last of two.
+     */
+    public static final String JVM_OPTIONS_PROPERTY = "multiprocessing4j.jvmOptions";
     /** The value of {@link #CODE_OPTION} for an image that already holds the application. */
     public static final String CODE_IN_IMAGE = "image";
 
@@ -103,9 +109,12 @@ public final class ProcessStarter {
     /**
      * The user's options, after the parent's text encodings: a child writes its lines in the
      * encoding the parent's standard streams use (SPEC L13), whatever the locale where it runs
-     * (containers usually run with the POSIX locale). An option the user gives wins.
+     * (containers usually run with the POSIX locale). An option the user gives wins. The options
+     * of {@link #JVM_OPTIONS_PROPERTY} count as the user's and come before the builder's.
      */
-    static List<String> jvmOptions(List<String> userOptions) {
+    static List<String> jvmOptions(List<String> builderOptions) {
+        List<String> userOptions = new ArrayList<>(defaultJvmOptions(System.getProperty(JVM_OPTIONS_PROPERTY)));
+        userOptions.addAll(builderOptions);
         List<String> options = new ArrayList<>();
         String fileEncoding = System.getProperty("file.encoding");
         for (String[] property : new String[][] {
@@ -119,6 +128,17 @@ public final class ProcessStarter {
         }
         options.addAll(userOptions);
         return options;
+    }
+
+    /**
+     * The options of {@link #JVM_OPTIONS_PROPERTY}'s value: separated by white space, none when it is
+     * unset or blank.
+     */
+    static List<String> defaultJvmOptions(String value) {
+        if (value == null || value.isBlank()) {
+            return List.of();
+        }
+        return List.of(value.strip().split("\\s+"));
     }
 
     /** A child JVM that runs the child runtime, and its channel, before it has its task. */
