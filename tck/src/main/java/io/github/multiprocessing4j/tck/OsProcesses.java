@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -116,6 +117,26 @@ public final class OsProcesses {
         } catch (RuntimeException e) {
             // not ours to kill, or already gone: nothing left to clean up
         }
+    }
+
+    /**
+     * Sends a process a signal the JDK cannot send (it sends only TERM and KILL), with the
+     * shell's {@code kill}, whose errors go to this JVM's standard error.
+     *
+     * @param pid the pid
+     * @param signal the signal's name without {@code SIG}: {@code INT}, {@code QUIT}
+     * @param timeout how long {@code kill} may take
+     * @return whether {@code kill} ended in time and succeeded
+     * @throws IOException if the shell cannot be started
+     * @throws InterruptedException if interrupted while waiting for it
+     */
+    public static boolean signal(long pid, String signal, Duration timeout) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("sh", "-c", "kill -" + signal + " " + pid).inheritIO().start();
+        if (!kill.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            kill.destroyForcibly();
+            return false;
+        }
+        return kill.exitValue() == 0;
     }
 
     private static Optional<List<String>> readNulSeparated(Path file) {

@@ -10,7 +10,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -91,8 +90,7 @@ public abstract class ParentEndSuite extends TckSuite {
     /** Sends SIGINT, as Ctrl-C in a terminal does; the JDK can only send TERM and KILL. */
     private static void interrupt(Process process) {
         try {
-            Process kill = new ProcessBuilder("sh", "-c", "kill -INT " + process.pid()).inheritIO().start();
-            assertTrue(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0,
+            assertTrue(OsProcesses.signal(process.pid(), "INT", Duration.ofSeconds(10)),
                     "sh -c 'kill -INT " + process.pid() + "' failed");
         } catch (IOException e) {
             throw new UncheckedIOException(e);

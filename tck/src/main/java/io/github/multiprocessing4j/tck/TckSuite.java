@@ -332,9 +332,7 @@ public abstract class TckSuite {
             return "";
         }
         try {
-            Process kill = new ProcessBuilder("kill", "-QUIT", Long.toString(pid)).redirectErrorStream(true).start();
-            if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-                kill.destroyForcibly();
+            if (!OsProcesses.signal(pid, "QUIT", Duration.ofSeconds(5))) {
                 return "";
             }
         } catch (IOException e) {
