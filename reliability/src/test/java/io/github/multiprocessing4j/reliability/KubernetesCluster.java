@@ -1,11 +1,15 @@
 package io.github.multiprocessing4j.reliability;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.github.multiprocessing4j.tck.Poll;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -176,16 +180,58 @@ final class KubernetesCluster {
      * @throws InterruptedException if interrupted
      */
     static long stop(Part part) throws InterruptedException {
-        ProcessHandle process = find(part).orElseThrow(() -> new IllegalStateException("no " + part.process + " to stop"));
         long start = System.nanoTime();
+        return awaitGone(part, signal(part), start);
+    }
+
+    /**
+     * Sends a part SIGTERM, as a service manager stops it; {@link #awaitGone} finishes the stop.
+     *
+     * @param part which
+     * @return its process
+     */
+    static ProcessHandle signal(Part part) {
+        ProcessHandle process = find(part).orElseThrow(() -> new IllegalStateException("no " + part.process + " to stop"));
         process.destroy();
-        if (!Poll.until(() -> !process.isAlive(), STOP_DEADLINE)) {
+        return process;
+    }
+
+    /**
+     * Waits until a part sent SIGTERM by {@link #signal} is gone, sending it SIGKILL once
+     * {@link #STOP_DEADLINE} has passed since then.
+     *
+     * @param part which
+     * @param process its process
+     * @param signalledAt {@link System#nanoTime()} just before the SIGTERM
+     * @return how long it took from the SIGTERM, ms
+     * @throws InterruptedException if interrupted
+     */
+    static long awaitGone(Part part, ProcessHandle process, long signalledAt) throws InterruptedException {
+        Duration left = STOP_DEADLINE.minusNanos(System.nanoTime() - signalledAt);
+        if (!Poll.until(() -> !process.isAlive(), left.isNegative() ? Duration.ZERO : left)) {
             process.destroyForcibly();
             if (!Poll.until(() -> !process.isAlive(), Duration.ofSeconds(10))) {
                 throw new AssertionError(part.process + " (pid " + process.pid() + ") survived SIGKILL");
             }
         }
-        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - signalledAt);
+    }
+
+    /**
+     * Whether the API server's port (from the kubeconfig) refuses connections: it closes it at
+     * once on SIGTERM, while its process waits for the streams its clients hold open.
+     *
+     * @return whether a connection to it fails
+     */
+    static boolean apiServerRefuses() {
+        URI server = URI.create(Config.autoConfigure(null).getMasterUrl());
+        int port = server.getPort() >= 0 ? server.getPort() : "http".equals(server.getScheme()) ? 80 : 443;
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(server.getHost(), port), 500);
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
     }
 
     /**

@@ -9,6 +9,7 @@ import io.github.multiprocessing4j.Event;
 import io.github.multiprocessing4j.ProcessStartException;
 import io.github.multiprocessing4j.Queue;
 import io.github.multiprocessing4j.reliability.KubernetesCluster.Part;
+import io.github.multiprocessing4j.tck.Poll;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -190,8 +192,16 @@ class KubernetesEngineFaultTest {
             Children.sleep(500);
 
             long t0 = System.nanoTime();
-            long stopMillis = KubernetesCluster.stop(part);
+            long stopMillis;
             if (part == Part.API_SERVER) {
+                // it closes its port at once on SIGTERM, then waits for its clients' streams (up
+                // to STOP_DEADLINE, then SIGKILL): a start tried from then on fails as one tried
+                // once it is gone, and the two waits overlap
+                ProcessHandle apiServer = KubernetesCluster.signal(part);
+                assertTrue(Poll.until(KubernetesCluster::apiServerRefuses, KubernetesCluster.STOP_DEADLINE),
+                        "the API server still accepted connections " + KubernetesCluster.STOP_DEADLINE + " after SIGTERM");
+                FutureTask<Long> gone = new FutureTask<>(() -> KubernetesCluster.awaitGone(part, apiServer, t0));
+                new Thread(gone, "engine-fault-stop").start();
                 // a start without the API server fails soon, saying so
                 long t1 = System.nanoTime();
                 ChildProcess orphan = pod(Children::nothing, "engine-down");
@@ -205,7 +215,11 @@ class KubernetesEngineFaultTest {
                     String message = String.valueOf(e.getMessage());
                     assertTrue(message.contains("API server"), "the failure does not name the API server: " + message);
                     assertTrue(millis < START_FAILS_WITHIN.toMillis(), "the start took " + millis + " ms to fail: " + message);
+                } finally {
+                    stopMillis = gone.get();
                 }
+            } else {
+                stopMillis = KubernetesCluster.stop(part);
             }
             for (ChildProcess process : List.of(daemon, nonDaemon, callable)) {
                 assertTrue(process.isAlive(), process + " ended while " + part.process + " was down: " + process.exitCode());
